@@ -1,0 +1,169 @@
+// Gateway overhead: the same trivial upstream hit directly, through nginx, and through the PHZZK
+// gateway (public route, and JWT-verified route), in one run on this machine. Throughput at full
+// load (ratios) and added latency at half load (p50/p99 against the direct path).
+import { join } from 'node:path';
+import { freePort, repoRoot, startServiceProcess } from '@phzzk/testing';
+import autocannon from 'autocannon';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { runChild } from './lib/child.ts';
+import { startNginxProxy } from './lib/nginx.ts';
+import { type Figure, round, writeResult } from './lib/results.ts';
+
+const DURATION = Number(process.env.BENCH_DURATION_S ?? 5);
+
+const CONNECTIONS = 32;
+
+type Run = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
+
+async function load(url: string, headers: Record<string, string>, rate?: number): Promise<Run> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    headers,
+    ...(rate ? { overallRate: rate } : {}),
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+const { publicKey, privateKey } = await generateKeyPair('RS256');
+const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' }] });
+const token = await new SignJWT({ sid: 'bench-session', roles: ['user'] })
+  .setProtectedHeader({ alg: 'RS256', kid: 'bench', typ: 'at+jwt' })
+  .setIssuer('phzzk-auth')
+  .setAudience('phzzk')
+  .setSubject('bench-user')
+  .setIssuedAt()
+  .setExpirationTime('1h')
+  .sign(privateKey);
+
+const upstream = await runChild(
+  [join(import.meta.dirname, 'fixtures/trivial-upstream.ts')],
+  { ...process.env, JWKS_JSON: jwks },
+  /listening on (\d+)/,
+);
+const upstreamPort = Number(upstream.match[1]);
+const nginx = await startNginxProxy(upstreamPort, await freePort());
+const gateway = await startServiceProcess('gateway', {
+  SERVER_PORT: '0',
+  LOG_LEVEL: 'warn',
+  DISCOVERY_MODE: 'static',
+  DISCOVERY_STATIC_INSTANCES: `bench=http://127.0.0.1:${upstreamPort}`,
+  GATEWAY_JWT_JWKS_URI: `http://127.0.0.1:${upstreamPort}/jwks.json`,
+  GATEWAY_RATE_LIMIT_ENABLED: 'false',
+  GATEWAY_ROUTES: JSON.stringify([
+    { id: 'public', path: '/public/**', service: 'bench' },
+    { id: 'private', path: '/private/**', service: 'bench', auth: 'required' },
+  ]),
+});
+console.log(`repo ${repoRoot}; upstream :${upstreamPort}, nginx ${nginx.url}, gateway ${gateway.url}`);
+const auth = { authorization: `Bearer ${token}` };
+
+try {
+  // Warm up every path (JIT, keep-alive pools, JWKS).
+  for (const url of [
+    `http://127.0.0.1:${upstreamPort}/`,
+    `${nginx.url}/`,
+    `${gateway.url}/public/x`,
+    `${gateway.url}/private/x`,
+  ]) {
+    await autocannon({ url, connections: 8, duration: 2, headers: auth });
+  }
+  // Interleaved rounds, medians: the machine is shared, so drift hits every configuration alike.
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const samples: Record<'direct' | 'nginx' | 'gatewayPublic' | 'gatewayJwt', Run[]> = {
+    direct: [],
+    nginx: [],
+    gatewayPublic: [],
+    gatewayJwt: [],
+  };
+  for (let i = 0; i < rounds; i++) {
+    samples.direct.push(await load(`http://127.0.0.1:${upstreamPort}/x`, {}));
+    samples.nginx.push(await load(`${nginx.url}/x`, {}));
+    samples.gatewayPublic.push(await load(`${gateway.url}/public/x`, {}));
+    samples.gatewayJwt.push(await load(`${gateway.url}/private/x`, auth));
+  }
+  const median = (runs: Run[]): Run => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+  const full = {
+    direct: median(samples.direct),
+    nginx: median(samples.nginx),
+    gatewayPublic: median(samples.gatewayPublic),
+    gatewayJwt: median(samples.gatewayJwt),
+  };
+  // Half load for each proxy is half of its own peak: latency added while it is not saturated.
+  const half = { gateway: Math.round(full.gatewayJwt.rps / 2), nginx: Math.round(full.nginx.rps / 2) };
+  const atHalf = {
+    directForGateway: await load(`http://127.0.0.1:${upstreamPort}/x`, {}, half.gateway),
+    gatewayJwt: await load(`${gateway.url}/private/x`, auth, half.gateway),
+    directForNginx: await load(`http://127.0.0.1:${upstreamPort}/x`, {}, half.nginx),
+    nginx: await load(`${nginx.url}/x`, {}, half.nginx),
+  };
+  console.log(JSON.stringify({ full, half, atHalf }, null, 1));
+  const failures = [...samples.gatewayPublic, ...samples.gatewayJwt].reduce((n, r) => n + r.errors + r.non2xx, 0);
+  if (failures > 0) throw new Error(`${failures} failed requests during the benchmark`);
+  const figures: Figure[] = [
+    { metric: 'direct upstream throughput', value: Math.round(full.direct.rps), unit: 'req/s' },
+    { metric: 'nginx proxy throughput', value: Math.round(full.nginx.rps), unit: 'req/s' },
+    { metric: 'gateway throughput, JWT verified', value: Math.round(full.gatewayJwt.rps), unit: 'req/s' },
+    {
+      metric: 'gateway/nginx throughput (JWT verified)',
+      value: round(full.gatewayJwt.rps / full.nginx.rps),
+      unit: 'x',
+      reference: 'nginx',
+      target: '>= 0.5',
+    },
+    {
+      metric: 'gateway/nginx throughput (public route)',
+      value: round(full.gatewayPublic.rps / full.nginx.rps),
+      unit: 'x',
+      reference: 'nginx',
+    },
+    {
+      metric: 'gateway/direct throughput (JWT verified)',
+      value: round(full.gatewayJwt.rps / full.direct.rps),
+      unit: 'x',
+      reference: 'direct upstream',
+    },
+    {
+      metric: 'JWT cost: authenticated/public throughput',
+      value: round(full.gatewayJwt.rps / full.gatewayPublic.rps),
+      unit: 'x',
+      reference: 'gateway public route',
+      target: '>= 0.8',
+    },
+    {
+      metric: `added p50 at half its peak (${half.gateway} req/s), gateway JWT`,
+      value: round(atHalf.gatewayJwt.p50 - atHalf.directForGateway.p50),
+      unit: 'ms',
+      reference: 'direct upstream at the same rate',
+    },
+    {
+      metric: `added p99 at half its peak (${half.gateway} req/s), gateway JWT`,
+      value: round(atHalf.gatewayJwt.p99 - atHalf.directForGateway.p99),
+      unit: 'ms',
+      reference: 'direct upstream at the same rate',
+      target: '< 2 ms',
+    },
+    {
+      metric: `added p99 at half its peak (${half.nginx} req/s), nginx`,
+      value: round(atHalf.nginx.p99 - atHalf.directForNginx.p99),
+      unit: 'ms',
+      reference: 'direct upstream at the same rate',
+    },
+  ];
+  writeResult(
+    'gateway-overhead',
+    figures,
+    `autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${rounds} interleaved rounds, load generator, upstream and proxy share the 2 cores; gateway one process, nginx one worker, access logs off, rate limiting off`,
+  );
+} finally {
+  await gateway.stop();
+  await nginx.stop();
+  await upstream.stop();
+}

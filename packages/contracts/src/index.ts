@@ -1,0 +1,12 @@
+export * from './events/channel-events.ts';
+export * from './events/chat-events.ts';
+export { type Envelope, envelope, IsoTime, Uuid } from './events/envelope.ts';
+export * from './events/media-events.ts';
+export * from './events/user-events.ts';
+export * from './http/problem.ts';
+export * from './http/user-dto.ts';
+export * from './topics.ts';
+export * from './http/account-dto.ts';
+export * from './http/auth-dto.ts';
+export * from './http/identity-internal-dto.ts';
+export * from './http/channel-dto.ts';

@@ -1,0 +1,38 @@
+import Type from 'typebox';
+
+/** Keys every PHZZK service understands. Services extend this with their own. */
+export const BaseConfig = {
+  'server.host': Type.String({ default: '127.0.0.1', minLength: 1 }),
+  'server.port': Type.Integer({ default: 0, minimum: 0, maximum: 65535 }),
+  'server.public-host': Type.Optional(Type.String({ minLength: 1 })),
+  'instance.id': Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  'log.level': Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  'config.uri': Type.Optional(Type.String({ format: 'uri' })),
+  'config.profile': Type.String({ default: 'default', minLength: 1 }),
+  'config.cache-dir': Type.String({ default: '.phzzk/config-cache' }),
+  'discovery.mode': Type.Union([Type.Literal('static'), Type.Literal('eureka'), Type.Literal('kubernetes')], {
+    default: 'static',
+  }),
+  'discovery.eureka.url': Type.String({ default: 'http://127.0.0.1:8761/eureka', format: 'uri' }),
+  'discovery.static.instances': Type.String({ default: '' }),
+  /** Kubernetes mode: the namespace to resolve services in (default: the pod's own) and their HTTP port. */
+  'discovery.kubernetes.namespace': Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,63}$' })),
+  'discovery.kubernetes.port': Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  'shutdown.timeout-ms': Type.Integer({ default: 10_000, minimum: 100 }),
+} as const;
+
+export const KafkaConfig = {
+  'kafka.brokers': Type.Array(Type.String({ minLength: 3 }), { default: ['127.0.0.1:9092'], minItems: 1 }),
+} as const;
+export const DatabaseConfig = {
+  'database.url': Type.String({ default: 'postgres://postgres@127.0.0.1:5432/postgres', pattern: '^postgres(ql)?://' }),
+  'database.pool-size': Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+  /** One schema per service; tests point this at a fresh schema. Defaults to the service id. */
+  'database.schema': Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
+} as const;
+export const RedisConfig = {
+  'redis.url': Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
+} as const;

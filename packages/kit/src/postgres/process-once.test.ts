@@ -1,0 +1,43 @@
+import { freshSchema, testInfra } from '@phzzk/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from './database.ts';
+import { processOnce } from './process-once.ts';
+
+describe('processOnce (real PostgreSQL)', () => {
+  let db: Database;
+  let schema: ReturnType<typeof freshSchema>;
+
+  beforeAll(async () => {
+    const { databaseUrl } = await testInfra();
+    schema = freshSchema(databaseUrl, 'kit_once');
+    db = createDatabase({ url: databaseUrl, schema: schema.name });
+    await db.query(`create schema ${schema.name}`);
+    await db.query('create table counter (n int not null)');
+    await db.query('insert into counter values (0)');
+  });
+  afterAll(async () => {
+    await db.end();
+    await schema.drop();
+  });
+
+  const bump = (client: { query: (q: string) => Promise<unknown> }) =>
+    client.query('update counter set n = n + 1').then(() => {});
+
+  it('applies an event once even when it is delivered twice, concurrently', async () => {
+    const results = await Promise.all([processOnce(db, 'c', 'e1', bump), processOnce(db, 'c', 'e1', bump)]);
+    expect(results.sort()).toEqual([false, true]);
+    expect(await processOnce(db, 'c', 'e1', bump)).toBe(false);
+    expect(await processOnce(db, 'other-consumer', 'e1', bump)).toBe(true);
+    expect((await db.query('select n from counter')).rows[0].n).toBe(2);
+  });
+
+  it('records nothing when the work fails, so a retry can succeed', async () => {
+    await expect(
+      processOnce(db, 'c', 'e2', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await processOnce(db, 'c', 'e2', bump)).toBe(true);
+    expect((await db.query('select n from counter')).rows[0].n).toBe(3);
+  });
+});

@@ -1,0 +1,62 @@
+import type { AnyTopic } from '@phzzk/contracts';
+import type { TObject } from 'typebox';
+import { type Database, createDatabase, databaseHealth } from '../postgres/database.ts';
+import { loadMigrations, migrate } from '../postgres/migrate.ts';
+import { OutboxRelay } from '../postgres/outbox-relay.ts';
+import { EventProducer } from '../kafka/event-producer.ts';
+import { createRedis, type Redis, redisHealth } from '../redis/redis.ts';
+import type { ServiceContext } from './start-service.ts';
+
+// The resources most services open, each with its health check and its place in the shutdown order.
+
+type Values = Record<string, unknown>;
+const values = (ctx: ServiceContext<TObject>) => ctx.config.values as Values;
+
+/** The service's own PostgreSQL schema, migrated before the service answers anything. */
+export async function openDatabase(
+  ctx: ServiceContext<TObject>,
+  options: { defaultSchema: string; migrationsDir: string },
+): Promise<{ db: Database; schema: string }> {
+  const v = values(ctx);
+  const schema = (v['database.schema'] as string | undefined) ?? options.defaultSchema;
+  const db = createDatabase({
+    url: v['database.url'] as string,
+    schema,
+    poolSize: v['database.pool-size'] as number,
+    applicationName: ctx.identity.instanceId,
+  });
+  ctx.lifecycle.onClose('postgres', () => db.end());
+  await migrate(db, schema, await loadMigrations(options.migrationsDir));
+  ctx.health.register('postgres', () => databaseHealth(db));
+  return { db, schema };
+}
+
+/** A Redis client; `critical: false` when the service keeps serving without it (a cache). */
+export function openRedis(ctx: ServiceContext<TObject>, options: { critical?: boolean } = {}): Redis {
+  const redis = createRedis(values(ctx)['redis.url'] as string, `${ctx.identity.service}-${ctx.identity.instanceId}`);
+  ctx.lifecycle.onClose('redis', () => redis.disconnect());
+  ctx.health.register('redis', () => redisHealth(redis), { critical: options.critical ?? true });
+  return redis;
+}
+
+export function openProducer(ctx: ServiceContext<TObject>): EventProducer {
+  const producer = new EventProducer({
+    brokers: values(ctx)['kafka.brokers'] as string[],
+    producer: ctx.identity.service,
+    logger: ctx.logger,
+  });
+  ctx.lifecycle.onClose('kafka producer', () => producer.close());
+  return producer;
+}
+
+/** Publishes the service's outbox to a topic; events wait there while Kafka is away (reported, not fatal). */
+export function startOutbox(
+  ctx: ServiceContext<TObject>,
+  options: { db: Database; producer: EventProducer; schema: string; topic: AnyTopic },
+): OutboxRelay {
+  const relay = new OutboxRelay({ ...options, logger: ctx.logger });
+  relay.start();
+  ctx.lifecycle.onClose('outbox relay', () => relay.stop());
+  ctx.health.register('kafka-outbox', () => relay.backlog(), { critical: false });
+  return relay;
+}

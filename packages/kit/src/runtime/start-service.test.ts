@@ -1,0 +1,86 @@
+import { request } from 'node:http';
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+import { BaseConfig } from '../config/base-config.ts';
+import { StaticDiscovery } from '../discovery/static-discovery.ts';
+import { type ServiceDefinition, startService } from './start-service.ts';
+
+function slowService(
+  release: Promise<void>,
+  closed: string[],
+  entered: () => void = () => {},
+): ServiceDefinition<ReturnType<typeof schema>> {
+  return {
+    name: 'slow',
+    version: '0.0.1',
+    configSchema: schema(),
+    async build(ctx) {
+      ctx.lifecycle.onClose('pool', () => {
+        closed.push('pool');
+      });
+      ctx.lifecycle.onClose('consumer', () => {
+        closed.push('consumer');
+      });
+      const app = ctx.createApp();
+      app.get('/slow', async () => {
+        entered();
+        await release;
+        return { done: true };
+      });
+      return app;
+    },
+  };
+}
+const schema = () => Type.Object({ ...BaseConfig });
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('startService', () => {
+  it('registers, and on stop deregisters first, drains in-flight requests, then closes resources in reverse', async () => {
+    let releaseSlow!: () => void;
+    const release = new Promise<void>((r) => (releaseSlow = r));
+    const closed: string[] = [];
+    let enteredSlow!: () => void;
+    const entered = new Promise<void>((r) => (enteredSlow = r));
+    const discovery = new StaticDiscovery([]);
+    const running = await startService(slowService(release, closed, enteredSlow), {
+      env: { LOG_LEVEL: 'silent', SERVER_PORT: '0' },
+      discovery,
+    });
+    expect(discovery.instances('slow')).toHaveLength(1);
+    expect((await get(`${running.url}/health`)).status).toBe(200);
+
+    const inFlight = get(`${running.url}/slow`);
+    await entered; // the request is really being handled when the stop begins
+    const stopped = running.stop();
+    await new Promise((r) => setImmediate(r));
+    expect(discovery.instances('slow')).toHaveLength(0);
+    expect(closed).toEqual([]);
+    releaseSlow();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ done: true });
+    await stopped;
+    expect(closed).toEqual(['consumer', 'pool']);
+    await expect(get(`${running.url}/health`)).rejects.toThrow();
+  });
+
+  it('refuses to start with a bad configuration value, naming the key', async () => {
+    await expect(
+      startService(slowService(Promise.resolve(), []), { env: { SERVER_PORT: 'abc', LOG_LEVEL: 'silent' } }),
+    ).rejects.toThrow(/server\.port.*SERVER_PORT/);
+    await expect(
+      startService(slowService(Promise.resolve(), []), { env: { DISCOVERY_MODE: 'zookeeper', LOG_LEVEL: 'silent' } }),
+    ).rejects.toThrow(/discovery\.mode/);
+  });
+});

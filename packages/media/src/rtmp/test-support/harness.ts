@@ -1,0 +1,92 @@
+// A server on an ephemeral port with recording hooks, for integration tests.
+import type { FlvTag } from '../../flv/tag.ts';
+import type { RtmpLimits } from '../limits.ts';
+import { createRtmpServer, type RtmpServer } from '../server.ts';
+import type { PublishSession, SessionCodecs } from '../session.ts';
+import type { Authorize, EndReason, PublishRequest, RtmpLogger } from '../types.ts';
+import { withDeadline } from './wait.ts';
+
+export type LogEntry = { level: string; msg: string | undefined; fields: Record<string, unknown> };
+
+export type Recording = {
+  session: PublishSession<unknown>;
+  tags: FlvTag[];
+  codecs: { changed: 'audio' | 'video'; codecs: SessionCodecs }[];
+  ended: Promise<{ reason: EndReason; error?: Error }>;
+};
+
+/** Records everything a session emits, from the publish event on. */
+export function record(session: PublishSession<unknown>): Recording {
+  const tags: FlvTag[] = [];
+  const codecs: Recording['codecs'] = [];
+  session.on('tag', (tag) => tags.push(tag));
+  session.on('codecs', (c, changed) => codecs.push({ changed, codecs: structuredClone(c) }));
+  const ended = new Promise<{ reason: EndReason; error?: Error }>((resolve) =>
+    session.on('end', (reason, error) => resolve(error ? { reason, error } : { reason })),
+  );
+  return { session, tags, codecs, ended };
+}
+
+export type Harness = {
+  server: RtmpServer<unknown>;
+  port: number;
+  authorizeCalls: PublishRequest[];
+  recordings: Recording[];
+  logs: LogEntry[];
+  /** Resolves with the n-th (0-based) publish recording. */
+  publish(n?: number, timeoutMs?: number): Promise<Recording>;
+  close(): Promise<void>;
+};
+
+export async function startHarness(
+  options: { authorize?: Authorize<unknown>; limits?: Partial<RtmpLimits>; chunkSize?: number } = {},
+): Promise<Harness> {
+  const logs: LogEntry[] = [];
+  const log =
+    (level: string) =>
+    (fields: Record<string, unknown>, msg?: string): void => {
+      logs.push({ level, msg, fields });
+      if (process.env.RTMP_TEST_LOG) console.log(level, msg, fields);
+    };
+  const logger: RtmpLogger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const authorizeCalls: PublishRequest[] = [];
+  const authorize = options.authorize ?? (() => ({ allow: true as const, context: { test: true } }));
+  const recordings: Recording[] = [];
+  const waiters: (() => void)[] = [];
+  const server = createRtmpServer<unknown>({
+    logger,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+    authorize: (request, ctx) => {
+      authorizeCalls.push(request);
+      return authorize(request, ctx);
+    },
+  });
+  server.on('publish', (session) => {
+    recordings.push(record(session));
+    for (const w of waiters.splice(0)) w();
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  return {
+    server,
+    port,
+    authorizeCalls,
+    recordings,
+    logs,
+    publish(n = 0, timeoutMs = 10_000) {
+      return withDeadline(
+        new Promise<Recording>((resolve) => {
+          const check = () => {
+            const r = recordings[n];
+            if (r) resolve(r);
+            else waiters.push(check);
+          };
+          check();
+        }),
+        timeoutMs,
+        `publish #${n}`,
+      );
+    },
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,151 @@
+import { AuthError, invalidCredentials } from './errors.ts';
+import { refreshExpiry, rotationResult } from './refresh-rotation.ts';
+import type { Account, AttemptLimiter, Secrets, SessionStore, TokenIssuer, UserDirectory } from './ports.ts';
+
+export interface SessionSettings {
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+  login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowSeconds: number };
+  signup: { maxPerIp: number; windowSeconds: number };
+}
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export interface CallContext {
+  ip: string;
+  requestId: string;
+}
+
+/** Refresh tokens carry 256 random bits (ASVS V3.2.2 asks for at least 64, the brief for 256). */
+const REFRESH_TOKEN_BYTES = 32;
+
+const normalizeEmail = (email: string) => email.normalize('NFKC').trim().toLowerCase();
+
+/**
+ * Password sign-up and login, and the refresh-token families that follow: each login starts a
+ * family (its id is the access tokens' `sid`), each refresh rotates the family's one valid token.
+ */
+export class Sessions {
+  private readonly users: UserDirectory;
+  private readonly store: SessionStore;
+  private readonly issuer: TokenIssuer;
+  private readonly limiter: AttemptLimiter;
+  private readonly secrets: Secrets;
+  private readonly settings: () => SessionSettings;
+  private readonly now: () => number;
+
+  constructor(deps: {
+    users: UserDirectory;
+    store: SessionStore;
+    issuer: TokenIssuer;
+    limiter: AttemptLimiter;
+    secrets: Secrets;
+    settings: () => SessionSettings;
+    now?: () => number;
+  }) {
+    this.users = deps.users;
+    this.store = deps.store;
+    this.issuer = deps.issuer;
+    this.limiter = deps.limiter;
+    this.secrets = deps.secrets;
+    this.settings = deps.settings;
+    this.now = deps.now ?? Date.now;
+  }
+
+  async signup(input: { email: string; nickname: string; password: string }, ctx: CallContext): Promise<Tokens> {
+    const { signup } = this.settings();
+    const verdict = await this.limiter.reserve(
+      [{ key: `signup:ip:${ctx.ip}`, limit: signup.maxPerIp }],
+      signup.windowSeconds,
+    );
+    if (!verdict.allowed)
+      throw tooMany(verdict.retryAfterSeconds, 'Too many sign-ups from this address; try again later.');
+    const account = await this.users.create(input, ctx.requestId);
+    return this.start(account);
+  }
+
+  async login(email: string, password: string, ctx: CallContext): Promise<Tokens> {
+    const { login } = this.settings();
+    const accountKey = `login:account:${this.secrets.sha256(normalizeEmail(email))}`;
+    const ipKey = `login:ip:${ctx.ip}`;
+    // Every attempt is counted before the password is checked (parallel guesses cannot slip past
+    // the limit); a successful one gives its count back.
+    const verdict = await this.limiter.reserve(
+      [
+        { key: accountKey, limit: login.maxFailuresPerAccount },
+        { key: ipKey, limit: login.maxFailuresPerIp },
+      ],
+      login.windowSeconds,
+    );
+    if (!verdict.allowed) throw tooMany(verdict.retryAfterSeconds, 'Too many failed logins; try again later.');
+    let account: Account;
+    try {
+      account = await this.users.verifyCredentials(email, password, ctx.requestId);
+    } catch (error) {
+      // Whatever the user service said about this email, the caller hears the same thing.
+      if (error instanceof AuthError && (error.status === 401 || error.status === 404)) throw invalidCredentials();
+      throw error;
+    }
+    await this.limiter.release([accountKey], [ipKey]);
+    return this.start(account);
+  }
+
+  /** Starts a new session family for an account that has just authenticated. */
+  async start(account: Account): Promise<Tokens> {
+    const settings = this.settings();
+    const now = this.now();
+    const sessionId = this.secrets.uuid();
+    const refreshToken = this.secrets.token(REFRESH_TOKEN_BYTES);
+    const familyEndsAt = now + settings.sessionMaxAgeSeconds * 1000;
+    await this.store.create({
+      sessionId,
+      userId: account.id,
+      tokenHash: this.secrets.sha256(refreshToken),
+      tokenExpiresAt: refreshExpiry(now, settings.refreshTtlSeconds, familyEndsAt),
+      familyEndsAt,
+    });
+    const access = await this.issuer.accessToken({ userId: account.id, sessionId, roles: account.roles });
+    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  }
+
+  async refresh(refreshToken: string, requestId: string): Promise<Tokens> {
+    const hash = this.secrets.sha256(refreshToken);
+    const holder = await this.store.peek(hash);
+    if (!holder) return rotationResult({ status: 'unknown' }) as never;
+    // Look the account up first: a failure here must not burn the token (the client may retry).
+    const account = await this.users.byId(holder.userId, requestId);
+    if (!account) {
+      await this.store.revokeFamily(holder.sessionId);
+      return rotationResult({ status: 'revoked' }) as never;
+    }
+    const next = this.secrets.token(REFRESH_TOKEN_BYTES);
+    const outcome = await this.store.rotate(
+      hash,
+      this.secrets.sha256(next),
+      this.now(),
+      this.settings().refreshTtlSeconds,
+    );
+    const { sessionId, userId } = rotationResult(outcome);
+    const access = await this.issuer.accessToken({ userId, sessionId, roles: account.roles });
+    return { accessToken: access.token, refreshToken: next, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  }
+
+  /** Ends the session of a refresh token. Unknown tokens are fine: logging out is idempotent. */
+  async logout(refreshToken: string): Promise<void> {
+    await this.store.revokeByToken(this.secrets.sha256(refreshToken));
+  }
+
+  async logoutAll(userId: string, exceptSessionId?: string): Promise<number> {
+    return this.store.revokeUser(userId, exceptSessionId);
+  }
+}
+
+function tooMany(retryAfterSeconds: number, detail: string): AuthError {
+  return new AuthError(429, 'TOO_MANY_ATTEMPTS', detail, { retryAfter: Math.max(1, retryAfterSeconds) });
+}

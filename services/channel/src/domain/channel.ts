@@ -1,0 +1,62 @@
+import { ChannelError } from './errors.ts';
+
+export interface Channel {
+  id: string;
+  ownerId: string;
+  ownerNickname: string;
+  title: string;
+  category: string | null;
+  tags: string[];
+  description: string;
+  followerCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ChannelPatch {
+  title?: string;
+  category?: string | null;
+  tags?: string[];
+  description?: string;
+}
+
+/** A new channel's title until its owner sets one: the owner's nickname. */
+export const defaultTitle = (nickname: string): string => nickname;
+
+/**
+ * Trims the fields the schema already bounded, and refuses what is blank once trimmed; tags are
+ * de-duplicated case-insensitively (the first spelling wins) so "LoL" and "lol" are one tag.
+ */
+export function normalizePatch(patch: ChannelPatch): ChannelPatch {
+  const out: ChannelPatch = {};
+  if (patch.title !== undefined) out.title = required('title', patch.title);
+  if (patch.category !== undefined)
+    out.category = patch.category === null ? null : required('category', patch.category);
+  if (patch.description !== undefined) out.description = patch.description.trim();
+  if (patch.tags !== undefined) {
+    const seen = new Set<string>();
+    out.tags = [];
+    for (const raw of patch.tags) {
+      const tag = required('tags', raw);
+      const folded = tag.toLowerCase();
+      if (seen.has(folded)) continue;
+      seen.add(folded);
+      out.tags.push(tag);
+    }
+  }
+  return out;
+}
+
+function required(field: string, value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw new ChannelError(400, 'INVALID_CHANNEL_FIELD', `${field} must not be blank.`);
+  return trimmed;
+}
+
+/** The `channel.updated` payload for a channel. */
+export const channelUpdatedData = (c: Channel) => ({
+  channelId: c.id,
+  title: c.title,
+  category: c.category,
+  tags: c.tags,
+});

@@ -1,0 +1,4 @@
+import { runServiceMain } from '@phzzk/kit';
+import { channelService } from './service.ts';
+
+await runServiceMain(channelService);

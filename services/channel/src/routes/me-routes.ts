@@ -1,0 +1,45 @@
+import { Channel, StreamKeyResponse, UpdateChannelRequest } from '@phzzk/contracts';
+import type { ServiceApp } from '@phzzk/kit';
+import type { Channels } from '../domain/channels.ts';
+import { callerId } from './caller.ts';
+import { presentChannel } from './present.ts';
+import { asProblem } from './problems.ts';
+
+/** The signed-in user's own channel and its stream key (the key is never logged nor cached). */
+export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => string): void {
+  app.get('/api/channels/me', { schema: { response: { 200: Channel } } }, async (request, reply) => {
+    const owner = callerId(request);
+    reply.header('cache-control', 'no-store');
+    return presentChannel(await asProblem(() => channels.mine(owner)));
+  });
+
+  app.patch(
+    '/api/channels/me',
+    { schema: { body: UpdateChannelRequest, response: { 200: Channel } } },
+    async (request, reply) => {
+      const owner = callerId(request);
+      reply.header('cache-control', 'no-store');
+      return presentChannel(await asProblem(() => channels.update(owner, request.body)));
+    },
+  );
+
+  app.get(
+    '/api/channels/me/stream-key',
+    { schema: { response: { 200: StreamKeyResponse } } },
+    async (request, reply) => {
+      const owner = callerId(request);
+      reply.header('cache-control', 'no-store');
+      return { streamKey: await asProblem(() => channels.streamKey(owner)), ingestUrl: ingestUrl() };
+    },
+  );
+
+  app.post(
+    '/api/channels/me/stream-key/rotate',
+    { schema: { response: { 200: StreamKeyResponse } } },
+    async (request, reply) => {
+      const owner = callerId(request);
+      reply.header('cache-control', 'no-store');
+      return { streamKey: await asProblem(() => channels.rotateStreamKey(owner)), ingestUrl: ingestUrl() };
+    },
+  );
+}

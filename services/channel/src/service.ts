@@ -1,0 +1,108 @@
+import { fileURLToPath } from 'node:url';
+import { Topics } from '@phzzk/contracts';
+import {
+  BaseConfig,
+  DatabaseConfig,
+  EventConsumer,
+  KafkaConfig,
+  openDatabase,
+  openProducer,
+  openRedis,
+  RedisConfig,
+  type ServiceDefinition,
+  startOutbox,
+} from '@phzzk/kit';
+import Type from 'typebox';
+import { AesStreamKeySealer } from './adapters/aes-stream-key-sealer.ts';
+import { channelEventHandler } from './adapters/event-handler.ts';
+import { PgChannelStore } from './adapters/pg-channel-store.ts';
+import { RedisReadCache } from './adapters/redis-read-cache.ts';
+import { buildChannelApp } from './app.ts';
+import { Channels } from './domain/channels.ts';
+
+export const ChannelConfig = Type.Object({
+  ...BaseConfig,
+  ...DatabaseConfig,
+  ...KafkaConfig,
+  ...RedisConfig,
+  /** Shown to streamers with their key: OBS publishes to `<ingest-url>/<stream key>`. */
+  'channel.ingest-url': Type.String({ default: 'rtmp://localhost:1935/live', pattern: '^rtmps?://' }),
+  /** Consumer group for user.events and channel.events; tests give each run its own. */
+  'channel.consumer-group': Type.String({ default: 'channel', minLength: 1, maxLength: 128 }),
+  /**
+   * Seals the owner-viewable copy of stream keys (authorization uses digests, not this). Set it as
+   * a `{cipher}` value; without it a built-in development secret is used and a warning logged.
+   */
+  'channel.stream-key.secret': Type.Optional(Type.String({ minLength: 16 })),
+  /** Prefix of every Redis key of this service. */
+  'channel.redis.key-prefix': Type.String({ default: 'phzzk:channel:', minLength: 1, maxLength: 128 }),
+  'channel.cache.live-ttl-seconds': Type.Integer({ default: 30, minimum: 1, maximum: 3600 }),
+  'channel.cache.directory-ttl-seconds': Type.Integer({ default: 5, minimum: 1, maximum: 3600 }),
+  /** When set, /internal/** requires it in x-phzzk-internal-token (the ingest service sends it). */
+  'internal.api-token': Type.Optional(Type.String({ minLength: 16 })),
+});
+
+const DEVELOPMENT_SEALING_SECRET = 'phzzk-channel-development-only-stream-key-secret';
+const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+export const channelService: ServiceDefinition<typeof ChannelConfig> = {
+  name: 'channel',
+  version: '0.1.0',
+  configSchema: ChannelConfig,
+  async build(ctx) {
+    const config = ctx.config.values;
+    const { logger } = ctx;
+
+    const { db, schema } = await openDatabase(ctx, { defaultSchema: 'channel_service', migrationsDir });
+    // Redis only speeds reads up: when it is away, PostgreSQL answers and the instance stays ready.
+    const redis = openRedis(ctx, { critical: false });
+    const cache = new RedisReadCache({
+      redis,
+      prefix: config['channel.redis.key-prefix'],
+      liveTtlSeconds: () => ctx.config.get('channel.cache.live-ttl-seconds'),
+      pageTtlSeconds: () => ctx.config.get('channel.cache.directory-ttl-seconds'),
+      logger,
+    });
+
+    const producer = openProducer(ctx);
+    const relay = startOutbox(ctx, { db, producer, schema, topic: Topics.channelEvents });
+
+    const secret = config['channel.stream-key.secret'];
+    if (!secret) logger.warn('channel.stream-key.secret is not set: using the development secret to seal stream keys');
+    const store = new PgChannelStore(db);
+    const channels = new Channels({
+      store,
+      cache,
+      sealer: new AesStreamKeySealer(secret ?? DEVELOPMENT_SEALING_SECRET),
+      onEvent: () => relay.kick(),
+    });
+
+    const group = config['channel.consumer-group'];
+    const consumer = new EventConsumer({
+      brokers: config['kafka.brokers'],
+      groupId: group,
+      topics: [Topics.userEvents, Topics.channelEvents],
+      handle: channelEventHandler({
+        db,
+        store,
+        cache,
+        issueKey: (channelId) => channels.issueKey(channelId),
+        consumer: group,
+        logger,
+      }),
+      producer,
+      logger,
+    });
+    consumer.start();
+    ctx.lifecycle.onClose('kafka consumer', () => consumer.stop());
+    // Not critical: the HTTP API works without Kafka; channels and live state then lag behind.
+    ctx.health.register('kafka-consumer', () => consumer.healthy(), { critical: false });
+
+    return buildChannelApp({
+      app: ctx.createApp({ bodyLimit: 64 * 1024 }),
+      channels,
+      ingestUrl: () => ctx.config.get('channel.ingest-url'),
+      internalApiToken: () => ctx.config.get('internal.api-token'),
+    });
+  },
+};

@@ -1,0 +1,4 @@
+import { runServiceMain } from '@phzzk/kit';
+import { configService } from './service.ts';
+
+await runServiceMain(configService);

@@ -1,0 +1,4 @@
+import { runServiceMain } from '@phzzk/kit';
+import { discoveryService } from './service.ts';
+
+await runServiceMain(discoveryService);

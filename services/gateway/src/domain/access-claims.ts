@@ -1,0 +1,33 @@
+/** What the gateway needs from a verified access token, and how it reaches services. */
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  roles: string[];
+  exp: number;
+}
+
+export function claimsFromPayload(payload: Record<string, unknown>): AccessClaims | undefined {
+  const { sub, sid, roles, exp } = payload;
+  if (typeof sub !== 'string' || !sub || typeof sid !== 'string' || !sid || typeof exp !== 'number') return undefined;
+  const roleList = Array.isArray(roles)
+    ? roles.filter((r): r is string => typeof r === 'string' && /^[a-z0-9:_-]{1,32}$/.test(r))
+    : [];
+  return { sub, sid, roles: roleList, exp };
+}
+
+/** The trusted identity headers (prefixed x-phzzk- by the forwarder); clients can never set them. */
+export function identityHeaders(claims: AccessClaims): Record<string, string> {
+  return { 'user-id': claims.sub, 'session-id': claims.sid, roles: claims.roles.join(',') };
+}
+
+/** Reads `Authorization: Bearer <jwt>`, or `access_token` in the query for WebSocket upgrades (browsers cannot set headers there). */
+export function bearerToken(authorization: string | undefined, url: string, allowQuery: boolean): string | undefined {
+  if (authorization) {
+    const match = /^Bearer\s+([A-Za-z0-9_\-.]+)$/i.exec(authorization.trim());
+    return match?.[1] ?? '';
+  }
+  if (!allowQuery) return undefined;
+  const q = url.indexOf('?');
+  if (q === -1) return undefined;
+  return new URLSearchParams(url.slice(q + 1)).get('access_token') ?? undefined;
+}

@@ -1,0 +1,21 @@
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** Connection errors where the upstream certainly did not process the request. */
+const NOTHING_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Errors where the instance is gone or broken: eject it, and retry when that is safe. */
+const INSTANCE_FAILED = new Set([...NOTHING_SENT, 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+export function errorCode(error: unknown): string | undefined {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return e?.code ?? e?.cause?.code;
+}
+
+export function isInstanceFailure(error: unknown): boolean {
+  return INSTANCE_FAILED.has(errorCode(error) ?? '');
+}
+
+/** Retry on another instance only when repeating cannot do harm: idempotent, or nothing was sent. */
+export function canRetry(method: string, error: unknown): boolean {
+  const code = errorCode(error) ?? '';
+  return NOTHING_SENT.has(code) || (IDEMPOTENT.has(method) && INSTANCE_FAILED.has(code));
+}

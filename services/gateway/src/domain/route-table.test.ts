@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { LoadBalancer } from './load-balancer.ts';
+import { canRetry } from './retry-policy.ts';
+import { matchRoute, stripSegments } from './route-table.ts';
+
+const routes = [
+  { id: 'api', path: '/api/**', service: 'fallback' },
+  { id: 'auth', path: '/api/auth/**', service: 'auth' },
+  { id: 'svc', path: '/svc/user/**', service: 'user', stripPrefix: 2 },
+  { id: 'exact', path: '/exact', service: 'x' },
+];
+
+describe('route table', () => {
+  it('prefers the most specific predicate whatever the order', () => {
+    expect(matchRoute(routes, '/api/auth/login')?.route.id).toBe('auth');
+    expect(matchRoute(routes, '/api/other?x=1')).toEqual({ route: routes[0], upstreamPath: '/api/other?x=1' });
+    expect(matchRoute(routes, '/api')?.route.id).toBe('api');
+    expect(matchRoute(routes, '/apix')).toBeUndefined();
+    expect(matchRoute(routes, '/exact')?.route.id).toBe('exact');
+    expect(matchRoute(routes, '/exact/more')).toBeUndefined();
+  });
+
+  it('strips prefixes and keeps the query', () => {
+    expect(matchRoute(routes, '/svc/user/api/users/1?a=b')?.upstreamPath).toBe('/api/users/1?a=b');
+    expect(stripSegments('/a/b', 5)).toBe('/');
+  });
+});
+
+describe('load balancer', () => {
+  const inst = (id: string) => ({
+    serviceId: 's',
+    instanceId: id,
+    host: 'h',
+    port: 1,
+    status: 'UP' as const,
+    metadata: {},
+  });
+  const all = [inst('a'), inst('b'), inst('c')];
+
+  it('rotates, skips ejected instances until the ejection expires', () => {
+    let now = 0;
+    const lb = new LoadBalancer({ ejectMs: 1000, now: () => now });
+    expect([1, 2, 3].map(() => lb.pick('s', all)?.instanceId)).toEqual(['a', 'b', 'c']);
+    lb.eject('b');
+    const picks = [1, 2, 3, 4].map(() => lb.pick('s', all)?.instanceId);
+    expect(picks).not.toContain('b');
+    now = 1001;
+    expect([1, 2, 3].map(() => lb.pick('s', all)?.instanceId).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('excludes instances already tried and falls back when all are ejected', () => {
+    const lb = new LoadBalancer();
+    lb.eject('a');
+    lb.eject('b');
+    lb.eject('c');
+    expect(lb.pick('s', all, new Set(['a', 'b']))?.instanceId).toBe('c');
+    expect(lb.pick('s', all, new Set(['a', 'b', 'c']))).toBeUndefined();
+  });
+});
+
+describe('retry policy', () => {
+  const err = (code: string) => Object.assign(new Error(code), { code });
+  it('retries idempotent requests on a broken instance, others only when nothing was sent', () => {
+    expect(canRetry('GET', err('ECONNRESET'))).toBe(true);
+    expect(canRetry('POST', err('ECONNRESET'))).toBe(false);
+    expect(canRetry('POST', err('ECONNREFUSED'))).toBe(true);
+    expect(canRetry('GET', err('UND_ERR_HEADERS_TIMEOUT'))).toBe(false);
+  });
+});

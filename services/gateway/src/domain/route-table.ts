@@ -1,0 +1,83 @@
+export interface RouteDefinition {
+  id: string;
+  /** Path predicate: an exact path, or a prefix ending in `/**` (Spring Cloud Gateway style). */
+  path: string;
+  /** Service id in discovery. */
+  service: string;
+  /** Leading path segments to drop before forwarding (Spring's StripPrefix). */
+  stripPrefix?: number;
+  timeoutMs?: number;
+  /** `required`: no token, no entry. `optional` (default): a token is verified when present. */
+  auth?: 'required' | 'optional';
+  /** Requests per window per client (user, else IP); 0 disables. Falls back to the gateway default. */
+  rateLimit?: { limit: number; windowMs: number };
+  /**
+   * Sticky routing to the instance holding an entity: the first path segment after the route's
+   * base is the entity id, and Redis key `<holderKey><id>` names the holder's instance id
+   * (e.g. `/hls/{channelId}/**` -> `phzzk:transcoder:holder:<channelId>`).
+   */
+  holderKey?: string;
+}
+
+/** The entity id a sticky route is keyed by: the first segment after the route's base path. */
+export function holderEntityId(route: RouteDefinition, url: string): string | undefined {
+  const base = route.path.endsWith('/**') ? route.path.slice(0, -3) : route.path;
+  const rest = (url.split('?')[0] ?? '').slice(base.length).split('/').filter(Boolean);
+  const id = rest[0];
+  return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined;
+}
+
+export interface RouteMatch {
+  route: RouteDefinition;
+  /** The path (with query) to send upstream. */
+  upstreamPath: string;
+}
+
+function matches(pattern: string, path: string): boolean {
+  if (pattern.endsWith('/**')) {
+    const base = pattern.slice(0, -3);
+    return path === base || path.startsWith(`${base}/`) || base === '';
+  }
+  return path === pattern;
+}
+
+export function stripSegments(path: string, count: number): string {
+  if (count <= 0) return path;
+  const segments = path.split('/').filter((_, i) => i !== 0);
+  const rest = segments.slice(count).join('/');
+  return `/${rest}`;
+}
+
+/**
+ * Picks the route for a request path: the most specific predicate wins (longest literal prefix),
+ * so `/api/auth/**` beats `/api/**` whatever their order in configuration.
+ */
+export function matchRoute(routes: RouteDefinition[], url: string): RouteMatch | undefined {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = q === -1 ? '' : url.slice(q);
+  let best: RouteDefinition | undefined;
+  for (const route of routes) {
+    if (!matches(route.path, path)) continue;
+    if (!best || route.path.replace('/**', '').length > best.path.replace('/**', '').length) best = route;
+  }
+  if (!best) return undefined;
+  return { route: best, upstreamPath: `${stripSegments(path, best.stripPrefix ?? 0)}${query}` };
+}
+
+/**
+ * Spring Cloud Gateway's discovery locator: `/svc/{serviceId}/**` reaches any registered service,
+ * with the two leading segments stripped. Only for ids discovery knows.
+ */
+export function locatorRoute(url: string, knownServices: readonly string[]): RouteMatch | undefined {
+  const match = /^\/svc\/([a-z][a-z0-9-]{0,63})(\/.*)?$/.exec(url.split('?')[0] ?? '');
+  if (!match || !knownServices.includes(match[1]!)) return undefined;
+  const route: RouteDefinition = {
+    id: `svc-${match[1]}`,
+    path: `/svc/${match[1]}/**`,
+    service: match[1]!,
+    stripPrefix: 2,
+  };
+  const q = url.indexOf('?');
+  return { route, upstreamPath: `${match[2] ?? '/'}${q === -1 ? '' : url.slice(q)}` };
+}

@@ -1,0 +1,84 @@
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '@phzzk/kit';
+import { formatIndexLine, parseIndex, renderVodPlaylist, type VodSegmentEntry } from '../domain/vod-playlist.ts';
+
+export const SEGMENT_INDEX = 'segments.jsonl';
+export const VOD_PLAYLIST = 'playlist.m3u8';
+export const VOD_MASTER = 'master.m3u8';
+
+/**
+ * Keeps a session's media for VOD under `<root>/sessions/<sessionId>/<rendition>/`: init segments,
+ * complete segments, and an append-only index that a successor instance continues after a
+ * takeover. When the stream ends, the index becomes a VOD playlist (EXT-X-ENDLIST).
+ */
+export class SegmentStorage {
+  readonly sessionDir: string;
+  private readonly logger: Logger;
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly ready = new Map<string, Promise<void>>();
+  failures = 0;
+
+  constructor(options: { root: string; sessionId: string; logger: Logger }) {
+    this.sessionDir = join(options.root, 'sessions', options.sessionId);
+    this.logger = options.logger;
+  }
+
+  renditionDir(rendition: string): string {
+    return join(this.sessionDir, rendition);
+  }
+
+  writeInit(rendition: string, uri: string, bytes: Uint8Array): void {
+    this.enqueue(rendition, () => writeFile(join(this.renditionDir(rendition), uri), bytes));
+  }
+
+  writeSegment(rendition: string, entry: VodSegmentEntry, bytes: Uint8Array): void {
+    const dir = this.renditionDir(rendition);
+    this.enqueue(rendition, async () => {
+      await writeFile(join(dir, entry.uri), bytes);
+      // After the file: the index never names a segment that is not on disk.
+      await appendFile(join(dir, SEGMENT_INDEX), formatIndexLine(entry));
+    });
+  }
+
+  /** Resolves once everything queued so far is on disk. */
+  async flush(): Promise<void> {
+    await Promise.all(this.queues.values());
+  }
+
+  /** Writes every rendition's VOD playlist from its index (this instance's and predecessors'). */
+  async finish(renditions: readonly string[], master: string | undefined): Promise<void> {
+    await this.flush();
+    for (const rendition of renditions) {
+      const dir = this.renditionDir(rendition);
+      const index = await readFile(join(dir, SEGMENT_INDEX), 'utf8').catch(() => '');
+      const entries = parseIndex(index);
+      if (entries.length === 0) continue;
+      await writeAtomically(join(dir, VOD_PLAYLIST), renderVodPlaylist(entries));
+    }
+    if (master) await writeAtomically(join(this.sessionDir, VOD_MASTER), master);
+  }
+
+  private enqueue(rendition: string, work: () => Promise<unknown>): void {
+    let ready = this.ready.get(rendition);
+    if (!ready) {
+      ready = mkdir(this.renditionDir(rendition), { recursive: true }).then(() => {});
+      this.ready.set(rendition, ready);
+    }
+    const previous = this.queues.get(rendition) ?? ready;
+    const next = previous
+      .then(work)
+      .then(() => {})
+      .catch((error: unknown) => {
+        // Losing VOD media must not stop the live stream; it is counted and logged.
+        this.failures++;
+        this.logger.error({ err: error, rendition }, 'segment storage write failed');
+      });
+    this.queues.set(rendition, next);
+  }
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.tmp`, text);
+  await rename(`${path}.tmp`, path);
+}

@@ -1,0 +1,4 @@
+import { runServiceMain } from '@phzzk/kit';
+import { userService } from './service.ts';
+
+await runServiceMain(userService);

@@ -1,0 +1,78 @@
+import {
+  CreateAccountRequest,
+  InternalAccount,
+  LinkIdentityResponse,
+  LookupAccountRequest,
+  SocialIdentityInput,
+  Uuid,
+  VerifyCredentialsRequest,
+} from '@phzzk/contracts';
+import { internalGuard, type ServiceApp } from '@phzzk/kit';
+import Type from 'typebox';
+import type { Accounts } from '../domain/accounts.ts';
+import { internalAccount } from '../domain/user.ts';
+import { asProblem } from './problems.ts';
+
+/**
+ * The auth service's view of accounts, under /internal (the gateway routes only /api/users/**
+ * here). When `internal.api-token` is configured, callers must present it as well.
+ */
+export function internalRoutes(app: ServiceApp, accounts: Accounts, apiToken: () => string | undefined): void {
+  internalGuard(app, apiToken);
+
+  app.post(
+    '/internal/accounts',
+    { schema: { body: CreateAccountRequest, response: { 201: InternalAccount } } },
+    async (request, reply) => {
+      const user = await asProblem(() => accounts.create(request.body));
+      return reply.code(201).send(internalAccount(user));
+    },
+  );
+
+  app.post(
+    '/internal/credentials/verify',
+    { schema: { body: VerifyCredentialsRequest, response: { 200: InternalAccount } } },
+    async (request) =>
+      internalAccount(await asProblem(() => accounts.verifyCredentials(request.body.email, request.body.password))),
+  );
+
+  app.post(
+    '/internal/accounts/lookup',
+    { schema: { body: LookupAccountRequest, response: { 200: InternalAccount } } },
+    async (request) => {
+      const body = request.body;
+      const user = await asProblem(() =>
+        'email' in body ? accounts.findByEmail(body.email) : accounts.findByIdentity(body.provider, body.subject),
+      );
+      return internalAccount(user);
+    },
+  );
+
+  app.get(
+    '/internal/accounts/:id',
+    {
+      schema: {
+        params: Type.Object({ id: Uuid }, { additionalProperties: false }),
+        response: { 200: InternalAccount },
+      },
+    },
+    async (request) => internalAccount(await asProblem(() => accounts.get(request.params.id))),
+  );
+
+  app.post(
+    '/internal/accounts/:id/identities',
+    {
+      schema: {
+        params: Type.Object({ id: Uuid }, { additionalProperties: false }),
+        body: SocialIdentityInput,
+        response: { 200: LinkIdentityResponse },
+      },
+    },
+    async (request) => {
+      const { user, emailNewlyVerified } = await asProblem(() =>
+        accounts.linkIdentity(request.params.id, request.body),
+      );
+      return { account: internalAccount(user), emailNewlyVerified };
+    },
+  );
+}

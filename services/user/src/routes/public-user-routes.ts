@@ -1,0 +1,19 @@
+import { PublicUser, Uuid } from '@phzzk/contracts';
+import type { ServiceApp } from '@phzzk/kit';
+import Type from 'typebox';
+import type { Accounts } from '../domain/accounts.ts';
+import { publicProfile } from '../domain/user.ts';
+import { asProblem } from './problems.ts';
+
+export function publicUserRoutes(app: ServiceApp, accounts: Accounts): void {
+  app.get(
+    '/api/users/:id',
+    {
+      schema: {
+        params: Type.Object({ id: Uuid }, { additionalProperties: false }),
+        response: { 200: PublicUser },
+      },
+    },
+    async (request) => publicProfile(await asProblem(() => accounts.get(request.params.id))),
+  );
+}

@@ -1,0 +1,42 @@
+import { Topics } from '@phzzk/contracts';
+import { ensureTopics, StaticDiscovery, startService } from '@phzzk/kit';
+import { ApiClient, freshSchema, testInfra } from '@phzzk/testing';
+import { userService } from '../src/service.ts';
+
+/** Light argon2 parameters for tests (the defaults are OWASP-grade and cost ~50 ms per hash). */
+export const TEST_ARGON2_ENV = { USER_ARGON2_MEMORY_KIB: '1024', USER_ARGON2_TIME_COST: '1' };
+
+/** A user service on a fresh schema, against the real PostgreSQL and Kafka. */
+export async function startUserService(env: Record<string, string> = {}, schemaName?: string) {
+  const infra = await testInfra();
+  await ensureTopics(infra.kafkaBrokers, [{ name: Topics.userEvents.name, partitions: Topics.userEvents.partitions }]);
+  const schema = freshSchema(infra.databaseUrl, 'user_test');
+  const running = await startService(userService, {
+    env: {
+      DATABASE_URL: infra.databaseUrl,
+      DATABASE_SCHEMA: schemaName ?? schema.name,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      LOG_LEVEL: 'silent',
+      ...TEST_ARGON2_ENV,
+      ...env,
+    },
+    discovery: new StaticDiscovery([]),
+  });
+  return {
+    infra,
+    schema,
+    running,
+    api: new ApiClient(running.url),
+    async stop() {
+      await running.stop();
+      if (!schemaName) await schema.drop();
+    },
+  };
+}
+
+/** Headers the gateway sets for a signed-in caller (services trust only these). */
+export const asUser = (id: string) => ({
+  'x-phzzk-user-id': id,
+  'x-phzzk-session-id': 'test-session',
+  'x-phzzk-roles': 'user',
+});

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { isAlive, type RunRecord, readRunRecords } from './run-files.ts';
+import type { ServiceEntry } from './service-catalog.ts';
+
+export interface LaunchOptions {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  runDir: string;
+  logDir: string;
+  /** Detached processes outlive the CLI (`phzzk start <service>`, `npm start -- --detach`). */
+  detached: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * Starts one instance of a service as its own process, logs to .phzzk/logs/<service>-<n>.log,
+ * and resolves once it has written its run file and its /health answers 200.
+ */
+export async function launchInstance(service: ServiceEntry, options: LaunchOptions): Promise<RunRecord> {
+  mkdirSync(options.logDir, { recursive: true });
+  mkdirSync(options.runDir, { recursive: true });
+  const before = new Set(readRunRecords(options.runDir).map((r) => r.instanceId));
+  const index = [...before].filter((id) => id.startsWith(`${service.name}-`)).length + 1;
+  const logFile = join(options.logDir, `${service.name}-${index}.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [service.main], {
+    cwd: options.root,
+    env: { ...options.env, PHZZK_RUN_DIR: options.runDir },
+    stdio: ['ignore', fd, fd],
+    // Own process group: a terminal Ctrl-C reaches only the CLI, which then stops services in order.
+    detached: true,
+  });
+  closeSync(fd);
+  if (options.detached) child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${service.name}`);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    if (!isAlive(pid) || child.exitCode !== null) {
+      throw new Error(`${service.name} exited during start; see ${logFile}`);
+    }
+    const record = readRunRecords(options.runDir).find((r) => r.pid === pid);
+    if (record) {
+      const healthy = await fetch(`${record.url}/health`, { signal: AbortSignal.timeout(2000) })
+        .then((r) => r.status === 200)
+        .catch(() => false);
+      if (healthy) return record;
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(
+        `${service.name} did not become healthy within ${(options.timeoutMs ?? 60_000) / 1000} s; see ${logFile}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** SIGTERM each process, wait for it to exit, SIGKILL after the timeout. */
+export async function stopInstances(records: RunRecord[], timeoutMs = 15_000): Promise<void> {
+  await Promise.all(
+    records.map(async (r) => {
+      try {
+        process.kill(r.pid, 'SIGTERM');
+      } catch {
+        return;
+      }
+      const deadline = Date.now() + timeoutMs;
+      while (isAlive(r.pid) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+      if (isAlive(r.pid)) process.kill(r.pid, 'SIGKILL');
+    }),
+  );
+}
