@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TObject } from 'typebox';
 import { ConfigError } from '../config/live-config.ts';
@@ -27,7 +27,10 @@ export async function runServiceMain<S extends TObject>(definition: ServiceDefin
   if (runDir && runFile) {
     mkdirSync(runDir, { recursive: true });
     const { service, instanceId } = running.context.identity;
-    writeFileSync(runFile, JSON.stringify({ service, instanceId, pid: process.pid, url: running.url }));
+    // Written whole, then renamed into place: a reader never sees a half-written run file.
+    const partial = `${runFile}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify({ service, instanceId, pid: process.pid, url: running.url }));
+    renameSync(partial, runFile);
     process.on('exit', () => rmSync(runFile, { force: true }));
   }
   let signals = 0;

@@ -13,6 +13,9 @@ import { createMetricsRegistry } from '../http/http-metrics.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { Lifecycle } from './lifecycle.ts';
 
+/** How long a failed start may spend closing what it opened before the error is reported. */
+const START_CLEANUP_TIMEOUT_MS = 5000;
+
 type BaseKeys = { [K in keyof typeof BaseConfig]: (typeof BaseConfig)[K] };
 export type ServiceConfigSchema = TObject<BaseKeys & Record<string, import('typebox').TSchema>>;
 
@@ -132,8 +135,10 @@ export async function startService<S extends TObject>(
     app = await definition.build(context);
     await app.listen({ host: base['server.host'], port: base['server.port'] });
   } catch (error) {
-    await lifecycle.close(logger);
-    await discovery.close();
+    logger.error({ err: error }, `${definition.name} failed to start: closing what it opened`);
+    // Bounded: a client that cannot close (a broker that went away) must not keep a failed start alive.
+    const cleanup = Promise.all([lifecycle.close(logger), discovery.close()]).catch(() => undefined);
+    await Promise.race([cleanup, new Promise((r) => setTimeout(r, START_CLEANUP_TIMEOUT_MS).unref())]);
     throw error;
   }
   const address = app.server.address();

@@ -15,13 +15,16 @@ export function readRunRecords(runDir: string): RunRecord[] {
   const out: RunRecord[] = [];
   for (const name of readdirSync(runDir).filter((f) => f.endsWith('.json'))) {
     const file = join(runDir, name);
+    let record: Omit<RunRecord, 'file'>;
     try {
-      const record = JSON.parse(readFileSync(file, 'utf8')) as Omit<RunRecord, 'file'>;
-      if (isAlive(record.pid)) out.push({ ...record, file });
-      else rmSync(file, { force: true }); // left behind by a process that was killed
+      record = JSON.parse(readFileSync(file, 'utf8')) as Omit<RunRecord, 'file'>;
     } catch {
-      rmSync(file, { force: true });
+      // Unreadable (or written by a process that writes run files in place): skipped, never
+      // deleted, since a service may be writing it this very moment.
+      continue;
     }
+    if (isAlive(record.pid)) out.push({ ...record, file });
+    else rmSync(file, { force: true }); // left behind by a process that was killed
   }
   return out.sort((a, b) => a.service.localeCompare(b.service) || a.instanceId.localeCompare(b.instanceId));
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, type RunRecord, readRunRecords } from './run-files.ts';
 import type { ServiceEntry } from './service-catalog.ts';
@@ -37,24 +37,37 @@ export async function launchInstance(service: ServiceEntry, options: LaunchOptio
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${service.name}`);
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let lastHealth = 'no run file yet (still building or listening)';
   for (;;) {
     if (!isAlive(pid) || child.exitCode !== null) {
-      throw new Error(`${service.name} exited during start; see ${logFile}`);
+      throw new Error(`${service.name} exited during start; see ${logFile}${logTail(logFile)}`);
     }
     const record = readRunRecords(options.runDir).find((r) => r.pid === pid);
     if (record) {
-      const healthy = await fetch(`${record.url}/health`, { signal: AbortSignal.timeout(2000) })
-        .then((r) => r.status === 200)
-        .catch(() => false);
-      if (healthy) return record;
+      const answer = await fetch(`${record.url}/health`, { signal: AbortSignal.timeout(2000) })
+        .then(async (r) => ({ ok: r.status === 200, text: `${r.status} ${await r.text()}` }))
+        .catch((error: Error) => ({ ok: false, text: `no answer: ${error.message}` }));
+      if (answer.ok) return record;
+      lastHealth = answer.text;
     }
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
       throw new Error(
-        `${service.name} did not become healthy within ${(options.timeoutMs ?? 60_000) / 1000} s; see ${logFile}`,
+        `${service.name} did not become healthy within ${(options.timeoutMs ?? 60_000) / 1000} s; see ${logFile}\n` +
+          `last /health: ${lastHealth.slice(0, 2000)}${logTail(logFile)}`,
       );
     }
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The end of a service's log, so that a failed start explains itself where it is reported (CI). */
+function logTail(logFile: string, lines = 25): string {
+  try {
+    const tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines);
+    return `\n--- last ${tail.length} lines of ${logFile} ---\n${tail.map((l) => l.slice(0, 600)).join('\n')}`;
+  } catch {
+    return '';
   }
 }
 

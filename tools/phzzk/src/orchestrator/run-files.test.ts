@@ -1,0 +1,27 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readRunRecords } from './run-files.ts';
+
+describe('readRunRecords', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('lists live processes, removes files of dead ones, and leaves a file being written alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phzzk-run-'));
+    dirs.push(dir);
+    const live = { service: 'user', instanceId: 'user-1', pid: process.pid, url: 'http://127.0.0.1:1' };
+    writeFileSync(join(dir, 'user-1.json'), JSON.stringify(live));
+    // A pid far above pid_max: no such process.
+    writeFileSync(join(dir, 'gone-1.json'), JSON.stringify({ ...live, instanceId: 'gone-1', pid: 2 ** 30 }));
+    writeFileSync(join(dir, 'auth-1.json'), '{"service":"au'); // caught half-written
+    writeFileSync(join(dir, 'auth-1.json.123.tmp'), '{}');
+
+    expect(readRunRecords(dir).map((r) => r.instanceId)).toEqual(['user-1']);
+    expect(existsSync(join(dir, 'gone-1.json'))).toBe(false);
+    expect(existsSync(join(dir, 'auth-1.json'))).toBe(true);
+  });
+});
