@@ -7,6 +7,41 @@ import { gatewayService } from '../src/service.ts';
 
 type Seen = { method: string; url: string; headers: IncomingMessage['headers']; body: string };
 
+/** A service with large, unsized and never-ending answers; it records requests the client abandoned. */
+async function streamingUpstream(abandoned: string[]): Promise<{ server: Server; instance: ServiceInstance }> {
+  const big = Buffer.alloc(1024 * 1024, 'x');
+  const server = createServer((req, res) => {
+    if (req.url === '/api/stream/big') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': big.length });
+      for (let i = 0; i < big.length; i += 64 * 1024) res.write(big.subarray(i, i + 64 * 1024));
+      res.end();
+    } else if (req.url === '/api/stream/small') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 11, 'x-upstream': 'stream' });
+      res.end('{"ok":true}');
+    } else if (req.url === '/api/stream/chunked') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-frame-options': 'DENY' });
+      let n = 0;
+      const tick = setInterval(() => {
+        res.write(`part ${n}\n`);
+        if (++n === 5) {
+          clearInterval(tick);
+          res.end();
+        }
+      }, 5);
+    } else {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('waiting');
+      res.on('close', () => abandoned.push(req.url ?? ''));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    instance: { serviceId: 'stream', instanceId: 'stream-1', host: '127.0.0.1', port, status: 'UP', metadata: {} },
+  };
+}
+
 async function upstream(
   name: string,
   seen: Seen[],
@@ -36,6 +71,8 @@ describe('gateway proxy (real sockets)', () => {
   let a: Awaited<ReturnType<typeof upstream>>;
   let b: Awaited<ReturnType<typeof upstream>>;
   let slow: Awaited<ReturnType<typeof upstream>>;
+  let streaming: Awaited<ReturnType<typeof upstream>>;
+  const abandoned: string[] = [];
   let discovery: StaticDiscovery;
   let gateway: Awaited<ReturnType<typeof startService>>;
   let api: ApiClient;
@@ -44,9 +81,11 @@ describe('gateway proxy (real sockets)', () => {
     a = await upstream('a', seen);
     b = await upstream('b', seen);
     slow = await upstream('slow', [], 3000);
+    streaming = await streamingUpstream(abandoned);
     discovery = new StaticDiscovery([]);
     discovery.set('echo', [a.instance, b.instance]);
     discovery.set('slow', [{ ...slow.instance, serviceId: 'slow' }]);
+    discovery.set('stream', [streaming.instance]);
     gateway = await startService(gatewayService, {
       env: {
         SERVER_PORT: '0',
@@ -56,6 +95,7 @@ describe('gateway proxy (real sockets)', () => {
           { id: 'stripped', path: '/svc/echo/**', service: 'echo', stripPrefix: 2 },
           { id: 'nobody', path: '/api/nobody/**', service: 'nobody' },
           { id: 'slow', path: '/api/slow/**', service: 'slow', timeoutMs: 300 },
+          { id: 'stream', path: '/api/stream/**', service: 'stream' },
         ]),
       },
       discovery,
@@ -64,7 +104,10 @@ describe('gateway proxy (real sockets)', () => {
   });
   afterAll(async () => {
     await gateway?.stop();
-    for (const u of [a, b, slow]) u?.server.close();
+    for (const u of [a, b, slow, streaming]) {
+      u?.server.closeAllConnections();
+      u?.server.close();
+    }
   });
 
   it('forwards method, path, query, body and request id, and strips forged identity headers', async () => {
@@ -102,6 +145,39 @@ describe('gateway proxy (real sockets)', () => {
     expect(last.url).toBe('/api/echo/hop');
     expect(last.headers['x-secret']).toBeUndefined();
     expect(last.headers['keep-alive']).toBeUndefined();
+  });
+
+  it("relays small answers framed by length, with the gateway's headers", async () => {
+    const res = await fetch(`${gateway.url}/api/stream/small`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+    expect(res.headers.get('content-length')).toBe('11');
+    expect(res.headers.get('transfer-encoding')).toBeNull();
+    expect(res.headers.get('x-upstream')).toBe('stream');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('streams large and unsized answers whole, and the service overrides a default header', async () => {
+    const big = await fetch(`${gateway.url}/api/stream/big`);
+    expect(big.headers.get('content-length')).toBe(String(1024 * 1024));
+    const bytes = Buffer.from(await big.arrayBuffer());
+    expect(bytes.length).toBe(1024 * 1024);
+    expect(bytes.every((b) => b === 0x78)).toBe(true);
+
+    const chunked = await fetch(`${gateway.url}/api/stream/chunked`);
+    expect(chunked.headers.get('x-frame-options')).toBe('DENY');
+    expect(await chunked.text()).toBe('part 0\npart 1\npart 2\npart 3\npart 4\n');
+  });
+
+  it('frees the service when the client abandons a request', async () => {
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      request(`${gateway.url}/api/stream/forever`, resolve).on('error', reject).end();
+    });
+    expect(res.statusCode).toBe(200);
+    await new Promise<void>((r) => res.once('data', () => r()));
+    res.destroy();
+    await expect.poll(() => abandoned, { timeout: 3000 }).toContain('/api/stream/forever');
   });
 
   it('refuses bodies over the limit with 413 before anything reaches a service', async () => {

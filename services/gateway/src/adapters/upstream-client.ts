@@ -1,16 +1,119 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { Agent, type Dispatcher } from 'undici';
+import { clientResponseHeaders, type FlatHeaders } from '../domain/forward-headers.ts';
 
-export interface UpstreamResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  /** Small bodies arrive whole (one write to the client); large or unsized ones stream. */
-  body: Readable | Buffer;
+/** Answers up to this size with a Content-Length are gathered and written to the client at once. */
+const GATHER_LIMIT = 256 * 1024;
+
+/** Raised into an upstream request when the client went away: nothing is relayed, nothing retried. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('the client closed the connection');
+    this.name = 'ClientGoneError';
+  }
 }
 
-/** Answers up to this size with a Content-Length are read whole before relaying. */
-const BUFFER_LIMIT = 256 * 1024;
+/** One client request across its attempts: a client that goes away aborts the attempt in flight. */
+export class ClientLink {
+  gone = false;
+  private controller: Dispatcher.DispatchController | undefined;
+
+  constructor(res: ServerResponse) {
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      this.gone = true;
+      this.controller?.abort(new ClientGoneError());
+    });
+  }
+
+  attach(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.gone) controller.abort(new ClientGoneError());
+  }
+}
+
+export interface RelayRequest {
+  origin: string;
+  path: string;
+  method: string;
+  headers: FlatHeaders;
+  body: Buffer | undefined;
+  timeoutMs: number;
+  /** The gateway's own response headers (request id, security, CORS); the service's win. */
+  ownHeaders: FlatHeaders;
+  /** Called with the service's status before anything is written to the client. */
+  onStatus: (status: number) => void;
+}
+
+/**
+ * Relays one upstream answer straight into the client response: headers as a flat list, small
+ * bodies in one write, large or unsized ones streamed with backpressure. It rejects only while
+ * nothing has been written (the attempt may be retried); a failure mid-body resets the client.
+ */
+class RelayHandler implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private started = false;
+  private gathered: Buffer[] | undefined;
+  private readonly request: RelayRequest;
+  private readonly res: ServerResponse;
+  private readonly link: ClientLink;
+  private readonly resolve: (status: number) => void;
+  private readonly reject: (error: Error) => void;
+
+  constructor(
+    request: RelayRequest,
+    res: ServerResponse,
+    link: ClientLink,
+    resolve: (status: number) => void,
+    reject: (error: Error) => void,
+  ) {
+    this.request = request;
+    this.res = res;
+    this.link = link;
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.link.attach(controller);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    this.status = status;
+    this.started = true;
+    this.request.onStatus(status);
+    this.res.writeHead(status, clientResponseHeaders(headers, this.request.ownHeaders));
+    const length = Number(headers['content-length']);
+    if (length <= GATHER_LIMIT) this.gathered = [];
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.gathered) {
+      this.gathered.push(chunk);
+      return;
+    }
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    const gathered = this.gathered;
+    if (!gathered || gathered.length === 0) this.res.end();
+    else this.res.end(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered));
+    this.resolve(this.status);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (!this.started) {
+      this.reject(error);
+      return;
+    }
+    this.res.destroy(error);
+    this.resolve(this.status);
+  }
+}
 
 /** Keep-alive connection pools to upstream instances, shared by all routes. */
 export class UpstreamClient {
@@ -25,30 +128,27 @@ export class UpstreamClient {
     });
   }
 
-  async send(
-    origin: string,
-    path: string,
-    method: string,
-    headers: Record<string, string | string[]>,
-    body: Buffer | undefined,
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<UpstreamResponse> {
-    const response = await request(`${origin}${path}`, {
-      method: method as 'GET',
-      headers,
-      body: body && body.length > 0 ? body : null,
-      dispatcher: this.agent,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      ...(signal ? { signal } : {}),
+  /** Sends the request and relays the answer into `res`; resolves with the status once relayed. */
+  relay(request: RelayRequest, res: ServerResponse, link: ClientLink): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const handler = new RelayHandler(request, res, link, resolve, reject);
+      try {
+        this.agent.dispatch(
+          {
+            origin: request.origin,
+            path: request.path,
+            method: request.method as Dispatcher.HttpMethod,
+            headers: request.headers,
+            body: request.body && request.body.length > 0 ? request.body : null,
+            headersTimeout: request.timeoutMs,
+            bodyTimeout: request.timeoutMs,
+          },
+          handler,
+        );
+      } catch (error) {
+        reject(error as Error);
+      }
     });
-    const responseHeaders = response.headers as IncomingHttpHeaders;
-    const length = Number(responseHeaders['content-length']);
-    if (Number.isFinite(length) && length <= BUFFER_LIMIT) {
-      return { status: response.statusCode, headers: responseHeaders, body: Buffer.from(await response.body.bytes()) };
-    }
-    return { status: response.statusCode, headers: responseHeaders, body: response.body };
   }
 
   close(): Promise<void> {

@@ -1,8 +1,16 @@
 import { type IncomingMessage, request } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { instanceUrl, PROBLEM_CONTENT_TYPE, ProblemError, problemBody, type ServiceApp, statusTitle } from '@phzzk/kit';
+import {
+  instanceUrl,
+  PROBLEM_CONTENT_TYPE,
+  ProblemError,
+  problemBody,
+  requestIdFrom,
+  type ServiceApp,
+  statusTitle,
+} from '@phzzk/kit';
 import { identityHeaders } from '../domain/access-claims.ts';
-import { requestHeadersForUpstream } from '../domain/forward-headers.ts';
+import { upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
 import { authenticate, type GateDeps, resolveRoute } from '../routes/request-gate.ts';
 
@@ -30,15 +38,14 @@ export function installWebSocketProxy(app: ServiceApp, deps: GateDeps & { balanc
       const claims = await authenticate(deps, route, req.headers.authorization, url, true);
       const instance = deps.balancer.pick(route.service, deps.discovery.instances(route.service));
       if (!instance) throw new ProblemError(503, 'NO_INSTANCE', `No instance behind route ${route.id}`);
-      const headers = requestHeadersForUpstream(req.headers, {
+      const headers = upstreamRequestHeaders(req.rawHeaders, {
         clientIp: req.socket.remoteAddress ?? '',
-        requestId: String(req.headers['x-request-id'] ?? ''),
+        requestId: requestIdFrom(req),
         host: req.headers.host ?? '',
         proto: 'http',
         trusted: claims ? identityHeaders(claims) : {},
       });
-      headers.connection = 'Upgrade';
-      headers.upgrade = 'websocket';
+      headers.push('connection', 'Upgrade', 'upgrade', 'websocket');
       const upstreamReq = request(`${instanceUrl(instance)}${upstreamPath}`, { method: 'GET', headers });
       upstreamReq.on('upgrade', (res, upstream, upstreamHead) => {
         const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];

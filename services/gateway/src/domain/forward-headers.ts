@@ -1,5 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+/**
+ * Header lists are flat [name, value, name, value, …] arrays, as Node's rawHeaders, undici and
+ * `writeHead` take them: the proxy never builds a header object per request.
+ */
+export type FlatHeaders = string[];
+
 // RFC 9110 §7.6.1 hop-by-hop headers, never forwarded.
 const HOP_BY_HOP = new Set([
   'connection',
@@ -11,43 +17,87 @@ const HOP_BY_HOP = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
-  'host',
-  'content-length',
 ]);
+/** Set by the upstream client for the request it sends (its origin, the body it has read). */
+const REQUEST_OWN = new Set(['host', 'content-length']);
 
 /** Identity headers only the gateway may set: whatever a client sends under these names is dropped. */
 export const TRUSTED_PREFIX = 'x-phzzk-';
 
-function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const listed = new Set(
-    String(headers.connection ?? '')
-      .split(',')
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean),
+/** The extra names a Connection header lists as hop-by-hop (RFC 9110 §7.6.1), lower-cased. */
+function connectionListed(value: string | string[] | undefined): Set<string> | undefined {
+  if (!value) return undefined;
+  let listed: Set<string> | undefined;
+  for (const name of String(value).split(',')) {
+    const n = name.trim().toLowerCase();
+    // "keep-alive" and "close" (nearly every Connection header) name nothing beyond the fixed set.
+    if (!n || HOP_BY_HOP.has(n) || n === 'close') continue;
+    listed ??= new Set();
+    listed.add(n);
+  }
+  return listed;
+}
+
+export interface ForwardContext {
+  clientIp: string;
+  requestId: string;
+  host: string;
+  proto: string;
+  /** Identity the gateway vouches for, sent as x-phzzk-<name>. */
+  trusted: Record<string, string>;
+}
+
+/**
+ * What goes upstream: the client's end-to-end headers (minus hop-by-hop ones, anything claiming
+ * gateway-set identity, and its own forwarding headers), then the gateway's forwarding headers.
+ */
+export function upstreamRequestHeaders(rawHeaders: readonly string[], context: ForwardContext): FlatHeaders {
+  const out: FlatHeaders = [];
+  let listed: Set<string> | undefined;
+  let forwardedFor: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (name === 'connection') listed = connectionListed(rawHeaders[i + 1]);
+  }
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    const value = rawHeaders[i + 1]!;
+    if (HOP_BY_HOP.has(name) || REQUEST_OWN.has(name) || listed?.has(name) || name.startsWith(TRUSTED_PREFIX)) continue;
+    if (name === 'x-forwarded-for') {
+      forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
+      continue;
+    }
+    if (name === 'x-forwarded-host' || name === 'x-forwarded-proto' || name === 'x-request-id') continue;
+    out.push(name, value);
+  }
+  out.push(
+    'x-forwarded-for',
+    forwardedFor ? `${forwardedFor}, ${context.clientIp}` : context.clientIp,
+    'x-forwarded-host',
+    context.host,
+    'x-forwarded-proto',
+    context.proto,
+    'x-request-id',
+    context.requestId,
   );
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
-    out[name] = value;
+  for (const name in context.trusted) out.push(`${TRUSTED_PREFIX}${name}`, context.trusted[name]!);
+  return out;
+}
+
+/**
+ * What goes back to the client: the gateway's own headers (request id, security, CORS) unless the
+ * service set the same one, then the service's end-to-end headers. Content-Length stays: the body
+ * is relayed as it is, so the client gets it framed by length rather than chunked.
+ */
+export function clientResponseHeaders(upstream: IncomingHttpHeaders, own: FlatHeaders): FlatHeaders {
+  const out: FlatHeaders = [];
+  for (let i = 0; i < own.length; i += 2) if (upstream[own[i]!] === undefined) out.push(own[i]!, own[i + 1]!);
+  const listed = connectionListed(upstream.connection);
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    if (Array.isArray(value)) for (const v of value) out.push(name, v);
+    else out.push(name, value);
   }
   return out;
-}
-
-export function requestHeadersForUpstream(
-  incoming: IncomingHttpHeaders,
-  context: { clientIp: string; requestId: string; host: string; proto: string; trusted: Record<string, string> },
-): Record<string, string | string[]> {
-  const out = withoutHopByHop(incoming);
-  for (const name of Object.keys(out)) if (name.startsWith(TRUSTED_PREFIX)) delete out[name];
-  const prior = incoming['x-forwarded-for'];
-  out['x-forwarded-for'] = prior ? `${prior}, ${context.clientIp}` : context.clientIp;
-  out['x-forwarded-host'] = context.host;
-  out['x-forwarded-proto'] = context.proto;
-  out['x-request-id'] = context.requestId;
-  for (const [name, value] of Object.entries(context.trusted)) out[`${TRUSTED_PREFIX}${name}`] = value;
-  return out;
-}
-
-export function responseHeadersForClient(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  return withoutHopByHop(headers);
 }

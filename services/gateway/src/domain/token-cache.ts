@@ -4,6 +4,8 @@
  */
 export class TokenCache<V extends { exp: number }> {
   private readonly entries = new Map<string, V>();
+  /** When each entry was last moved to the young end: once a second at most (the hot path stays cheap). */
+  private readonly touched = new WeakMap<V, number>();
   private readonly max: number;
 
   constructor(max = 10_000) {
@@ -17,9 +19,12 @@ export class TokenCache<V extends { exp: number }> {
       this.entries.delete(token);
       return undefined;
     }
-    // Re-insert to mark as most recently used.
-    this.entries.delete(token);
-    this.entries.set(token, hit);
+    // Re-insert to mark as most recently used, at a one-second granularity.
+    if (this.touched.get(hit) !== nowSeconds) {
+      this.touched.set(hit, nowSeconds);
+      this.entries.delete(token);
+      this.entries.set(token, hit);
+    }
     return hit;
   }
 

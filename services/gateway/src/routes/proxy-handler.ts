@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import {
   type DiscoveryClient,
   instanceUrl,
@@ -13,10 +12,10 @@ import {
 import type { HolderResolver } from '../adapters/holder-resolver.ts';
 import type { RateLimiter } from '../adapters/rate-limiter.ts';
 import type { RouteMetrics } from '../adapters/route-metrics.ts';
-import type { UpstreamClient } from '../adapters/upstream-client.ts';
+import { ClientGoneError, ClientLink, type UpstreamClient } from '../adapters/upstream-client.ts';
 import { identityHeaders } from '../domain/access-claims.ts';
 import { corsHeaders, preflightHeaders, SECURITY_HEADERS } from '../domain/cors.ts';
-import { requestHeadersForUpstream, responseHeadersForClient } from '../domain/forward-headers.ts';
+import { type FlatHeaders, upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
 import { canRetry, errorCode, isInstanceFailure } from '../domain/retry-policy.ts';
 import { holderEntityId, type RouteDefinition, type RouteMatch } from '../domain/route-table.ts';
@@ -40,8 +39,13 @@ export interface ProxyDeps extends GateDeps {
 /** Paths the kit's own routes answer (through Fastify), never proxied. */
 const OWN_PATHS = /^\/(health|metrics|info)(\/|$|\?)/;
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
+const SECURITY_FLAT: FlatHeaders = Object.entries(SECURITY_HEADERS).flat();
 
-function sendProblem(res: ServerResponse, error: ProblemError, requestId: string, path: string): void {
+function flat(headers: Record<string, string> | undefined): FlatHeaders {
+  return headers ? Object.entries(headers).flat() : [];
+}
+
+function sendProblem(res: ServerResponse, error: ProblemError, own: FlatHeaders, requestId: string, path: string) {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -52,9 +56,10 @@ function sendProblem(res: ServerResponse, error: ProblemError, requestId: string
     instance: path,
     requestId,
   });
-  if (typeof retryAfter === 'number') res.setHeader('retry-after', String(Math.ceil(retryAfter)));
-  for (const [k, v] of Object.entries((headers as Record<string, string>) ?? {})) res.setHeader(k, v);
-  res.writeHead(error.status, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
+  const out = [...own, ...flat(headers as Record<string, string> | undefined)];
+  if (typeof retryAfter === 'number') out.push('retry-after', String(Math.ceil(retryAfter)));
+  out.push('content-type', PROBLEM_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body)));
+  res.writeHead(error.status, out);
   res.end(body);
 }
 
@@ -116,6 +121,7 @@ async function forward(
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
+  ownHeaders: FlatHeaders,
 ) {
   const { route, upstreamPath } = match;
   const url = req.url ?? '/';
@@ -126,7 +132,7 @@ async function forward(
   const clientIp = req.socket.remoteAddress ?? '';
   await enforceRateLimit(deps, route, claims ? `u:${claims.sub}` : `ip:${clientIp}`);
   const body = await readBody(req, deps.bodyLimit);
-  const headers = requestHeadersForUpstream(req.headers, {
+  const headers = upstreamRequestHeaders(req.rawHeaders, {
     clientIp,
     requestId,
     host: req.headers.host ?? '',
@@ -135,10 +141,7 @@ async function forward(
   });
   const method = req.method ?? 'GET';
   // A client that goes away (e.g. a player abandoning a blocking playlist request) frees the upstream too.
-  const abort = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) abort.abort(); // aborting after a normal finish would cost a DOMException per request
-  });
+  const link = new ClientLink(res);
   const tried = new Set<string>();
   let lastError: unknown;
   for (let attempt = 0; attempt < (deps.maxAttempts ?? 3); attempt++) {
@@ -149,23 +152,25 @@ async function forward(
     if (attempt > 0) deps.metrics.retries.inc({ route: route.id });
     tried.add(instance.instanceId);
     try {
-      const response = await deps.upstream.send(
-        instanceUrl(instance),
-        upstreamPath,
-        method,
-        headers,
-        body,
-        route.timeoutMs ?? deps.defaultTimeoutMs(),
-        abort.signal,
+      return await deps.upstream.relay(
+        {
+          origin: instanceUrl(instance),
+          path: upstreamPath,
+          method,
+          headers,
+          body,
+          timeoutMs: route.timeoutMs ?? deps.defaultTimeoutMs(),
+          ownHeaders,
+          onStatus: (status) => {
+            if (status >= 500) deps.balancer.failure(instance.instanceId);
+            else deps.balancer.success(instance.instanceId);
+          },
+        },
+        res,
+        link,
       );
-      if (response.status >= 500) deps.balancer.failure(instance.instanceId);
-      else deps.balancer.success(instance.instanceId);
-      res.writeHead(response.status, responseHeadersForClient(response.headers));
-      if (Buffer.isBuffer(response.body)) res.end(response.body);
-      else await pipeline(response.body, res).catch(() => {});
-      return response.status;
     } catch (error) {
-      if (abort.signal.aborted) return 499;
+      if (link.gone || error instanceof ClientGoneError) return 499;
       lastError = error;
       if (isInstanceFailure(error)) deps.balancer.eject(instance.instanceId);
       else deps.balancer.failure(instance.instanceId);
@@ -212,8 +217,7 @@ export function createProxyHandler(deps: ProxyDeps, isClosing: () => boolean) {
     const started = performance.now();
     const requestId = requestIdFrom(req);
     const path = url.split('?')[0] ?? '/';
-    res.setHeader('x-request-id', requestId);
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const own: FlatHeaders = ['x-request-id', requestId, ...SECURITY_FLAT];
     const origin = req.headers.origin;
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       const pre = preflightHeaders(
@@ -222,12 +226,11 @@ export function createProxyHandler(deps: ProxyDeps, isClosing: () => boolean) {
         req.headers['access-control-request-headers'] as string | undefined,
         deps.corsOrigins(),
       );
-      res.writeHead(204, pre ?? {});
+      res.writeHead(204, [...own, ...flat(pre)]);
       res.end();
       return true;
     }
-    const cors = corsHeaders(path, origin, deps.corsOrigins());
-    if (cors) for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
+    if (origin) own.push(...flat(corsHeaders(path, origin, deps.corsOrigins())));
     const finish = (status: number) => {
       deps.metrics.duration.observe(
         { route: match.route.id, status_code: String(status) },
@@ -249,23 +252,23 @@ export function createProxyHandler(deps: ProxyDeps, isClosing: () => boolean) {
       }
     };
     if (isClosing()) {
-      res.setHeader('connection', 'close');
       sendProblem(
         res,
         new ProblemError(503, 'SHUTTING_DOWN', 'This gateway instance is shutting down; retry'),
+        [...own, 'connection', 'close'],
         requestId,
         path,
       );
       finish(503);
       return true;
     }
-    forward(deps, match, req, res, requestId).then(finish, (error: unknown) => {
+    forward(deps, match, req, res, requestId, own).then(finish, (error: unknown) => {
       const problem =
         error instanceof ProblemError
           ? error
           : new ProblemError(500, 'INTERNAL_ERROR', 'An unexpected error occurred.');
       if (!(error instanceof ProblemError)) deps.logger.error({ err: error, requestId }, 'proxy error');
-      sendProblem(res, problem, requestId, path);
+      sendProblem(res, problem, own, requestId, path);
       finish(problem.status);
     });
     return true;
