@@ -22,7 +22,9 @@ http {
   fastcgi_temp_path ${prefix}/fastcgi;
   uwsgi_temp_path ${prefix}/uwsgi;
   scgi_temp_path ${prefix}/scgi;
-  upstream backend { server 127.0.0.1:${upstreamPort}; keepalive 128; }
+  # No reconnect every 1000 requests (the default): the gateway does not impose one either.
+  keepalive_requests 1000000;
+  upstream backend { server 127.0.0.1:${upstreamPort}; keepalive 128; keepalive_requests 1000000; }
   server {
     listen 127.0.0.1:${listenPort};
     location / {
