@@ -80,9 +80,10 @@ class RelayHandler implements Dispatcher.DispatchHandler {
 
   onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
     this.status = status;
-    this.started = true;
     this.request.onStatus(status);
+    // Headers Node refuses to send count as a failed attempt (a 502 problem), not a reset.
     this.res.writeHead(status, clientResponseHeaders(headers, this.request.ownHeaders));
+    this.started = true;
     const length = Number(headers['content-length']);
     if (length <= GATHER_LIMIT) this.gathered = [];
   }
