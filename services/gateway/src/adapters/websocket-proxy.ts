@@ -38,7 +38,7 @@ export function installWebSocketProxy(app: ServiceApp, deps: GateDeps & { balanc
       const claims = await authenticate(deps, route, req.headers.authorization, url, true);
       const instance = deps.balancer.pick(route.service, deps.discovery.instances(route.service));
       if (!instance) throw new ProblemError(503, 'NO_INSTANCE', `No instance behind route ${route.id}`);
-      const headers = upstreamRequestHeaders(req.rawHeaders, {
+      const headers = upstreamRequestHeaders(req, {
         clientIp: req.socket.remoteAddress ?? '',
         requestId: requestIdFrom(req),
         host: req.headers.host ?? '',

@@ -9,6 +9,14 @@ const context = {
   trusted: { 'user-id': 'u1', roles: 'user' },
 };
 
+/** The request as Node hands it over: raw headers, and every Connection header joined. */
+function asRequest(rawHeaders: string[]) {
+  const connection = pairs(rawHeaders)
+    .filter(([name]) => name.toLowerCase() === 'connection')
+    .map(([, value]) => value);
+  return { rawHeaders, headers: connection.length > 0 ? { connection: connection.join(', ') } : {} };
+}
+
 function pairs(flat: string[]): [string, string][] {
   const out: [string, string][] = [];
   for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
@@ -31,7 +39,7 @@ describe('upstreamRequestHeaders', () => {
       'Cookie', 'b=2',
       'X-Request-Id', 'client-chosen',
     ]; // biome-ignore format: header pairs read best one per line
-    const out = pairs(upstreamRequestHeaders(raw, context));
+    const out = pairs(upstreamRequestHeaders(asRequest(raw), context));
     expect(out).toEqual([
       ['accept', 'application/json'],
       ['cookie', 'a=1'],
@@ -52,7 +60,7 @@ describe('upstreamRequestHeaders', () => {
       'X-Forwarded-Host', 'evil.example',
       'X-Forwarded-Proto', 'https',
     ]; // biome-ignore format: header pairs read best one per line
-    const out = pairs(upstreamRequestHeaders(raw, { ...context, trusted: {} }));
+    const out = pairs(upstreamRequestHeaders(asRequest(raw), { ...context, trusted: {} }));
     expect(out).toEqual([
       ['x-forwarded-for', '1.1.1.1, 2.2.2.2, 10.0.0.9'],
       ['x-forwarded-host', 'phzzk.example'],

@@ -50,15 +50,17 @@ export interface ForwardContext {
 /**
  * What goes upstream: the client's end-to-end headers (minus hop-by-hop ones, anything claiming
  * gateway-set identity, and its own forwarding headers), then the gateway's forwarding headers.
+ * The request as Node parsed it: `rawHeaders` in order, `headers.connection` with every
+ * Connection header joined.
  */
-export function upstreamRequestHeaders(rawHeaders: readonly string[], context: ForwardContext): FlatHeaders {
+export function upstreamRequestHeaders(
+  request: { rawHeaders: readonly string[]; headers: IncomingHttpHeaders },
+  context: ForwardContext,
+): FlatHeaders {
+  const { rawHeaders } = request;
   const out: FlatHeaders = [];
-  let listed: Set<string> | undefined;
+  const listed = connectionListed(request.headers.connection);
   let forwardedFor: string | undefined;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase();
-    if (name === 'connection') listed = connectionListed(rawHeaders[i + 1]);
-  }
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
     const value = rawHeaders[i + 1]!;

@@ -12,7 +12,7 @@ import {
 import type { HolderResolver } from '../adapters/holder-resolver.ts';
 import type { RateLimiter } from '../adapters/rate-limiter.ts';
 import type { RouteMetrics } from '../adapters/route-metrics.ts';
-import { ClientGoneError, ClientLink, type UpstreamClient } from '../adapters/upstream-client.ts';
+import { ClientLink, type UpstreamClient } from '../adapters/upstream-client.ts';
 import { identityHeaders } from '../domain/access-claims.ts';
 import { corsHeaders, preflightHeaders, SECURITY_HEADERS } from '../domain/cors.ts';
 import { type FlatHeaders, upstreamRequestHeaders } from '../domain/forward-headers.ts';
@@ -132,7 +132,7 @@ async function forward(
   const clientIp = req.socket.remoteAddress ?? '';
   await enforceRateLimit(deps, route, claims ? `u:${claims.sub}` : `ip:${clientIp}`);
   const body = await readBody(req, deps.bodyLimit);
-  const headers = upstreamRequestHeaders(req.rawHeaders, {
+  const headers = upstreamRequestHeaders(req, {
     clientIp,
     requestId,
     host: req.headers.host ?? '',
@@ -170,7 +170,7 @@ async function forward(
         link,
       );
     } catch (error) {
-      if (link.gone || error instanceof ClientGoneError) return 499;
+      if (link.gone) return 499; // the client went away: nothing to relay, nothing to retry
       lastError = error;
       if (isInstanceFailure(error)) deps.balancer.eject(instance.instanceId);
       else deps.balancer.failure(instance.instanceId);
