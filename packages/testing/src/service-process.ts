@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serviceEntry } from '@phzzk/tools/orchestrator';
 import { repoRoot } from './infra.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -25,8 +26,9 @@ export async function startServiceProcess(
   options: { healthy?: boolean; timeoutMs?: number; main?: string } = {},
 ): Promise<ServiceProcess> {
   const runDir = mkdtempSync(join(tmpdir(), `phzzk-${service}-`));
-  const main = options.main ?? join(repoRoot, 'services', service, 'src', 'main.ts');
-  const child = spawn(process.execPath, [main], {
+  // The service's own main runs with the Node flags it declares, as under `npm start`.
+  const entry = options.main ? { main: options.main, nodeArgs: [] } : serviceEntry(repoRoot, service);
+  const child = spawn(process.execPath, [...entry.nodeArgs, entry.main], {
     cwd: repoRoot,
     env: { ...process.env, ...env, PHZZK_RUN_DIR: runDir },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,7 +25,7 @@ export async function launchInstance(service: ServiceEntry, options: LaunchOptio
   const index = [...before].filter((id) => id.startsWith(`${service.name}-`)).length + 1;
   const logFile = join(options.logDir, `${service.name}-${index}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [service.main], {
+  const child = spawn(process.execPath, [...service.nodeArgs, service.main], {
     cwd: options.root,
     env: { ...options.env, PHZZK_RUN_DIR: options.runDir },
     stdio: ['ignore', fd, fd],

@@ -1,0 +1,48 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listServices, serviceEntry } from './service-catalog.ts';
+
+describe('service catalog', () => {
+  const roots: string[] = [];
+  afterEach(() => {
+    for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+  });
+
+  function root(services: Record<string, object>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'phzzk-catalog-'));
+    roots.push(dir);
+    for (const [name, pkg] of Object.entries(services)) {
+      mkdirSync(join(dir, 'services', name, 'src'), { recursive: true });
+      writeFileSync(join(dir, 'services', name, 'src', 'main.ts'), '');
+      writeFileSync(join(dir, 'services', name, 'package.json'), JSON.stringify(pkg));
+    }
+    return dir;
+  }
+
+  it('orders services and carries the Node flags each declares', () => {
+    const dir = root({
+      gateway: { phzzk: { order: 90, nodeOptions: ['--max-semi-space-size=64'] } },
+      discovery: { phzzk: { order: 10 } },
+      user: {},
+    });
+    expect(listServices(dir).map((s) => [s.name, s.order, s.nodeArgs])).toEqual([
+      ['discovery', 10, []],
+      ['user', 50, []],
+      ['gateway', 90, ['--max-semi-space-size=64']],
+    ]);
+  });
+
+  it('refuses node options that are not plain --flag[=value] words', () => {
+    for (const nodeOptions of [['--inspect', 'evil.js'], ['--eval=process.exit()'], '--flag', [1]]) {
+      const dir = root({ gateway: { phzzk: { nodeOptions } } });
+      expect(() => serviceEntry(dir, 'gateway')).toThrow(/phzzk.nodeOptions/);
+    }
+  });
+
+  it('gives the real gateway its young-generation size', () => {
+    const repo = join(import.meta.dirname, '..', '..', '..', '..');
+    expect(serviceEntry(repo, 'gateway').nodeArgs).toContain('--min-semi-space-size=64');
+  });
+});
