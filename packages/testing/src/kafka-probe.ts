@@ -32,7 +32,17 @@ export class KafkaProbe {
       sessionTimeout: 10_000,
       heartbeatInterval: 500,
     });
-    probe.stream = await probe.consumer.consume({ topics: names, mode: 'latest' });
+    // Start exactly at each partition's end as of now: 'latest' is resolved only once the group
+    // join completes, which on a fresh broker can come after the message a test waits for.
+    const ends = await probe.consumer.listOffsets({ topics: names }).catch(() => undefined);
+    const offsets = ends
+      ? [...ends].flatMap(([topic, partitions]) =>
+          partitions.map((offset, partition) => ({ topic, partition, offset })),
+        )
+      : [];
+    probe.stream = await probe.consumer.consume(
+      offsets.length > 0 ? { topics: names, mode: 'manual', offsets } : { topics: names, mode: 'latest' },
+    );
     probe.stream.on('data', (m) => {
       let event: Envelope | undefined;
       try {

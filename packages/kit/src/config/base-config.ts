@@ -22,6 +22,12 @@ export const BaseConfig = {
   'discovery.kubernetes.namespace': Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,63}$' })),
   'discovery.kubernetes.port': Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   'shutdown.timeout-ms': Type.Integer({ default: 10_000, minimum: 100 }),
+  /**
+   * How long a stopping instance keeps serving after it left discovery, so that routers hear of it
+   * (Eureka's push watch: well under this) before it refuses requests. Default: 300 ms with
+   * Eureka, 0 otherwise (nothing routes by a static list or Kubernetes DNS that a wait would help).
+   */
+  'shutdown.drain-ms': Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
 } as const;
 
 export const KafkaConfig = {

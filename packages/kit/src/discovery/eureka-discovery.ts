@@ -3,7 +3,13 @@ import { Agent, request } from 'undici';
 import type { DiscoveryClient, InstancesListener, ServiceInstance } from './discovery-client.ts';
 import { EventStreamParser } from './eureka-event-stream.ts';
 import { EurekaView } from './eureka-view.ts';
-import { appNameOf, type ParsedApplications, parseApplications, registrationBody } from './eureka-wire.ts';
+import {
+  appNameOf,
+  type EurekaRecord,
+  type ParsedApplications,
+  parseApplications,
+  registrationBody,
+} from './eureka-wire.ts';
 
 export interface DiscoveryLogger {
   debug(obj: object, msg: string): void;
@@ -57,6 +63,8 @@ export class EurekaDiscovery implements DiscoveryClient {
   /** Servers that answered 404 to the watch: plain Eureka, polled instead. */
   private readonly pollOnly = new Set<string>();
   private self: ServiceInstance | undefined;
+  /** This client's own instance after it deregistered, kept out of the view from then on. */
+  private cancelled: { app: string; instanceId: string } | undefined;
   private dirtyTimestamp = 0;
   private renewTimer: NodeJS.Timeout | undefined;
   private renewIndex = 0;
@@ -97,6 +105,7 @@ export class EurekaDiscovery implements DiscoveryClient {
 
   async register(self: ServiceInstance): Promise<void> {
     this.self = self;
+    this.cancelled = undefined;
     this.dirtyTimestamp = Date.now();
     // A registration that fails is not fatal: the renewal loop keeps trying every node.
     if (!(await this.sendRegistration()))
@@ -109,6 +118,8 @@ export class EurekaDiscovery implements DiscoveryClient {
     this.self = undefined;
     clearTimeout(this.renewTimer);
     if (!self) return;
+    // A fetch already in flight may still list this instance: it stays out of the view.
+    this.cancelled = { app: appNameOf(self.serviceId), instanceId: self.instanceId };
     this.notify(this.view.remove(appNameOf(self.serviceId), self.instanceId));
     for (let i = 0; i < this.urls.length; i++) {
       const url = this.urls[(this.renewIndex + i) % this.urls.length]!;
@@ -342,16 +353,29 @@ export class EurekaDiscovery implements DiscoveryClient {
     return parseApplications(JSON.parse(text));
   }
 
+  /** The records without this client's own instance once it has deregistered. */
+  private withoutCancelled(records: EurekaRecord[]): EurekaRecord[] {
+    const c = this.cancelled;
+    if (!c) return records;
+    return records.filter((r) => r.actionType === 'DELETED' || r.app !== c.app || r.instanceId !== c.instanceId);
+  }
+
   private applySnapshot(apps: ParsedApplications): true {
-    this.notify(this.view.replace(apps.instances));
+    this.notify(this.view.replace(this.withoutCancelled(apps.instances)));
     this.markViewed();
     return true;
   }
 
   /** Applies a delta; false when the result does not match the server's reconcile hash. */
   private applyDelta(apps: ParsedApplications): boolean {
-    this.notify(this.view.apply(apps.instances));
-    if (apps.hashCode !== undefined && apps.hashCode !== this.view.hashCode()) {
+    const records = this.withoutCancelled(apps.instances);
+    this.notify(this.view.apply(records));
+    // Leaving out our cancelled instance makes the hashes differ until the server drops it too.
+    if (
+      records.length === apps.instances.length &&
+      apps.hashCode !== undefined &&
+      apps.hashCode !== this.view.hashCode()
+    ) {
       this.logger.debug({ server: apps.hashCode, local: this.view.hashCode() }, 'eureka: view out of sync, refetching');
       return false;
     }

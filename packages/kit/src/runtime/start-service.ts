@@ -161,6 +161,8 @@ export async function startService<S extends TObject>(
     stopping ??= (async () => {
       // Leave discovery first so routers stop sending new requests, then drain, then close clients.
       await discovery.deregister().catch((error) => logger.warn({ err: error }, 'deregister failed'));
+      const drainMs = base['shutdown.drain-ms'] ?? (base['discovery.mode'] === 'eureka' ? 300 : 0);
+      if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
       await app.close();
       await lifecycle.close(logger);
       await discovery.close();
