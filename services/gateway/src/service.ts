@@ -1,15 +1,17 @@
 import { BaseConfig, createRedis, instanceUrl, RedisConfig, redisHealth, type ServiceDefinition } from '@phzzk/kit';
 import Type from 'typebox';
 import { ActiveHealthChecker } from './adapters/active-health.ts';
+import { installFastLane } from './adapters/fast-lane.ts';
 import { HolderResolver } from './adapters/holder-resolver.ts';
 import { JwtVerifier } from './adapters/jwt-verifier.ts';
 import { RateLimiter } from './adapters/rate-limiter.ts';
+import { RawUpstreamClient } from './adapters/raw-upstream.ts';
 import { RevokedSessions } from './adapters/revoked-sessions.ts';
 import { createRouteMetrics } from './adapters/route-metrics.ts';
 import { collectServicesHealth } from './adapters/services-health.ts';
 import { UpstreamClient } from './adapters/upstream-client.ts';
 import { buildGatewayApp } from './app.ts';
-import { createProxyHandler } from './routes/proxy-handler.ts';
+import { createFastLaneHandler, createProxyHandler, type ProxyDeps } from './routes/proxy-handler.ts';
 import { LoadBalancer } from './domain/load-balancer.ts';
 
 const Route = Type.Object(
@@ -71,6 +73,8 @@ export const GatewayConfig = Type.Object({
   'gateway.rate-limit.enabled': Type.Boolean({ default: true }),
   'gateway.cors.allowed-origins': Type.Array(Type.String({ minLength: 1 }), { default: [] }),
   'gateway.health-check.interval-ms': Type.Integer({ default: 2000, minimum: 100 }),
+  /** Plain GET/HEAD proxying read and answered on the raw socket (see adapters/fast-lane.ts). */
+  'gateway.fast-lane.enabled': Type.Boolean({ default: true }),
 });
 
 const BODY_LIMIT = 1024 * 1024;
@@ -83,6 +87,8 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
     const config = ctx.config;
     const upstream = new UpstreamClient();
     ctx.lifecycle.onClose('upstream pools', () => upstream.close());
+    const rawUpstream = new RawUpstreamClient();
+    ctx.lifecycle.onClose('fast-lane upstream pools', () => rawUpstream.close());
     const balancer = new LoadBalancer();
 
     const redis = createRedis(config.get('redis.url'), `gateway-${ctx.identity.instanceId}`);
@@ -144,33 +150,40 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
     const routes = () => config.get('gateway.routes');
     const locatorEnabled = () => config.get('gateway.discovery-locator.enabled');
     let closing = false;
-    const proxy = createProxyHandler(
-      {
-        routes,
-        discovery: ctx.discovery,
-        locatorEnabled,
-        verifier,
-        revoked,
-        balancer,
-        upstream,
-        metrics: createRouteMetrics(ctx.metrics),
-        rateLimiter: config.get('gateway.rate-limit.enabled') ? new RateLimiter(redis) : undefined,
-        defaultRateLimit: () => ({
-          limit: config.get('gateway.rate-limit.limit'),
-          windowMs: config.get('gateway.rate-limit.window-ms'),
-        }),
-        defaultTimeoutMs: () => config.get('gateway.timeout-ms'),
-        holders: new HolderResolver(redis),
-        corsOrigins: () => config.get('gateway.cors.allowed-origins'),
-        bodyLimit: BODY_LIMIT,
-        logger: ctx.logger,
-      },
-      () => closing,
-    );
+    const proxyDeps: ProxyDeps = {
+      routes,
+      discovery: ctx.discovery,
+      locatorEnabled,
+      verifier,
+      revoked,
+      balancer,
+      upstream,
+      metrics: createRouteMetrics(ctx.metrics),
+      rateLimiter: config.get('gateway.rate-limit.enabled') ? new RateLimiter(redis) : undefined,
+      defaultRateLimit: () => ({
+        limit: config.get('gateway.rate-limit.limit'),
+        windowMs: config.get('gateway.rate-limit.window-ms'),
+      }),
+      defaultTimeoutMs: () => config.get('gateway.timeout-ms'),
+      holders: new HolderResolver(redis),
+      corsOrigins: () => config.get('gateway.cors.allowed-origins'),
+      bodyLimit: BODY_LIMIT,
+      logger: ctx.logger,
+    };
+    const proxy = createProxyHandler(proxyDeps, () => closing);
     const app = ctx.createApp({ bodyLimit: BODY_LIMIT, preHandler: proxy });
+    const fastLaneServe = createFastLaneHandler(proxyDeps, rawUpstream, () => closing);
+    const fastLane = installFastLane(app.server, {
+      serve: (head, remoteAddress, response, link) =>
+        config.get('gateway.fast-lane.enabled') && fastLaneServe(head, remoteAddress, response, link),
+      isClosing: () => closing,
+      idleTimeoutMs: app.server.keepAliveTimeout,
+      headersTimeoutMs: app.server.headersTimeout,
+    });
     // New requests on kept-alive connections get 503 + Connection: close while in-flight ones drain.
     app.addHook('preClose', async () => {
       closing = true;
+      fastLane.closeIdle();
     });
     return buildGatewayApp({ app, discovery: ctx.discovery, balancer, verifier, revoked, routes, locatorEnabled });
   },

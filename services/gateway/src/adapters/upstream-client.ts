@@ -1,49 +1,10 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
-import { clientResponseHeaders, type FlatHeaders } from '../domain/forward-headers.ts';
+import { clientResponseHeaders } from '../domain/forward-headers.ts';
+import type { ClientLink, Relay, RelayRequest } from './relay.ts';
 
 /** Answers up to this size with a Content-Length are gathered and written to the client at once. */
 const GATHER_LIMIT = 256 * 1024;
-
-/** Raised into an upstream request when the client went away: nothing is relayed, nothing retried. */
-export class ClientGoneError extends Error {
-  constructor() {
-    super('the client closed the connection');
-    this.name = 'ClientGoneError';
-  }
-}
-
-/** One client request across its attempts: a client that goes away aborts the attempt in flight. */
-export class ClientLink {
-  gone = false;
-  private controller: Dispatcher.DispatchController | undefined;
-
-  constructor(res: ServerResponse) {
-    res.once('close', () => {
-      if (res.writableFinished) return;
-      this.gone = true;
-      this.controller?.abort(new ClientGoneError());
-    });
-  }
-
-  attach(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.gone) controller.abort(new ClientGoneError());
-  }
-}
-
-export interface RelayRequest {
-  origin: string;
-  path: string;
-  method: string;
-  headers: FlatHeaders;
-  body: Buffer | undefined;
-  timeoutMs: number;
-  /** The gateway's own response headers (request id, security, CORS); the service's win. */
-  ownHeaders: FlatHeaders;
-  /** Called with the service's status before anything is written to the client. */
-  onStatus: (status: number) => void;
-}
 
 /**
  * Relays one upstream answer straight into the client response: headers as a flat list, small
@@ -75,7 +36,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.link.attach(controller);
+    this.link.attach((error) => controller.abort(error));
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
@@ -117,7 +78,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
 }
 
 /** Keep-alive connection pools to upstream instances, shared by all routes. */
-export class UpstreamClient {
+export class UpstreamClient implements Relay<ServerResponse> {
   private readonly agent: Agent;
 
   constructor(options: { connectTimeoutMs?: number; connections?: number } = {}) {

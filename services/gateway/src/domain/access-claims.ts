@@ -15,9 +15,17 @@ export function claimsFromPayload(payload: Record<string, unknown>): AccessClaim
   return { sub, sid, roles: roleList, exp };
 }
 
+/** Claims objects live as long as their token is cached: their headers are made once, not per request. */
+const headersOf = new WeakMap<AccessClaims, Readonly<Record<string, string>>>();
+
 /** The trusted identity headers (prefixed x-phzzk- by the forwarder); clients can never set them. */
-export function identityHeaders(claims: AccessClaims): Record<string, string> {
-  return { 'user-id': claims.sub, 'session-id': claims.sid, roles: claims.roles.join(',') };
+export function identityHeaders(claims: AccessClaims): Readonly<Record<string, string>> {
+  let headers = headersOf.get(claims);
+  if (!headers) {
+    headers = { 'user-id': claims.sub, 'session-id': claims.sid, roles: claims.roles.join(',') };
+    headersOf.set(claims, headers);
+  }
+  return headers;
 }
 
 /** Reads `Authorization: Bearer <jwt>`, or `access_token` in the query for WebSocket upgrades (browsers cannot set headers there). */

@@ -44,7 +44,7 @@ export interface ForwardContext {
   host: string;
   proto: string;
   /** Identity the gateway vouches for, sent as x-phzzk-<name>. */
-  trusted: Record<string, string>;
+  trusted: Readonly<Record<string, string>>;
 }
 
 /**
@@ -100,6 +100,32 @@ export function clientResponseHeaders(upstream: IncomingHttpHeaders, own: FlatHe
     if (value === undefined || HOP_BY_HOP.has(name) || listed?.has(name)) continue;
     if (Array.isArray(value)) for (const v of value) out.push(name, v);
     else out.push(name, value);
+  }
+  return out;
+}
+
+function hasName(headers: FlatHeaders, name: string): boolean {
+  for (let i = 0; i < headers.length; i += 2) if (headers[i] === name) return true;
+  return false;
+}
+
+/**
+ * The same rule for the fast lane, which reads a service's head as a flat list with lower-cased
+ * names. Framing is the relay's: Content-Length stays only when the body is relayed by length
+ * (or has none, as for HEAD and 304), Transfer-Encoding never (it is hop-by-hop).
+ */
+export function clientHeadersFromFlat(upstream: FlatHeaders, own: FlatHeaders, keepLength: boolean): FlatHeaders {
+  const out: FlatHeaders = [];
+  let connection: string | undefined;
+  for (let i = 0; i < upstream.length; i += 2) {
+    if (upstream[i] === 'connection') connection = connection ? `${connection},${upstream[i + 1]}` : upstream[i + 1];
+  }
+  for (let i = 0; i < own.length; i += 2) if (!hasName(upstream, own[i]!)) out.push(own[i]!, own[i + 1]!);
+  const listed = connectionListed(connection);
+  for (let i = 0; i < upstream.length; i += 2) {
+    const name = upstream[i]!;
+    if (HOP_BY_HOP.has(name) || listed?.has(name) || (name === 'content-length' && !keepLength)) continue;
+    out.push(name, upstream[i + 1]!);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import {
   type DiscoveryClient,
   instanceUrl,
@@ -9,11 +9,13 @@ import {
   requestIdFrom,
   type ServiceInstance,
 } from '@phzzk/kit';
+import type { FastRequest } from '../adapters/fast-lane.ts';
+import type { FastResponse } from '../adapters/fast-response.ts';
 import type { HolderResolver } from '../adapters/holder-resolver.ts';
 import type { RateLimiter } from '../adapters/rate-limiter.ts';
 import type { RouteMetrics } from '../adapters/route-metrics.ts';
-import { ClientLink, type UpstreamClient } from '../adapters/upstream-client.ts';
-import { identityHeaders } from '../domain/access-claims.ts';
+import { ClientLink, type Relay, type ResponseSink } from '../adapters/relay.ts';
+import { type AccessClaims, identityHeaders } from '../domain/access-claims.ts';
 import { corsHeaders, preflightHeaders, SECURITY_HEADERS } from '../domain/cors.ts';
 import { type FlatHeaders, upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
@@ -21,10 +23,23 @@ import { canRetry, errorCode, isInstanceFailure } from '../domain/retry-policy.t
 import { holderEntityId, type RouteDefinition, type RouteMatch } from '../domain/route-table.ts';
 import { authenticate, type GateDeps, resolveRoute } from './request-gate.ts';
 
+/** What the proxy needs of a client request, whichever server read it (Node's, or the fast lane). */
+export interface ProxiedRequest {
+  method: string;
+  url: string;
+  /** lower-cased names, as Node's `req.headers` */
+  headers: IncomingHttpHeaders;
+  /** [name, value, …] as received */
+  rawHeaders: readonly string[];
+  remoteAddress: string;
+  /** Reads the body within the limit; absent when the request has none. */
+  readBody?: (limit: number) => Promise<Buffer>;
+}
+
 export interface ProxyDeps extends GateDeps {
   discovery: DiscoveryClient;
   balancer: LoadBalancer;
-  upstream: UpstreamClient;
+  upstream: Relay<ServerResponse>;
   metrics: RouteMetrics;
   rateLimiter: RateLimiter | undefined;
   defaultRateLimit: () => { limit: number; windowMs: number };
@@ -45,7 +60,7 @@ function flat(headers: Record<string, string> | undefined): FlatHeaders {
   return headers ? Object.entries(headers).flat() : [];
 }
 
-function sendProblem(res: ServerResponse, error: ProblemError, own: FlatHeaders, requestId: string, path: string) {
+function sendProblem(res: ResponseSink, error: ProblemError, own: FlatHeaders, requestId: string, path: string) {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -63,9 +78,16 @@ function sendProblem(res: ServerResponse, error: ProblemError, own: FlatHeaders,
   res.end(body);
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  if (BODYLESS.has(req.method ?? 'GET') && !req.headers['content-length'] && !req.headers['transfer-encoding'])
-    return undefined;
+/** Whether the request carries a body to read (a bodyless method may still declare one). */
+function hasBody(req: IncomingMessage): boolean {
+  return (
+    !BODYLESS.has(req.method ?? 'GET') ||
+    req.headers['content-length'] !== undefined ||
+    req.headers['transfer-encoding'] !== undefined
+  );
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) throw new ProblemError(413, 'BODY_TOO_LARGE', `Request bodies are limited to ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -78,29 +100,49 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
   return Buffer.concat(chunks);
 }
 
-/** For a sticky route only the holder of the entity (re-read after a failure: a takeover), else any instance. */
-async function candidates(
+/** The instances of the route's service; a sticky route narrows them to the entity's holder. */
+function candidates(
   deps: ProxyDeps,
   route: RouteDefinition,
   url: string,
   attempt: number,
-): Promise<ServiceInstance[]> {
+): ServiceInstance[] | Promise<ServiceInstance[]> {
   const all = deps.discovery.instances(route.service);
-  if (!route.holderKey) return all;
+  return route.holderKey ? holderOnly(deps, route, route.holderKey, url, attempt, all) : all;
+}
+
+/** For a sticky route only the holder of the entity (re-read after a failure: a takeover). */
+async function holderOnly(
+  deps: ProxyDeps,
+  route: RouteDefinition,
+  holderKey: string,
+  url: string,
+  attempt: number,
+  all: ServiceInstance[],
+): Promise<ServiceInstance[]> {
   const id = holderEntityId(route, url);
   if (!id || !deps.holders) throw new ProblemError(404, 'NOT_FOUND', `Nothing at ${url.split('?')[0]}`);
-  if (attempt > 0) deps.holders.forget(route.holderKey, id);
-  const holder = await deps.holders.holderOf(route.holderKey, id);
+  if (attempt > 0) deps.holders.forget(holderKey, id);
+  const holder = await deps.holders.holderOf(holderKey, id);
   if (!holder) throw new ProblemError(404, 'NOT_LIVE', `Nothing is live at ${url.split('?')[0]}`, { route: route.id });
   return all.filter((i) => i.instanceId === holder);
 }
 
-async function enforceRateLimit(deps: ProxyDeps, route: RouteDefinition, client: string): Promise<void> {
-  const { limit, windowMs } = route.rateLimit ?? deps.defaultRateLimit();
-  if (!deps.rateLimiter || limit <= 0) return;
+/** The route's limit, or none (no limiter configured, or a limit of 0). */
+function rateLimitOf(deps: ProxyDeps, route: RouteDefinition) {
+  const limit = route.rateLimit ?? deps.defaultRateLimit();
+  return deps.rateLimiter && limit.limit > 0 ? { limiter: deps.rateLimiter, ...limit } : undefined;
+}
+
+async function enforceRateLimit(
+  deps: ProxyDeps,
+  route: RouteDefinition,
+  client: string,
+  { limiter, limit, windowMs }: NonNullable<ReturnType<typeof rateLimitOf>>,
+): Promise<void> {
   let decision: Awaited<ReturnType<RateLimiter['hit']>>;
   try {
-    decision = await deps.rateLimiter.hit(`${route.id}:${client}`, limit, windowMs);
+    decision = await limiter.hit(`${route.id}:${client}`, limit, windowMs);
   } catch (error) {
     deps.logger.warn({ err: error }, 'rate limiter unavailable, letting the request pass');
     return;
@@ -115,23 +157,38 @@ async function enforceRateLimit(deps: ProxyDeps, route: RouteDefinition, client:
   }
 }
 
-async function forward(
+/** One request through the proxy: its route, the request, where the answer goes and how it is fetched. */
+export interface Exchange<S extends ResponseSink> {
+  match: RouteMatch;
+  req: ProxiedRequest;
+  res: S;
+  upstream: Relay<S>;
+  /** A client that goes away (e.g. a player abandoning a blocking playlist request) frees the upstream too. */
+  link: ClientLink;
+}
+
+async function forward<S extends ResponseSink>(
   deps: ProxyDeps,
-  match: RouteMatch,
-  req: IncomingMessage,
-  res: ServerResponse,
+  { match, req, res, upstream, link }: Exchange<S>,
   requestId: string,
   ownHeaders: FlatHeaders,
-) {
+): Promise<number> {
   const { route, upstreamPath } = match;
   const url = req.url ?? '/';
-  const claims = await authenticate(deps, route, req.headers.authorization, url, false).catch((error) => {
+  // Awaited only when something is pending: a known token, no limiter, no body and a plain route
+  // leave one await per request (the relay).
+  let claims: AccessClaims | undefined;
+  try {
+    const verdict = authenticate(deps, route, req.headers.authorization, url, false);
+    claims = verdict instanceof Promise ? await verdict : verdict;
+  } catch (error) {
     deps.metrics.rejected.inc({ route: route.id, reason: 'unauthenticated' });
     throw error;
-  });
-  const clientIp = req.socket.remoteAddress ?? '';
-  await enforceRateLimit(deps, route, claims ? `u:${claims.sub}` : `ip:${clientIp}`);
-  const body = await readBody(req, deps.bodyLimit);
+  }
+  const clientIp = req.remoteAddress;
+  const limit = rateLimitOf(deps, route);
+  if (limit) await enforceRateLimit(deps, route, claims ? `u:${claims.sub}` : `ip:${clientIp}`, limit);
+  const body = req.readBody ? await req.readBody(deps.bodyLimit) : undefined;
   const headers = upstreamRequestHeaders(req, {
     clientIp,
     requestId,
@@ -139,20 +196,19 @@ async function forward(
     proto: 'http',
     trusted: claims ? identityHeaders(claims) : {},
   });
-  const method = req.method ?? 'GET';
-  // A client that goes away (e.g. a player abandoning a blocking playlist request) frees the upstream too.
-  const link = new ClientLink(res);
+  const method = req.method;
   const tried = new Set<string>();
   let lastError: unknown;
   for (let attempt = 0; attempt < (deps.maxAttempts ?? 3); attempt++) {
-    const pool = await candidates(deps, route, url, attempt);
+    const found = candidates(deps, route, url, attempt);
+    const pool = found instanceof Promise ? await found : found;
     // A sticky route may retry the same holder (a successor may have taken its place).
     const instance = deps.balancer.pick(route.service, pool, route.holderKey ? new Set() : tried);
     if (!instance) break;
     if (attempt > 0) deps.metrics.retries.inc({ route: route.id });
     tried.add(instance.instanceId);
     try {
-      return await deps.upstream.relay(
+      return await upstream.relay(
         {
           origin: instanceUrl(instance),
           path: upstreamPath,
@@ -197,80 +253,130 @@ async function forward(
   });
 }
 
+/** The route a request takes through the proxy, or undefined for what Fastify answers itself. */
+export function proxiedRoute(deps: GateDeps, method: string, url: string): RouteMatch | undefined {
+  if (OWN_PATHS.test(url)) return undefined;
+  try {
+    return resolveRoute(deps, method, url);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The proxy, served on the HTTP server before Fastify (the gateway's hot path carries no framework
- * work per request): route, authenticate, rate-limit, pick an instance, forward, relay. A refused
- * or reset connection ejects that instance at once and, when safe, the request is retried on
- * another; clients see 502/503/504 problems naming the route and nothing internal.
- * Returns false for what Fastify answers: the kit's own routes and paths no route matches.
+ * Serves one routed request, whichever server read it: CORS preflight, shutdown refusal, then
+ * authenticate, rate-limit, pick an instance, forward and relay, with metrics and the access log.
+ * A refused or reset connection ejects that instance at once and, when safe, the request is
+ * retried on another; clients see 502/503/504 problems naming the route and nothing internal.
+ */
+export function serveProxied<S extends ResponseSink>(
+  deps: ProxyDeps,
+  exchange: Exchange<S>,
+  isClosing: () => boolean,
+): void {
+  const { match, req, res } = exchange;
+  const started = performance.now();
+  const requestId = requestIdFrom(req);
+  const q = req.url.indexOf('?');
+  const path = q === -1 ? req.url : req.url.slice(0, q);
+  const own: FlatHeaders = ['x-request-id', requestId, ...SECURITY_FLAT];
+  const origin = req.headers.origin;
+  if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+    const pre = preflightHeaders(
+      path,
+      origin,
+      req.headers['access-control-request-headers'] as string | undefined,
+      deps.corsOrigins(),
+    );
+    res.writeHead(204, [...own, ...flat(pre)]);
+    res.end();
+    return;
+  }
+  if (origin) own.push(...flat(corsHeaders(path, origin, deps.corsOrigins())));
+  const finish = (status: number) => {
+    deps.metrics.duration.observe(
+      { route: match.route.id, status_code: String(status) },
+      (performance.now() - started) / 1000,
+    );
+    const level = status >= 500 ? 'error' : 'info';
+    if (deps.logger.isLevelEnabled(level)) {
+      deps.logger[level](
+        {
+          requestId,
+          method: req.method,
+          path,
+          route: match.route.id,
+          statusCode: status,
+          ms: Math.round((performance.now() - started) * 100) / 100,
+        },
+        'request completed',
+      );
+    }
+  };
+  if (isClosing()) {
+    sendProblem(
+      res,
+      new ProblemError(503, 'SHUTTING_DOWN', 'This gateway instance is shutting down; retry'),
+      [...own, 'connection', 'close'],
+      requestId,
+      path,
+    );
+    finish(503);
+    return;
+  }
+  forward(deps, exchange, requestId, own).then(finish, (error: unknown) => {
+    const problem =
+      error instanceof ProblemError ? error : new ProblemError(500, 'INTERNAL_ERROR', 'An unexpected error occurred.');
+    if (!(error instanceof ProblemError)) deps.logger.error({ err: error, requestId }, 'proxy error');
+    sendProblem(res, problem, own, requestId, path);
+    finish(problem.status);
+  });
+}
+
+/**
+ * The proxy on Node's HTTP server, before Fastify (the hot path carries no framework work per
+ * request). Returns false for what Fastify answers: the kit's own routes and paths no route matches.
  */
 export function createProxyHandler(deps: ProxyDeps, isClosing: () => boolean) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '/';
-    if (OWN_PATHS.test(url)) return false;
-    let match: RouteMatch;
-    try {
-      match = resolveRoute(deps, req.method ?? 'GET', url);
-    } catch {
-      return false;
-    }
-    const started = performance.now();
-    const requestId = requestIdFrom(req);
-    const path = url.split('?')[0] ?? '/';
-    const own: FlatHeaders = ['x-request-id', requestId, ...SECURITY_FLAT];
-    const origin = req.headers.origin;
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
-      const pre = preflightHeaders(
-        path,
-        origin,
-        req.headers['access-control-request-headers'] as string | undefined,
-        deps.corsOrigins(),
-      );
-      res.writeHead(204, [...own, ...flat(pre)]);
-      res.end();
-      return true;
-    }
-    if (origin) own.push(...flat(corsHeaders(path, origin, deps.corsOrigins())));
-    const finish = (status: number) => {
-      deps.metrics.duration.observe(
-        { route: match.route.id, status_code: String(status) },
-        (performance.now() - started) / 1000,
-      );
-      const level = status >= 500 ? 'error' : 'info';
-      if (deps.logger.isLevelEnabled(level)) {
-        deps.logger[level](
-          {
-            requestId,
-            method: req.method,
-            path,
-            route: match.route.id,
-            statusCode: status,
-            ms: Math.round((performance.now() - started) * 100) / 100,
-          },
-          'request completed',
-        );
-      }
-    };
-    if (isClosing()) {
-      sendProblem(
-        res,
-        new ProblemError(503, 'SHUTTING_DOWN', 'This gateway instance is shutting down; retry'),
-        [...own, 'connection', 'close'],
-        requestId,
-        path,
-      );
-      finish(503);
-      return true;
-    }
-    forward(deps, match, req, res, requestId, own).then(finish, (error: unknown) => {
-      const problem =
-        error instanceof ProblemError
-          ? error
-          : new ProblemError(500, 'INTERNAL_ERROR', 'An unexpected error occurred.');
-      if (!(error instanceof ProblemError)) deps.logger.error({ err: error, requestId }, 'proxy error');
-      sendProblem(res, problem, own, requestId, path);
-      finish(problem.status);
+    const method = req.method ?? 'GET';
+    const match = proxiedRoute(deps, method, url);
+    if (!match) return false;
+    const link = new ClientLink();
+    res.once('close', () => {
+      if (!res.writableFinished) link.clientGone();
     });
+    const request: ProxiedRequest = {
+      method,
+      url,
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      remoteAddress: req.socket.remoteAddress ?? '',
+      ...(hasBody(req) ? { readBody: (limit: number) => readBody(req, limit) } : {}),
+    };
+    serveProxied(deps, { match, req: request, res, upstream: deps.upstream, link }, isClosing);
+    return true;
+  };
+}
+
+/**
+ * The proxy on the fast lane: the same service of a request, read and answered on the raw socket
+ * and relayed by the raw upstream client. False hands the connection to Node's server (Fastify
+ * answers the gateway's own paths and unknown routes).
+ */
+export function createFastLaneHandler(deps: ProxyDeps, upstream: Relay<FastResponse>, isClosing: () => boolean) {
+  return (head: FastRequest, remoteAddress: string, response: FastResponse, link: ClientLink): boolean => {
+    const match = proxiedRoute(deps, head.method, head.target);
+    if (!match) return false;
+    const request: ProxiedRequest = {
+      method: head.method,
+      url: head.target,
+      headers: head.headers,
+      rawHeaders: head.rawHeaders,
+      remoteAddress,
+    };
+    serveProxied(deps, { match, req: request, res: response, upstream, link }, isClosing);
     return true;
   };
 }

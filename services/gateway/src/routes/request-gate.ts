@@ -30,17 +30,24 @@ function unauthorized(code: string, detail: string): ProblemError {
   return new ProblemError(401, code, detail, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
 }
 
+function admitted(deps: GateDeps, claims: AccessClaims): AccessClaims {
+  if (deps.revoked?.has(claims.sid)) throw unauthorized('TOKEN_REVOKED', 'the session of this token has ended');
+  return claims;
+}
+
 /**
  * Verifies the access token locally (no network call per request) and checks its session against
  * the revocation set. Returns the identity, or undefined for an anonymous request on an open route.
+ * A token verified before answers synchronously (no promise on the hot path); a new one is
+ * verified asynchronously. Refusals are thrown (or rejected) as 401 problems.
  */
-export async function authenticate(
+export function authenticate(
   deps: GateDeps,
   route: RouteDefinition,
   authorization: string | undefined,
   url: string,
   upgrade: boolean,
-): Promise<AccessClaims | undefined> {
+): AccessClaims | undefined | Promise<AccessClaims> {
   const token = bearerToken(authorization, url, upgrade);
   if (token === undefined) {
     if (route.auth === 'required') {
@@ -51,13 +58,13 @@ export async function authenticate(
     return undefined;
   }
   if (token === '') throw unauthorized('TOKEN_INVALID', 'Authorization must be "Bearer <access token>"');
-  let claims: AccessClaims;
-  try {
-    claims = await deps.verifier.verify(token);
-  } catch (error) {
-    if (error instanceof TokenRejected) throw unauthorized(error.code, error.message);
-    throw error;
-  }
-  if (deps.revoked?.has(claims.sid)) throw unauthorized('TOKEN_REVOKED', 'the session of this token has ended');
-  return claims;
+  const known = deps.verifier.cached(token);
+  if (known) return admitted(deps, known);
+  return deps.verifier.verify(token).then(
+    (claims) => admitted(deps, claims),
+    (error: unknown) => {
+      if (error instanceof TokenRejected) throw unauthorized(error.code, error.message);
+      throw error;
+    },
+  );
 }

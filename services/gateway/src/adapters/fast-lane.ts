@@ -1,0 +1,173 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { type RequestHead, readRequestHead } from '../domain/http1-request-head.ts';
+import { FastResponse } from './fast-response.ts';
+import { ClientLink } from './relay.ts';
+
+export type FastRequest = Extract<RequestHead, { kind: 'request' }>;
+
+export interface FastLaneOptions {
+  /**
+   * Serves one request read on the fast lane, answering through `response`. Returns false, having
+   * written nothing, when Node's server should take the connection from this request on.
+   */
+  serve(request: FastRequest, remoteAddress: string, response: FastResponse, link: ClientLink): boolean;
+  /** While the gateway shuts down, every new request goes to Node's server (503 + close there). */
+  isClosing(): boolean;
+  /** An idle keep-alive connection is closed after this long. */
+  idleTimeoutMs: number;
+  /** A request head must be complete this long after its first byte. */
+  headersTimeoutMs: number;
+}
+
+/**
+ * The gateway's fast lane: plain proxied GET and HEAD requests are read and answered straight on
+ * the socket, with no request/response objects per request. The first request of any other kind
+ * (a body, an upgrade, a malformed or unusual head, the gateway's own paths, an unknown route)
+ * hands the connection, bytes unread included, to Node's HTTP server for good, which serves or
+ * refuses it in full. Requests on one connection are answered in order, one at a time.
+ */
+export function installFastLane(server: Server, options: FastLaneOptions) {
+  // Node's own connection handling (the HTTP parser), run for connections handed over.
+  const nodeListeners = server.listeners('connection') as ((socket: Socket) => void)[];
+  server.removeAllListeners('connection');
+  const handOver = (socket: Socket) => {
+    for (const listener of nodeListeners) listener.call(server, socket);
+  };
+  const connections = new Set<FastConnection>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(new FastConnection(socket, options, handOver, connections));
+  });
+  return {
+    /** On shutdown: close idle connections now, busy ones after their answer. */
+    closeIdle(): void {
+      for (const c of connections) c.closeWhenIdle();
+    },
+    /** Connections the fast lane is serving now. */
+    get open(): number {
+      return connections.size;
+    },
+  };
+}
+
+class FastConnection {
+  private buffered: Buffer = Buffer.alloc(0);
+  private busy = false;
+  private closing = false;
+  private gone = false;
+  private headStartedAt = 0;
+  private link: ClientLink | undefined;
+  private readonly socket: Socket;
+  private readonly options: FastLaneOptions;
+  private readonly toNode: (socket: Socket) => void;
+  private readonly registry: Set<FastConnection>;
+  private readonly onData = (chunk: Buffer) => this.read(chunk);
+  private readonly onTimeout = () => {
+    if (!this.busy) this.socket.destroy();
+  };
+  private readonly onClose = () => {
+    this.gone = true;
+    this.registry.delete(this);
+    this.link?.clientGone();
+  };
+  private readonly onError = () => {}; // 'close' follows
+  /** The client half-closed: as Node's server does (no half-open HTTP), the request in flight is abandoned. */
+  private readonly onEnd = () => {
+    this.gone = true;
+    this.link?.clientGone();
+    this.socket.destroy();
+  };
+
+  constructor(
+    socket: Socket,
+    options: FastLaneOptions,
+    toNode: (socket: Socket) => void,
+    registry: Set<FastConnection>,
+  ) {
+    this.socket = socket;
+    this.options = options;
+    this.toNode = toNode;
+    this.registry = registry;
+    socket.setNoDelay(true);
+    socket.setTimeout(options.idleTimeoutMs);
+    socket.on('data', this.onData);
+    socket.on('timeout', this.onTimeout);
+    socket.on('close', this.onClose);
+    socket.on('error', this.onError);
+    socket.on('end', this.onEnd);
+  }
+
+  closeWhenIdle(): void {
+    this.closing = true;
+    if (!this.busy && this.buffered.length === 0) this.socket.destroy();
+  }
+
+  private read(chunk: Buffer): void {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    if (!this.busy) this.next();
+  }
+
+  private next(): void {
+    while (!this.busy && !this.gone && this.buffered.length > 0) {
+      if (this.closing || this.options.isClosing()) {
+        this.handOver();
+        return;
+      }
+      const head = readRequestHead(this.buffered);
+      if (head.kind === 'incomplete') {
+        this.headStartedAt ||= Date.now();
+        if (Date.now() - this.headStartedAt > this.options.headersTimeoutMs) this.socket.destroy();
+        return;
+      }
+      this.headStartedAt = 0;
+      if (head.kind === 'unsupported') {
+        this.handOver();
+        return;
+      }
+      const link = new ClientLink();
+      const response = new FastResponse(this.socket, {
+        headRequest: head.method === 'HEAD',
+        close: head.close,
+        done: (keepOpen) => this.answered(keepOpen),
+      });
+      this.busy = true;
+      this.link = link;
+      if (!this.options.serve(head, this.socket.remoteAddress ?? '', response, link)) {
+        this.busy = false;
+        this.link = undefined;
+        this.handOver();
+        return;
+      }
+      this.buffered = this.buffered.subarray(head.length);
+    }
+  }
+
+  private answered(keepOpen: boolean): void {
+    this.busy = false;
+    this.link = undefined;
+    if (this.gone) return;
+    if (!keepOpen || this.closing) {
+      this.socket.end();
+      return;
+    }
+    // The next pipelined request, if any, once this call stack has unwound.
+    if (this.buffered.length > 0) queueMicrotask(() => this.next());
+  }
+
+  /** Node's server takes the connection from the next request on, with the bytes read so far. */
+  private handOver(): void {
+    const socket = this.socket;
+    socket.removeListener('data', this.onData);
+    socket.removeListener('timeout', this.onTimeout);
+    socket.removeListener('close', this.onClose);
+    socket.removeListener('error', this.onError);
+    socket.removeListener('end', this.onEnd);
+    socket.setTimeout(0);
+    this.registry.delete(this);
+    socket.pause();
+    if (this.buffered.length > 0) socket.unshift(this.buffered);
+    this.buffered = Buffer.alloc(0);
+    this.toNode(socket);
+    socket.resume();
+  }
+}
