@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { type ProbedStream, probe as probeFile } from '@phzzk/media/test-support/process';
 
 // Real publishers and decoders (ffmpeg, GStreamer, ffprobe) as child processes, each ended by its
 // own pid. Loads are kept small: the machine is shared.
@@ -115,37 +118,18 @@ export function captureSource(url: string, file: string): { receiving: Promise<v
   return { receiving, done };
 }
 
-export type ProbedStream = {
-  codec_type: string;
-  codec_name: string;
-  width?: number;
-  height?: number;
-  sample_rate?: string;
-  channels?: number;
-  nb_read_frames?: string;
-};
-
-/** ffprobe decoding a (live) input to its end, counting frames per stream. */
+/**
+ * Reads a live source to its end over one connection, then probes what arrived: each stream's
+ * codec and size, and the frames ffmpeg decodes from it (see `probe` in @phzzk/media).
+ */
 export async function ffprobeStreams(url: string, timeoutMs = 30_000): Promise<ProbedStream[]> {
-  const probe = spawnTool('ffprobe', [
-    '-v',
-    'error',
-    ...liveInput(url),
-    '-count_frames',
-    '-show_entries',
-    'stream=codec_type,codec_name,width,height,sample_rate,channels,nb_read_frames',
-    '-of',
-    'json',
-    url,
-  ]);
-  let out = '';
-  probe.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const result = await deadline(probe.exited, timeoutMs, `ffprobe ${url}`).catch((error) => {
-    probe.kill();
-    throw error;
-  });
-  if (result.code !== 0) throw new Error(`ffprobe exited ${result.code}: ${probe.stderr()}`);
-  return (JSON.parse(out) as { streams: ProbedStream[] }).streams;
+  const dir = mkdtempSync(join(tmpdir(), 'phzzk-probe-'));
+  try {
+    const file = await deadline(captureSource(url, join(dir, 'source.flv')).done, timeoutMs, `reading ${url}`);
+    return await probeFile(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Every decoded video frame's size, in order (to see a mid-stream resolution change). */

@@ -39,33 +39,64 @@ export function run(
   });
 }
 
-/** ffprobe's view of a media file: per stream codec, size, rate and counted packets. */
-export async function probe(file: string): Promise<
-  {
-    codec_type: string;
-    codec_name: string;
-    width?: number;
-    height?: number;
-    sample_rate?: string;
-    channels?: number;
-    nb_read_packets?: string;
-    nb_read_frames?: string;
-  }[]
-> {
-  const result = await run(
+export type ProbedStream = {
+  codec_type: string;
+  codec_name: string;
+  width?: number;
+  height?: number;
+  sample_rate?: string;
+  channels?: number;
+  /** Frames ffmpeg decoded from the stream, counted to the end of the file. */
+  nb_read_frames?: string;
+};
+
+/**
+ * A media file's streams as ffprobe reads them (codec, size, rate), each audio and video stream
+ * with the frames ffmpeg decodes from it. Frames are counted by ffmpeg, not `ffprobe -count_frames`:
+ * Debian's ffprobe 5.1 crashes (SIGSEGV in avcodec_flush_buffers) when the FLV demuxer adds a data
+ * stream late in the file, for an onMetaData update near the end as GStreamer's flvmux sometimes
+ * sends; ffmpeg decodes the same file without complaint.
+ */
+export async function probe(file: string): Promise<ProbedStream[]> {
+  const info = await run(
     'ffprobe',
     [
       '-v',
       'error',
-      '-count_frames',
       '-show_entries',
-      'stream=codec_type,codec_name,width,height,sample_rate,channels,nb_read_packets,nb_read_frames',
+      'stream=index,codec_type,codec_name,width,height,sample_rate,channels',
       '-of',
       'json',
       file,
     ],
     { timeoutMs: 20_000 },
   );
-  if (result.code !== 0) throw new Error(`ffprobe failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.toString()).streams;
+  if (info.code !== 0) throw new Error(`ffprobe failed (code ${info.code}, signal ${info.signal}): ${info.stderr}`);
+  const streams: (ProbedStream & { index: number })[] = JSON.parse(info.stdout.toString()).streams;
+  const media = streams.filter((s) => s.codec_type === 'video' || s.codec_type === 'audio').map((s) => s.index);
+  const frames = media.length > 0 ? await decodedFrames(file, media) : new Map<number, number>();
+  return streams.map(({ index, ...stream }) =>
+    media.includes(index) ? { ...stream, nb_read_frames: String(frames.get(index) ?? 0) } : stream,
+  );
+}
+
+/** Decoded frames per input stream index: ffmpeg's framecrc lists one line per decoded frame. */
+async function decodedFrames(file: string, indexes: number[]): Promise<Map<number, number>> {
+  const maps = indexes.flatMap((i) => ['-map', `0:${i}`]);
+  const result = await run(
+    'ffmpeg',
+    ['-v', 'error', '-i', file, ...maps, '-fps_mode', 'passthrough', '-f', 'framecrc', '-'],
+    {
+      timeoutMs: 20_000,
+    },
+  );
+  if (result.code !== 0)
+    throw new Error(`ffmpeg decode failed (code ${result.code}, signal ${result.signal}): ${result.stderr}`);
+  const counts = new Map<number, number>();
+  for (const line of result.stdout.toString().split('\n')) {
+    const output = /^(\d+),/.exec(line)?.[1]; // framecrc numbers the outputs in -map order
+    const index = output === undefined ? undefined : indexes[Number(output)];
+    if (index !== undefined) counts.set(index, (counts.get(index) ?? 0) + 1);
+  }
+  return counts;
 }
