@@ -122,14 +122,14 @@ describe('Kafka producer and consumer (real broker)', () => {
 
   it('dead-letters an event whose handler keeps failing, and goes on with the next', async () => {
     const handled: string[] = [];
-    let failing = '';
+    // Known before publishing: the consumer may fetch the event before publish() resolves.
+    const failing = sessionId();
     const c = consumer(uniqueName('kit-dlq'), async (event) => {
-      if (event.id === failing) throw new Error('cannot process this one');
+      if ((event.data as { sessionId: string }).sessionId === failing) throw new Error('cannot process this one');
       handled.push(event.id);
     });
     await c.waitUntilConsuming();
-    const bad = await producer.publish(topic as never, 'stream.ended', ended(sessionId()), { id: undefined });
-    failing = bad.id;
+    const bad = await producer.publish(topic as never, 'stream.ended', ended(failing), { id: undefined });
     const good = await producer.publish(topic as never, 'stream.ended', ended(sessionId()));
     const dead = await probe.waitFor((m) => m.topic === deadLetterTopic(topic.name) && m.event?.id === bad.id);
     expect(dead.headers['x-error']).toBe('cannot process this one');
