@@ -11,6 +11,7 @@ import {
   RedisConfig,
   type ServiceDefinition,
   startOutbox,
+  startProcessedEventsPruning,
 } from '@phzzk/kit';
 import Type from 'typebox';
 import { AesStreamKeySealer } from './adapters/aes-stream-key-sealer.ts';
@@ -95,6 +96,8 @@ export const channelService: ServiceDefinition<typeof ChannelConfig> = {
     });
     consumer.start();
     ctx.lifecycle.onClose('kafka consumer', () => consumer.stop());
+    // The ids processOnce remembers are forgotten after the retention (hourly, in batches).
+    startProcessedEventsPruning(ctx, db);
     // Not critical: the HTTP API works without Kafka; channels and live state then lag behind.
     ctx.health.register('kafka-consumer', () => consumer.healthy(), { critical: false });
 

@@ -38,6 +38,11 @@ export const DatabaseConfig = {
   'database.pool-size': Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
   /** One schema per service; tests point this at a fresh schema. Defaults to the service id. */
   'database.schema': Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
+  /**
+   * How long the ids of processed Kafka events are remembered (to drop redeliveries); pruned
+   * hourly. Keep it above the topics' retention (Kafka's default: 7 days).
+   */
+  'database.processed-events.retention-hours': Type.Integer({ default: 192, minimum: 1 }),
 } as const;
 export const RedisConfig = {
   'redis.url': Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),

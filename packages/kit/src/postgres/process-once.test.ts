@@ -1,7 +1,7 @@
 import { freshSchema, testInfra } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from './database.ts';
-import { processOnce } from './process-once.ts';
+import { processOnce, pruneProcessedEvents } from './process-once.ts';
 
 describe('processOnce (real PostgreSQL)', () => {
   let db: Database;
@@ -39,5 +39,26 @@ describe('processOnce (real PostgreSQL)', () => {
     ).rejects.toThrow('boom');
     expect(await processOnce(db, 'c', 'e2', bump)).toBe(true);
     expect((await db.query('select n from counter')).rows[0].n).toBe(3);
+  });
+
+  it('forgets ids processed before a cut-off, in batches, and keeps the rest deduplicating', async () => {
+    await db.query(
+      `insert into processed_events (consumer, event_id, processed_at)
+       select 'old', 'o' || g, now() - interval '10 days' from generate_series(1, 120) g`,
+    );
+    expect(await processOnce(db, 'recent', 'r1', bump)).toBe(true);
+    const before = new Date(Date.now() - 8 * 24 * 3_600_000);
+
+    expect(await pruneProcessedEvents(db, before, 50)).toBe(120); // three batches: 50, 50, 20
+    const left = await db.query<{ consumer: string; n: string }>(
+      'select consumer, count(*) as n from processed_events group by consumer order by consumer',
+    );
+    expect(left.rows.map((r) => [r.consumer, Number(r.n)])).toEqual([
+      ['c', 2],
+      ['other-consumer', 1],
+      ['recent', 1],
+    ]);
+    expect(await processOnce(db, 'recent', 'r1', bump)).toBe(false);
+    expect(await pruneProcessedEvents(db, before)).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type { TObject } from 'typebox';
 import { type Database, createDatabase, databaseHealth } from '../postgres/database.ts';
 import { loadMigrations, migrate } from '../postgres/migrate.ts';
 import { OutboxRelay } from '../postgres/outbox-relay.ts';
+import { pruneProcessedEvents } from '../postgres/process-once.ts';
 import { EventProducer } from '../kafka/event-producer.ts';
 import { createRedis, type Redis, redisHealth } from '../redis/redis.ts';
 import type { ServiceContext } from './start-service.ts';
@@ -59,4 +60,40 @@ export function startOutbox(
   ctx.lifecycle.onClose('outbox relay', () => relay.stop());
   ctx.health.register('kafka-outbox', () => relay.backlog(), { critical: false });
   return relay;
+}
+
+/**
+ * Forgets processed event ids older than `database.processed-events.retention-hours`, at start
+ * and then every `intervalMs`, so the table `processOnce` keeps does not grow without end.
+ */
+export function startProcessedEventsPruning(
+  ctx: ServiceContext<TObject>,
+  db: Database,
+  intervalMs = 3_600_000,
+): { prune(): Promise<number> } {
+  const retentionMs = (values(ctx)['database.processed-events.retention-hours'] as number) * 3_600_000;
+  let running: Promise<number> | undefined;
+  const prune = (): Promise<number> => {
+    running ??= pruneProcessedEvents(db, new Date(Date.now() - retentionMs))
+      .then((n) => {
+        if (n > 0) ctx.logger.info({ forgotten: n }, 'pruned processed event ids');
+        return n;
+      })
+      .catch((error) => {
+        ctx.logger.warn({ err: error }, 'pruning processed event ids failed');
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = setInterval(prune, intervalMs);
+  timer.unref();
+  void prune();
+  ctx.lifecycle.onClose('processed-events pruning', async () => {
+    clearInterval(timer);
+    await running;
+  });
+  return { prune };
 }
