@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import type { EventProducer } from './event-producer.ts';
 import { ContractViolation, TopicValidator } from './event-validator.ts';
+import { deleteConsumerGroups } from './topic-admin.ts';
 
 export interface EventMeta {
   topic: string;
@@ -31,6 +32,12 @@ export interface EventConsumerOptions {
   startFrom?: 'earliest' | 'latest';
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /**
+   * The group is this consumer's alone (one per instance, so that every instance sees every
+   * event): it is deleted from the broker when the consumer stops, instead of being left behind
+   * until the broker's offsets retention expires it.
+   */
+  deleteGroupOnStop?: boolean;
 }
 
 type State = 'idle' | 'connecting' | 'consuming' | 'stopping' | 'stopped';
@@ -61,6 +68,7 @@ export class EventConsumer {
       startFrom: 'earliest',
       sessionTimeoutMs: 10_000,
       heartbeatIntervalMs: 1000,
+      deleteGroupOnStop: false,
       clientId: `${options.groupId}-consumer`,
       ...options,
     };
@@ -234,6 +242,11 @@ export class EventConsumer {
     await this.stream?.close().catch(() => {});
     await loop?.catch(() => {});
     await this.closeClient();
+    if (this.options.deleteGroupOnStop) {
+      await deleteConsumerGroups(this.options.brokers, [this.options.groupId]).catch((error) =>
+        this.options.logger.warn({ err: error, group: this.options.groupId }, 'could not delete the consumer group'),
+      );
+    }
     this.stateValue = 'stopped';
   }
 }

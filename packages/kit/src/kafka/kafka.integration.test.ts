@@ -1,11 +1,12 @@
 import { deadLetterTopic, StreamEnded, type TopicContract } from '@phzzk/contracts';
 import { KafkaProbe, testInfra, uniqueName, waitFor } from '@phzzk/testing';
+import { Admin } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging/logger.ts';
 import { EventConsumer } from './event-consumer.ts';
 import { EventProducer } from './event-producer.ts';
 import { ContractViolation } from './event-validator.ts';
-import { deleteTopics, ensureTopics } from './topic-admin.ts';
+import { deleteConsumerGroups, deleteTopics, ensureTopics } from './topic-admin.ts';
 
 const logger = createLogger({ service: 'kit-test', instanceId: 'kit-test', level: 'silent' });
 const channelId = '0190a6b0-0000-7000-8000-000000000001';
@@ -176,5 +177,31 @@ describe('Kafka producer and consumer (real broker)', () => {
     expect(c.healthy().ok).toBe(false);
     await c.stop();
     expect(c.state).toBe('stopped');
+  });
+
+  it('deletes a per-instance group from the broker when asked to on stop; a missing group is no error', async () => {
+    const admin = new Admin({ clientId: 'kit-test-admin', bootstrapBrokers: brokers });
+    try {
+      const groups = async () => [...(await admin.listGroups()).keys()];
+      const group = uniqueName('kit-instance');
+      const c = new EventConsumer({
+        brokers,
+        groupId: group,
+        topics: [topic as never],
+        handle: async () => {},
+        producer,
+        logger,
+        startFrom: 'latest',
+        deleteGroupOnStop: true,
+      });
+      c.start();
+      await c.waitUntilConsuming();
+      expect(await groups()).toContain(group);
+      await c.stop();
+      expect(await groups()).not.toContain(group);
+      await deleteConsumerGroups(brokers, [uniqueName('kit-never-existed')]);
+    } finally {
+      await admin.close();
+    }
   });
 });

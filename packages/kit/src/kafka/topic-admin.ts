@@ -35,3 +35,39 @@ export async function deleteTopics(brokers: string[], names: string[]): Promise<
     await admin.close();
   }
 }
+
+// Kafka error codes a DeleteGroups answer may carry per group.
+const GROUP_ID_NOT_FOUND = 69;
+/** Worth another try: NON_EMPTY_GROUP (its last member still leaving), coordinator loading/moving. */
+const RETRIABLE = new Set([68, 14, 15, 16]);
+
+/** The per-group error codes in a failed DeleteGroups call (@platformatic/kafka wraps them). */
+function groupErrorCodes(error: unknown): number[] {
+  const wrapped = (error as { errors?: unknown[] }).errors ?? [error];
+  return wrapped.flatMap(
+    (e) => (e as { response?: { results?: { errorCode: number }[] } }).response?.results?.map((r) => r.errorCode) ?? [],
+  );
+}
+
+/**
+ * Removes consumer groups with their committed offsets. A group still being left (its last member
+ * not yet gone) is tried again a few times; a group that no longer exists counts as removed.
+ */
+export async function deleteConsumerGroups(brokers: string[], groups: string[], attempts = 5): Promise<void> {
+  const admin = new Admin({ clientId: 'phzzk-group-admin', bootstrapBrokers: brokers, retries: 2, retryDelay: 200 });
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.deleteGroups({ groups });
+        return;
+      } catch (error) {
+        const codes = groupErrorCodes(error).filter((c) => c !== 0 && c !== GROUP_ID_NOT_FOUND);
+        if (groupErrorCodes(error).length > 0 && codes.length === 0) return;
+        if (attempt >= attempts || codes.length === 0 || !codes.every((c) => RETRIABLE.has(c))) throw error;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  } finally {
+    await admin.close();
+  }
+}

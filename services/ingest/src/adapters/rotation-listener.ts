@@ -6,6 +6,7 @@ import type { IngestSessions } from '../domain/ingest-sessions.ts';
  * Follows `channel.events` for stream-key.rotated. The group is this instance's own: a rotation
  * must reach every ingest node (only the one holding the session acts), and a restarted node has
  * no session to end, so it starts from the latest event rather than replaying old rotations.
+ * The group goes away with the instance when it stops.
  */
 export function createRotationListener(options: {
   brokers: string[];
@@ -20,6 +21,7 @@ export function createRotationListener(options: {
     groupId: `ingest-${options.instanceId}`,
     topics: [Topics.channelEvents],
     startFrom: 'latest',
+    deleteGroupOnStop: true,
     producer: options.producer,
     logger,
     handle: async (event) => {
