@@ -20,7 +20,7 @@ export async function runUp(root: string, args: string[]): Promise<number> {
   log(`all healthy in ${seconds} s`);
   if (gateway) {
     log(
-      `open ${gateway.url.replace('127.0.0.1', 'localhost')} — the gateway; RTMP ingest at rtmp://localhost:1935/live/<stream key>`,
+      `API and media at ${gateway.url.replace('127.0.0.1', 'localhost')} (the gateway: /api, /hls, /ws); RTMP ingest at rtmp://localhost:1935/live/<stream key>`,
     );
   }
   if (detached) {
