@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FlatHeaders } from '../domain/forward-headers.ts';
+import { fieldLinesLength, writeFieldLines } from '../domain/http1-field.ts';
 import type { BodyFraming } from '../domain/http1-response-head.ts';
 import type { ResponseSink } from './relay.ts';
 
@@ -17,11 +18,23 @@ function httpDate(): string {
   return dateValue;
 }
 
-function serializeHead(status: number, reason: string, headers: FlatHeaders, extra: string): string {
-  let head = `HTTP/1.1 ${status} ${reason}\r\n`;
-  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
-  return `${head}${extra}\r\n`;
+/** Body bytes up to this size are copied behind the head rather than written after it. */
+const COPY_LIMIT = 16 * 1024;
+
+/** A response head and the first body bytes after it, in one buffer: one write, no joined string. */
+function headWithBody(status: number, reason: string, headers: FlatHeaders, extra: string, body?: Buffer): Buffer {
+  const statusLine = `HTTP/1.1 ${status} ${reason}\r\n`;
+  const size = statusLine.length + fieldLinesLength(headers) + extra.length + 2;
+  const bytes = Buffer.allocUnsafe(size + (body?.length ?? 0));
+  let at = bytes.write(statusLine, 0, 'latin1');
+  at = writeFieldLines(bytes, at, headers);
+  at += bytes.write(`${extra}\r\n`, at, 'latin1');
+  body?.copy(bytes, at);
+  return bytes;
 }
+
+/** A head waiting for the first body bytes, to go out with them. */
+type PendingHead = { status: number; reason: string; headers: FlatHeaders; extra: string };
 
 /**
  * One answer written straight onto a fast-lane client socket as HTTP/1.1 bytes: either made by
@@ -33,7 +46,7 @@ export class FastResponse implements ResponseSink {
   /** Whether any byte of the answer reached the socket: until then, another answer may replace it. */
   headersSent = false;
   private finished = false;
-  private pendingHead: string | undefined;
+  private pendingHead: PendingHead | undefined;
   private readonly socket: Socket;
   private readonly headRequest: boolean;
   private close: boolean;
@@ -48,21 +61,23 @@ export class FastResponse implements ResponseSink {
 
   /** An answer of the gateway's own; its body follows in `end`. */
   writeHead(status: number, headers: FlatHeaders): void {
-    this.pendingHead = serializeHead(
+    this.pendingHead = {
       status,
-      STATUS_CODES[status] ?? 'Unknown',
+      reason: STATUS_CODES[status] ?? 'Unknown',
       headers,
-      `date: ${httpDate()}\r\n${this.close ? 'connection: close\r\n' : ''}`,
-    );
+      extra: `date: ${httpDate()}\r\n${this.close ? 'connection: close\r\n' : ''}`,
+    };
   }
 
   end(body?: string | Buffer): void {
     if (this.finished) return;
-    const head = this.pendingHead ?? '';
+    const head = this.pendingHead;
     this.pendingHead = undefined;
+    const bytes =
+      body === undefined || this.headRequest ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
+    if (head) this.send(head, bytes);
+    else if (bytes) this.socket.write(bytes);
     this.headersSent = true;
-    if (body === undefined || this.headRequest) this.socket.write(head, 'latin1');
-    else this.writeBoth(head, typeof body === 'string' ? Buffer.from(body) : body);
     this.complete();
   }
 
@@ -86,7 +101,7 @@ export class FastResponse implements ResponseSink {
       this.close = true;
     }
     if (this.close) extra += 'connection: close\r\n';
-    this.pendingHead = serializeHead(status, reason || (STATUS_CODES[status] ?? 'Unknown'), headers, extra);
+    this.pendingHead = { status, reason: reason || (STATUS_CODES[status] ?? 'Unknown'), headers, extra };
   }
 
   /** Body bytes as the service framed them; false when the client is not keeping up. */
@@ -95,12 +110,12 @@ export class FastResponse implements ResponseSink {
     const head = this.pendingHead;
     if (head === undefined) return this.socket.write(chunk);
     this.pendingHead = undefined;
-    return this.writeBoth(head, chunk);
+    return this.send(head, chunk);
   }
 
   finishRelay(): void {
     if (this.finished) return;
-    if (this.pendingHead !== undefined) this.socket.write(this.pendingHead, 'latin1');
+    if (this.pendingHead !== undefined) this.send(this.pendingHead);
     this.pendingHead = undefined;
     this.headersSent = true;
     this.complete();
@@ -111,10 +126,17 @@ export class FastResponse implements ResponseSink {
     this.socket.once('drain', resume);
   }
 
-  private writeBoth(head: string, body: Buffer): boolean {
+  /**
+   * The head with the first body bytes in one write: copied behind the head when small (most
+   * answers), written after it in the same corked write when large.
+   */
+  private send(head: PendingHead, body?: Buffer): boolean {
     this.headersSent = true;
+    const inline = body !== undefined && body.length <= COPY_LIMIT;
+    const bytes = headWithBody(head.status, head.reason, head.headers, head.extra, inline ? body : undefined);
+    if (inline || body === undefined) return this.socket.write(bytes);
     this.socket.cork();
-    this.socket.write(head, 'latin1');
+    this.socket.write(bytes);
     const ok = this.socket.write(body);
     this.socket.uncork();
     return ok;

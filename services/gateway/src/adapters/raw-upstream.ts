@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { ChunkedBodyScanner } from '../domain/chunked-body.ts';
 import { clientHeadersFromFlat } from '../domain/forward-headers.ts';
-import { isFieldName, isFieldValue } from '../domain/http1-field.ts';
+import { fieldLinesLength, isFieldName, isFieldValue, writeFieldLines } from '../domain/http1-field.ts';
 import { readResponseHead } from '../domain/http1-response-head.ts';
 import type { FastResponse } from './fast-response.ts';
 import type { ClientLink, Relay, RelayRequest } from './relay.ts';
@@ -13,24 +13,29 @@ function failure(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-/** The request as bytes, or an error when a field could not be sent as it is. */
+/**
+ * The request as bytes, or an error when a field could not be sent as it is. The head is written
+ * piece by piece into one buffer (every checked field is one byte per character), so that no
+ * joined string of it is made per request.
+ */
 function serializeRequest(request: RelayRequest, host: string): Buffer | Error {
   if (!TARGET.test(request.path)) return failure('ERR_INVALID_REQUEST', 'request target cannot be sent');
-  let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${host}\r\n`;
-  const { headers } = request;
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i]!;
-    const value = headers[i + 1]!;
-    if (!isFieldName(name) || !isFieldValue(value)) {
-      return failure('ERR_INVALID_REQUEST', `header ${JSON.stringify(name)} cannot be sent`);
-    }
-    head += `${name}: ${value}\r\n`;
-  }
+  const { headers, method, path } = request;
   const body = request.body && request.body.length > 0 ? request.body : undefined;
-  if (body) head += `content-length: ${body.length}\r\n`;
-  head += '\r\n';
-  const bytes = Buffer.from(head, 'latin1');
-  return body ? Buffer.concat([bytes, body]) : bytes;
+  const requestLine = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
+  for (let i = 0; i < headers.length; i += 2) {
+    if (!isFieldName(headers[i]!) || !isFieldValue(headers[i + 1]!)) {
+      return failure('ERR_INVALID_REQUEST', `header ${JSON.stringify(headers[i])} cannot be sent`);
+    }
+  }
+  const framing = body ? `content-length: ${body.length}\r\n\r\n` : '\r\n';
+  const size = requestLine.length + fieldLinesLength(headers) + framing.length;
+  const bytes = Buffer.allocUnsafe(size + (body?.length ?? 0));
+  let at = bytes.write(requestLine, 0, 'latin1');
+  at = writeFieldLines(bytes, at, headers);
+  at += bytes.write(framing, at, 'latin1');
+  body?.copy(bytes, at);
+  return bytes;
 }
 
 /** A keep-alive connection to one instance; its listeners are set once and route to the attempt using it. */

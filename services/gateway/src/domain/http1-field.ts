@@ -26,3 +26,22 @@ export function fieldValue(line: string, colon: number): string | undefined {
   const value = line.slice(start, end);
   return isFieldValue(value) ? value : undefined;
 }
+
+/** The bytes `name: value\r\n` lines take for a flat [name, value, …] list (one byte a character). */
+export function fieldLinesLength(fields: readonly string[]): number {
+  let size = 0;
+  for (let i = 0; i < fields.length; i++) size += fields[i]!.length;
+  return size + (fields.length / 2) * 4;
+}
+
+/** Writes `name: value\r\n` lines into `bytes` at `at` as latin1; returns the offset after them. */
+export function writeFieldLines(bytes: Buffer, at: number, fields: readonly string[]): number {
+  let offset = at;
+  for (let i = 0; i < fields.length; i += 2) {
+    offset += bytes.write(fields[i]!, offset, 'latin1');
+    offset += bytes.write(': ', offset, 'latin1');
+    offset += bytes.write(fields[i + 1]!, offset, 'latin1');
+    offset += bytes.write('\r\n', offset, 'latin1');
+  }
+  return offset;
+}

@@ -33,6 +33,17 @@ const DIGITS = /^\d{1,15}$/;
 
 const INCOMPLETE: ResponseHead = { kind: 'incomplete' };
 
+/** Services send the same few names in their own case (`Content-Type`): each is lower-cased once. */
+const lowerCased = new Map<string, string>();
+function lowerCaseName(name: string): string {
+  let lower = lowerCased.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowerCased.size < 512) lowerCased.set(name, lower);
+  }
+  return lower;
+}
+
 function invalid(reason: string): ResponseHead {
   return { kind: 'invalid', reason };
 }
@@ -56,10 +67,10 @@ export function readResponseHead(buffer: Buffer, headRequest: boolean): Response
     const colon = fieldColon(line);
     const value = colon === -1 ? undefined : fieldValue(line, colon);
     if (value === undefined) return invalid('malformed header field');
-    const name = line.slice(0, colon).toLowerCase();
+    const name = lowerCaseName(line.slice(0, colon));
     if (name === 'content-length') {
       // Repeated or listed lengths must all agree (RFC 9110 §8.6).
-      for (const part of value.split(',')) {
+      for (const part of DIGITS.test(value) ? [value] : value.split(',')) {
         const v = part.trim();
         if (!DIGITS.test(v)) return invalid('malformed content-length');
         if (contentLength !== undefined && contentLength !== Number(v)) return invalid('conflicting content-length');
@@ -68,7 +79,7 @@ export function readResponseHead(buffer: Buffer, headRequest: boolean): Response
     } else if (name === 'transfer-encoding') {
       transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
     } else if (name === 'connection') {
-      for (const token of value.toLowerCase().split(',')) {
+      for (const token of value === 'keep-alive' ? [value] : value.toLowerCase().split(',')) {
         const t = token.trim();
         if (t === 'close') keepAlive = false;
         else if (t === 'keep-alive' && http10) keepAlive = true;

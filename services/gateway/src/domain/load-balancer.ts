@@ -8,6 +8,8 @@ type Breaker = { failures: number; openUntil: number; probing: boolean };
  * other failures (timeouts, 5xx answers) open it after `threshold` in a row. After `ejectMs` one
  * request is let through (half-open): success closes the breaker, failure opens it again.
  */
+const NOTHING_TRIED: ReadonlySet<string> = new Set();
+
 export class LoadBalancer {
   private readonly cursor = new Map<string, number>();
   private readonly breakers = new Map<string, Breaker>();
@@ -28,22 +30,35 @@ export class LoadBalancer {
     return !b.probing; // half-open: exactly one request probes
   }
 
-  /** The next usable instance, avoiding ones already tried for this request. */
+  /** The next usable instance, avoiding ones already tried for this request (no array per call). */
   pick(
     serviceId: string,
-    instances: ServiceInstance[],
-    exclude: ReadonlySet<string> = new Set(),
+    instances: readonly ServiceInstance[],
+    exclude: ReadonlySet<string> = NOTHING_TRIED,
   ): ServiceInstance | undefined {
     const now = this.now();
-    const candidates = instances.filter((i) => !exclude.has(i.instanceId));
-    const usable = candidates.filter((i) => this.usable(i.instanceId, now));
+    let candidates = 0;
+    let usable = 0;
+    for (const i of instances) {
+      if (exclude.has(i.instanceId)) continue;
+      candidates++;
+      if (this.usable(i.instanceId, now)) usable++;
+    }
+    if (candidates === 0) return undefined;
     // If every breaker is open, still try: an open breaker is a hint, refusing everything is worse.
-    const pool = usable.length > 0 ? usable : candidates;
-    if (pool.length === 0) return undefined;
-    const n = (this.cursor.get(serviceId) ?? 0) % pool.length;
+    const onlyUsable = usable > 0;
+    const n = (this.cursor.get(serviceId) ?? 0) % (onlyUsable ? usable : candidates);
     this.cursor.set(serviceId, n + 1);
-    const chosen = pool[n]!;
-    const b = this.breakers.get(chosen.instanceId);
+    let k = 0;
+    let chosen: ServiceInstance | undefined;
+    for (const i of instances) {
+      if (exclude.has(i.instanceId) || (onlyUsable && !this.usable(i.instanceId, now))) continue;
+      if (k++ === n) {
+        chosen = i;
+        break;
+      }
+    }
+    const b = chosen && this.breakers.get(chosen.instanceId);
     if (b && b.openUntil !== 0 && b.openUntil <= now) b.probing = true;
     return chosen;
   }

@@ -100,6 +100,17 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+const origins = new WeakMap<ServiceInstance, string>();
+/** An instance's base URL, made once per instance object (discovery replaces them on change). */
+function originOf(instance: ServiceInstance): string {
+  let origin = origins.get(instance);
+  if (origin === undefined) {
+    origin = instanceUrl(instance);
+    origins.set(instance, origin);
+  }
+  return origin;
+}
+
 /** The instances of the route's service; a sticky route narrows them to the entity's holder. */
 function candidates(
   deps: ProxyDeps,
@@ -197,20 +208,20 @@ async function forward<S extends ResponseSink>(
     trusted: claims ? identityHeaders(claims) : {},
   });
   const method = req.method;
-  const tried = new Set<string>();
+  // Made on the first failure only: most requests never retry.
+  let tried: Set<string> | undefined;
   let lastError: unknown;
   for (let attempt = 0; attempt < (deps.maxAttempts ?? 3); attempt++) {
     const found = candidates(deps, route, url, attempt);
     const pool = found instanceof Promise ? await found : found;
     // A sticky route may retry the same holder (a successor may have taken its place).
-    const instance = deps.balancer.pick(route.service, pool, route.holderKey ? new Set() : tried);
+    const instance = deps.balancer.pick(route.service, pool, route.holderKey ? undefined : tried);
     if (!instance) break;
     if (attempt > 0) deps.metrics.retries.inc({ route: route.id });
-    tried.add(instance.instanceId);
     try {
       return await upstream.relay(
         {
-          origin: instanceUrl(instance),
+          origin: originOf(instance),
           path: upstreamPath,
           method,
           headers,
@@ -227,6 +238,8 @@ async function forward<S extends ResponseSink>(
       );
     } catch (error) {
       if (link.gone) return 499; // the client went away: nothing to relay, nothing to retry
+      tried ??= new Set();
+      tried.add(instance.instanceId);
       lastError = error;
       if (isInstanceFailure(error)) deps.balancer.eject(instance.instanceId);
       else deps.balancer.failure(instance.instanceId);
@@ -237,7 +250,7 @@ async function forward<S extends ResponseSink>(
       if (!canRetry(method, error)) break;
     }
   }
-  if (tried.size === 0) {
+  if (tried === undefined) {
     throw new ProblemError(503, 'NO_INSTANCE', `No instance of the service behind route ${route.id} is available`, {
       route: route.id,
     });
