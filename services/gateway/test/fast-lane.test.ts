@@ -13,6 +13,9 @@ const ANSWERS: Record<string, string> = {
   '/raw/no-content': 'HTTP/1.1 204 No Content\r\nx-a: 1\r\n\r\n',
   '/raw/early': 'HTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok',
   '/raw/overlong': 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokEXTRA',
+  // Small bodies go out copied behind the head, large ones in a second write: both whole.
+  '/raw/small': `HTTP/1.1 200 OK\r\ncontent-length: 3000\r\n\r\n${'s'.repeat(3000)}`,
+  '/raw/large': `HTTP/1.1 200 OK\r\ncontent-length: 40000\r\n\r\n${'L'.repeat(40_000)}`,
   '/raw/garbage': 'HTTP/1.1 2xx Nope\r\n\r\n',
   '/raw/bad-chunk': 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhelloXX',
   '/raw/bad-later': 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n',
@@ -187,6 +190,22 @@ describe('gateway fast lane (raw sockets)', () => {
     expect(e.answers()[0]).toMatch(/\r\n\r\nok$/);
     expect(e.answers()[1]).toMatch(/GET \/raw\/after-overlong$/);
     e.close();
+
+    // Bodies below and above what is copied behind the head, pipelined: each whole, in order.
+    const f = await client(port);
+    f.send(get('/raw/large') + get('/raw/small') + get('/raw/after-large'));
+    await expect.poll(() => f.answers().length).toBe(3);
+    const [large, small, after] = f.answers();
+    for (const [answer, length, byte] of [
+      [large, 40_000, 'L'],
+      [small, 3000, 's'],
+    ] as const) {
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(answer).toContain(`content-length: ${length}\r\n`);
+      expect(answer!.endsWith(`\r\n\r\n${byte.repeat(length)}`)).toBe(true);
+    }
+    expect(after).toMatch(/GET \/raw\/after-large$/);
+    f.close();
   });
 
   it('answers a broken service with 502 before anything was sent, and resets the client after', async () => {
