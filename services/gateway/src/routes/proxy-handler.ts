@@ -100,17 +100,6 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const origins = new WeakMap<ServiceInstance, string>();
-/** An instance's base URL, made once per instance object (discovery replaces them on change). */
-function originOf(instance: ServiceInstance): string {
-  let origin = origins.get(instance);
-  if (origin === undefined) {
-    origin = instanceUrl(instance);
-    origins.set(instance, origin);
-  }
-  return origin;
-}
-
 /** The instances of the route's service; a sticky route narrows them to the entity's holder. */
 function candidates(
   deps: ProxyDeps,
@@ -221,7 +210,7 @@ async function forward<S extends ResponseSink>(
     try {
       return await upstream.relay(
         {
-          origin: originOf(instance),
+          origin: instanceUrl(instance),
           path: upstreamPath,
           method,
           headers,
