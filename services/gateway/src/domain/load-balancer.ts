@@ -1,5 +1,6 @@
 import type { ServiceInstance } from '@phzzk/kit';
 
+const NOTHING_TRIED: ReadonlySet<string> = new Set();
 type Breaker = { failures: number; openUntil: number; probing: boolean };
 
 /**
@@ -8,8 +9,6 @@ type Breaker = { failures: number; openUntil: number; probing: boolean };
  * other failures (timeouts, 5xx answers) open it after `threshold` in a row. After `ejectMs` one
  * request is let through (half-open): success closes the breaker, failure opens it again.
  */
-const NOTHING_TRIED: ReadonlySet<string> = new Set();
-
 export class LoadBalancer {
   private readonly cursor = new Map<string, number>();
   private readonly breakers = new Map<string, Breaker>();
