@@ -61,8 +61,9 @@ export async function deleteConsumerGroups(brokers: string[], groups: string[], 
         await admin.deleteGroups({ groups });
         return;
       } catch (error) {
-        const codes = groupErrorCodes(error).filter((c) => c !== 0 && c !== GROUP_ID_NOT_FOUND);
-        if (groupErrorCodes(error).length > 0 && codes.length === 0) return;
+        const all = groupErrorCodes(error);
+        const codes = all.filter((c) => c !== 0 && c !== GROUP_ID_NOT_FOUND);
+        if (all.length > 0 && codes.length === 0) return;
         if (attempt >= attempts || codes.length === 0 || !codes.every((c) => RETRIABLE.has(c))) throw error;
         await new Promise((r) => setTimeout(r, 200 * attempt));
       }

@@ -70,7 +70,7 @@ export function readResponseHead(buffer: Buffer, headRequest: boolean): Response
     const name = lowerCaseName(line.slice(0, colon));
     if (name === 'content-length') {
       // Repeated or listed lengths must all agree (RFC 9110 §8.6).
-      for (const part of DIGITS.test(value) ? [value] : value.split(',')) {
+      for (const part of value.includes(',') ? value.split(',') : [value]) {
         const v = part.trim();
         if (!DIGITS.test(v)) return invalid('malformed content-length');
         if (contentLength !== undefined && contentLength !== Number(v)) return invalid('conflicting content-length');
