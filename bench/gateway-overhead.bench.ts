@@ -8,7 +8,9 @@ import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { runChild } from './lib/child.ts';
 import { startNginxProxy } from './lib/nginx.ts';
-import { type PacedRun, pacedLoad } from './lib/paced-load.ts';
+import type { PacedRun } from './lib/paced-load.ts';
+import { startPacedLoadProcess } from './lib/paced-load-process.ts';
+import { childrenOf, cpuSeconds } from './lib/proc-stat.ts';
 import { type Figure, round, writeResult } from './lib/results.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 5);
@@ -60,6 +62,7 @@ const gateway = await startServiceProcess('gateway', {
 });
 console.log(`repo ${repoRoot}; upstream :${upstreamPort}, nginx ${nginx.url}, gateway ${gateway.url}`);
 const auth = { authorization: `Bearer ${token}` };
+const loadGenerator = startPacedLoadProcess();
 
 try {
   // Warm up every path (JIT, keep-alive pools, JWKS).
@@ -99,9 +102,20 @@ try {
   // Direct, nginx and gateway take the same paced load, interleaved; the median round counts.
   const half = Math.round(full.gatewayJwt.rps / 2);
   const paced: Record<'direct' | 'nginx' | 'gatewayJwt', PacedRun[]> = { direct: [], nginx: [], gatewayJwt: [] };
+  // CPU each proxy spends per request at that rate (all its threads; nginx: its worker). At half
+  // its own peak a one-thread proxy is about half busy by definition; what it spends per request
+  // decides how much a slower moment on a shared vCPU can push it into queueing.
+  const nginxWorker = childrenOf(nginx.pid, 'nginx')[0];
+  const cpuPerRequestUs: Record<'nginx' | 'gatewayJwt', number[]> = { nginx: [], gatewayJwt: [] };
+  const measuringCpu = async (pid: number | undefined, into: number[], run: () => Promise<PacedRun>) => {
+    const before = pid === undefined ? 0 : cpuSeconds(pid);
+    const result = await run();
+    if (pid !== undefined) into.push(((cpuSeconds(pid) - before) / (result.rps * DURATION)) * 1e6);
+    return result;
+  };
   const at = (url: string, headers?: Record<string, string>) => {
     const { port, pathname } = new URL(url);
-    return pacedLoad({
+    return loadGenerator.run({
       port: Number(port),
       path: pathname,
       rate: half,
@@ -111,12 +125,16 @@ try {
   };
   for (let i = 0; i < rounds; i++) {
     paced.direct.push(await at(`http://127.0.0.1:${upstreamPort}/x`));
-    paced.nginx.push(await at(`${nginx.url}/x`));
-    paced.gatewayJwt.push(await at(`${gateway.url}/private/x`, auth));
+    paced.nginx.push(await measuringCpu(nginxWorker, cpuPerRequestUs.nginx, () => at(`${nginx.url}/x`)));
+    paced.gatewayJwt.push(
+      await measuringCpu(gateway.pid, cpuPerRequestUs.gatewayJwt, () => at(`${gateway.url}/private/x`, auth)),
+    );
   }
   const byP99 = (runs: PacedRun[]) => medianBy(runs, 'p99');
   const atHalf = { direct: byP99(paced.direct), nginx: byP99(paced.nginx), gatewayJwt: byP99(paced.gatewayJwt) };
-  console.log(JSON.stringify({ full, half, paced }, null, 1));
+  const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const cpuUs = { nginx: medianOf(cpuPerRequestUs.nginx), gatewayJwt: medianOf(cpuPerRequestUs.gatewayJwt) };
+  console.log(JSON.stringify({ full, half, paced, cpuPerRequestUs }, null, 1));
   const failures = [...samples.gatewayPublic, ...samples.gatewayJwt, ...paced.gatewayJwt].reduce(
     (n, r) => n + r.errors + r.non2xx,
     0,
@@ -171,6 +189,18 @@ try {
       unit: 'ms',
       reference: 'direct upstream at the same rate',
     },
+    {
+      metric: 'CPU per request at that rate, gateway JWT (all threads)',
+      value: Math.round(cpuUs.gatewayJwt),
+      unit: 'µs',
+    },
+    { metric: 'CPU per request at that rate, nginx worker', value: Math.round(cpuUs.nginx), unit: 'µs' },
+    {
+      metric: 'gateway/nginx CPU per request',
+      value: round(cpuUs.gatewayJwt / cpuUs.nginx),
+      unit: 'x',
+      reference: 'nginx',
+    },
     ...(['direct', 'nginx', 'gatewayJwt'] as const).map((path) => ({
       metric: `p99 at that rate, ${path === 'gatewayJwt' ? 'gateway JWT' : path}`,
       value: round(atHalf[path].p99),
@@ -180,9 +210,10 @@ try {
   writeResult(
     'gateway-overhead',
     figures,
-    `throughput: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${rounds} interleaved rounds; latency: open-loop paced load (latency from each request's due time), 64 connections, ${DURATION} s per run, median-p99 round of ${rounds}; load generator, upstream and proxy share the 2 cores; gateway one process, nginx one worker, access logs off, rate limiting off`,
+    `throughput: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${rounds} interleaved rounds; latency: open-loop paced load (latency from each request's due time) from a process of its own, garbage-collected before each run, 64 connections, ${DURATION} s per run, median-p99 round of ${rounds}; load generator, upstream and proxy share the 2 cores; gateway one process, nginx one worker, access logs off, rate limiting off`,
   );
 } finally {
+  await loadGenerator.stop();
   await gateway.stop();
   await nginx.stop();
   await upstream.stop();

@@ -44,6 +44,8 @@ http {
   await waitFor(async () => (await fetch(`http://127.0.0.1:${listenPort}/`)).ok, { what: 'nginx', timeoutMs: 10_000 });
   return {
     url: `http://127.0.0.1:${listenPort}`,
+    /** The master's pid (`taskset` execs nginx, so it is the same process). */
+    pid: child.pid as number,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

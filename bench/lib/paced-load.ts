@@ -98,14 +98,16 @@ class Connection {
  * included) shows in the percentiles instead of being hidden (coordinated omission). Unlike a
  * per-second rate cap, the requests are spread evenly over each second, not sent in a burst.
  */
-export async function pacedLoad(options: {
+export interface PacedLoadOptions {
   port: number;
   path: string;
   headers?: Record<string, string>;
   rate: number;
   durationS: number;
   connections?: number;
-}): Promise<PacedRun> {
+}
+
+export async function pacedLoad(options: PacedLoadOptions): Promise<PacedRun> {
   const { rate, durationS } = options;
   const headerLines = Object.entries(options.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`);
   const request = Buffer.from(`GET ${options.path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${headerLines.join('')}\r\n`);
@@ -162,7 +164,7 @@ export async function pacedLoad(options: {
     for (const c of pool) c.close();
   }
   const elapsedS = (performance.now() - start) / 1000;
-  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  const sorted = latencies.sort(); // a typed array sorts numerically, in place
   return {
     rps: total / elapsedS,
     p50: percentile(sorted, 50),
