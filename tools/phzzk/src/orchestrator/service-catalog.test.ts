@@ -41,8 +41,10 @@ describe('service catalog', () => {
     }
   });
 
-  it('gives the real gateway its young-generation size', () => {
+  it('gives the real gateway its young-generation size and no memory reducer', () => {
     const repo = join(import.meta.dirname, '..', '..', '..', '..');
-    expect(serviceEntry(repo, 'gateway').nodeArgs).toContain('--min-semi-space-size=64');
+    const { nodeArgs } = serviceEntry(repo, 'gateway');
+    expect(nodeArgs).toContain('--min-semi-space-size=64');
+    expect(nodeArgs).toContain('--no-memory-reducer');
   });
 });
