@@ -19,16 +19,25 @@ const ANSWERS: Record<string, string> = {
   '/raw/garbage': 'HTTP/1.1 2xx Nope\r\n\r\n',
   '/raw/bad-chunk': 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhelloXX',
   '/raw/bad-later': 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n',
+  // The service keeps idle connections one second: the gateway must not keep this one at all.
+  '/raw/brief-keep-alive': 'HTTP/1.1 200 OK\r\nkeep-alive: timeout=1\r\ncontent-length: 2\r\n\r\nok',
   '/raw/hop':
     'HTTP/1.1 200 OK\r\nconnection: x-private\r\nx-private: 1\r\nkeep-alive: timeout=9\r\ncontent-length: 2\r\n\r\nok',
 };
 
-/** A service speaking raw HTTP/1.1, so that it can answer in ways Node's server never would. */
-async function rawService(requests: string[]) {
+/**
+ * A service speaking raw HTTP/1.1, so that it can answer in ways Node's server never would.
+ * `closedAfter` gets the last path served on each connection when that connection closes.
+ */
+async function rawService(requests: string[], closedAfter: string[]) {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    let lastPath = '';
+    socket.on('close', () => {
+      sockets.delete(socket);
+      closedAfter.push(lastPath);
+    });
     socket.on('error', () => {}); // the gateway may drop a connection mid-answer
     let buffered = '';
     let served = 0;
@@ -39,6 +48,7 @@ async function rawService(requests: string[]) {
         buffered = buffered.slice(end + 4);
         const [method, path] = head.split(' ') as [string, string];
         requests.push(`${method} ${path}`);
+        lastPath = path;
         // As if the service had closed this kept-alive connection just as the request arrived.
         if (path === '/raw/drop-if-reused' && served > 0) {
           socket.destroy();
@@ -84,13 +94,14 @@ const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nhost: gw\r\n$
 
 describe('gateway fast lane (raw sockets)', () => {
   const requests: string[] = [];
+  const closedAfter: string[] = [];
   let raw: Awaited<ReturnType<typeof rawService>>;
   let node: Server;
   let gateway: Awaited<ReturnType<typeof startService>>;
   let port: number;
 
   beforeAll(async () => {
-    raw = await rawService(requests);
+    raw = await rawService(requests, closedAfter);
     node = createHttpServer((req, res) => {
       let body = '';
       req.on('data', (d) => (body += d));
@@ -236,6 +247,17 @@ describe('gateway fast lane (raw sockets)', () => {
     expect(c.answers()[1]).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*GET \/raw\/drop-if-reused$/);
     // Sent twice: dropped on the reused connection, answered on a new one.
     expect(requests.slice(before)).toEqual(['GET /raw/drop-if-reused', 'GET /raw/drop-if-reused']);
+    c.close();
+  });
+
+  it('closes a connection to a service at once when the service keeps idle connections a second or less', async () => {
+    const c = await client(port);
+    c.send(get('/raw/brief-keep-alive'));
+    await expect.poll(() => c.answers().length).toBe(1);
+    expect(c.answers()[0]).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\nok$/);
+    // Not kept idle: the gateway closes it right after the answer (an idle one would wait seconds).
+    await expect.poll(() => closedAfter.includes('/raw/brief-keep-alive'), { timeout: 2000 }).toBe(true);
+    expect(c.closed()).toBe(false);
     c.close();
   });
 

@@ -3,6 +3,7 @@ import { ChunkedBodyScanner } from '../domain/chunked-body.ts';
 import { clientHeadersFromFlat } from '../domain/forward-headers.ts';
 import { fieldLinesLength, isFieldName, isFieldValue, writeFieldLines } from '../domain/http1-field.ts';
 import { readResponseHead } from '../domain/http1-response-head.ts';
+import { idleTimeoutMs } from '../domain/keep-alive.ts';
 import type { FastResponse } from './fast-response.ts';
 import type { ClientLink, Relay, RelayRequest } from './relay.ts';
 
@@ -93,13 +94,18 @@ class UpstreamPool {
     return { connection: new UpstreamConnection(this, this.port, this.host), reused: false };
   }
 
-  release(connection: UpstreamConnection): void {
+  /** `announcedS`: the idle timeout the service announced on its last answer, if any. */
+  release(connection: UpstreamConnection, announcedS: number | undefined): void {
     connection.attempt = undefined;
-    if (this.idle.length >= this.options.maxIdle) {
+    const idleMs = idleTimeoutMs(announcedS, {
+      defaultMs: this.options.idleTimeoutMs,
+      maxMs: this.options.maxIdleTimeoutMs,
+    });
+    if (idleMs === 0 || this.idle.length >= this.options.maxIdle) {
       connection.socket.destroy();
       return;
     }
-    connection.socket.setTimeout(this.options.idleTimeoutMs);
+    connection.socket.setTimeout(idleMs);
     this.idle.push(connection);
   }
 
@@ -128,6 +134,7 @@ class Attempt {
   private remaining = 0;
   private scanner: ChunkedBodyScanner | undefined;
   private reusable = true;
+  private keepAliveTimeoutS: number | undefined;
   private status = 0;
   private settled = false;
   private readonly bytes: Buffer;
@@ -207,6 +214,7 @@ class Attempt {
     this.framing = head.framing;
     this.remaining = head.contentLength;
     if (head.close) this.reusable = false;
+    this.keepAliveTimeoutS = head.keepAliveTimeoutS;
     if (head.framing === 'chunked') this.scanner = new ChunkedBodyScanner();
     this.request.onStatus(head.status);
     const keepLength = head.framing === 'length' || head.framing === 'none';
@@ -292,7 +300,7 @@ class Attempt {
     this.settled = true;
     const { connection } = this;
     connection.socket.setTimeout(0);
-    if (this.reusable) this.pool.release(connection);
+    if (this.reusable) this.pool.release(connection, this.keepAliveTimeoutS);
     else {
       connection.attempt = undefined;
       connection.socket.destroy();
@@ -321,8 +329,10 @@ export interface RawUpstreamOptions {
   connectTimeoutMs: number;
   /** Idle connections kept per instance. */
   maxIdle: number;
-  /** An idle connection is closed after this long (below services' keep-alive timeouts). */
+  /** An idle connection is closed after this long when its service announced no timeout. */
   idleTimeoutMs: number;
+  /** The longest an idle connection is kept, whatever its service announced. */
+  maxIdleTimeoutMs: number;
 }
 
 /**
@@ -338,6 +348,7 @@ export class RawUpstreamClient implements Relay<FastResponse> {
       connectTimeoutMs: options.connectTimeoutMs ?? 1000,
       maxIdle: options.maxIdle ?? 128,
       idleTimeoutMs: options.idleTimeoutMs ?? 4000,
+      maxIdleTimeoutMs: options.maxIdleTimeoutMs ?? 60_000,
     };
   }
 

@@ -53,6 +53,20 @@ describe('readResponseHead', () => {
     expect(read('HTTP/1.1 200\r\ncontent-length: 0\r\n\r\n')).toMatchObject({ reason: '', close: false });
   });
 
+  it('reads how long the service keeps the connection open, and ignores a malformed announcement', () => {
+    expect(read('HTTP/1.1 200 OK\r\nKeep-Alive: timeout=72\r\ncontent-length: 0\r\n\r\n')).toMatchObject({
+      keepAliveTimeoutS: 72,
+      close: false,
+    });
+    expect(read('HTTP/1.1 200 OK\r\nkeep-alive: max=3\r\ncontent-length: 0\r\n\r\n')).toMatchObject({
+      keepAliveTimeoutS: undefined,
+    });
+    expect(read('HTTP/1.1 200 OK\r\nkeep-alive: timeout=soon\r\ncontent-length: 0\r\n\r\n')).toMatchObject({
+      kind: 'head',
+      keepAliveTimeoutS: undefined,
+    });
+  });
+
   it('refuses malformed heads instead of guessing', () => {
     for (const text of [
       'HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n',

@@ -1,4 +1,5 @@
 import { fieldColon, fieldValue } from './http1-field.ts';
+import { announcedTimeoutS } from './keep-alive.ts';
 
 /**
  * Reads an upstream service's HTTP/1.x response head for the fast lane's relay, and decides how
@@ -21,6 +22,8 @@ export type ResponseHead =
       contentLength: number;
       /** the connection cannot carry another request after this answer */
       close: boolean;
+      /** the service's idle timeout for this connection (`Keep-Alive: timeout=N`), in seconds */
+      keepAliveTimeoutS: number | undefined;
       /** bytes of the head, final CRLFCRLF included */
       length: number;
     };
@@ -62,6 +65,7 @@ export function readResponseHead(buffer: Buffer, headRequest: boolean): Response
   let contentLength: number | undefined;
   let transferEncoding: string | undefined;
   let keepAlive = !http10;
+  let keepAliveTimeoutS: number | undefined;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     const colon = fieldColon(line);
@@ -84,6 +88,8 @@ export function readResponseHead(buffer: Buffer, headRequest: boolean): Response
         if (t === 'close') keepAlive = false;
         else if (t === 'keep-alive' && http10) keepAlive = true;
       }
+    } else if (name === 'keep-alive') {
+      keepAliveTimeoutS = announcedTimeoutS(value) ?? keepAliveTimeoutS;
     }
     headers.push(name, value);
   }
@@ -103,6 +109,7 @@ export function readResponseHead(buffer: Buffer, headRequest: boolean): Response
     framing,
     contentLength: framing === 'length' ? contentLength! : 0,
     close: !keepAlive || framing === 'close',
+    keepAliveTimeoutS,
     length: end + 4,
   };
 }
