@@ -3,7 +3,7 @@ import { ChunkedBodyScanner } from '../domain/chunked-body.ts';
 import { clientHeadersFromFlat } from '../domain/forward-headers.ts';
 import { fieldLinesLength, isFieldName, isFieldValue, writeFieldLines } from '../domain/http1-field.ts';
 import { readResponseHead } from '../domain/http1-response-head.ts';
-import { idleTimeoutMs } from '../domain/keep-alive.ts';
+import { idleTimeoutMs, type KeepAlivePolicy } from '../domain/keep-alive.ts';
 import type { FastResponse } from './fast-response.ts';
 import type { ClientLink, Relay, RelayRequest } from './relay.ts';
 
@@ -76,6 +76,7 @@ class UpstreamPool {
   private readonly host: string;
   readonly hostHeader: string;
   private readonly options: RawUpstreamOptions;
+  private readonly keepAlive: KeepAlivePolicy;
   readonly connectTimeoutMs: number;
 
   constructor(origin: string, options: RawUpstreamOptions) {
@@ -86,6 +87,7 @@ class UpstreamPool {
     this.port = Number(url.port || 80);
     this.hostHeader = url.host;
     this.options = options;
+    this.keepAlive = { defaultMs: options.idleTimeoutMs, maxMs: options.maxIdleTimeoutMs };
   }
 
   acquire(): { connection: UpstreamConnection; reused: boolean } {
@@ -97,10 +99,7 @@ class UpstreamPool {
   /** `announcedS`: the idle timeout the service announced on its last answer, if any. */
   release(connection: UpstreamConnection, announcedS: number | undefined): void {
     connection.attempt = undefined;
-    const idleMs = idleTimeoutMs(announcedS, {
-      defaultMs: this.options.idleTimeoutMs,
-      maxMs: this.options.maxIdleTimeoutMs,
-    });
+    const idleMs = idleTimeoutMs(announcedS, this.keepAlive);
     if (idleMs === 0 || this.idle.length >= this.options.maxIdle) {
       connection.socket.destroy();
       return;
