@@ -25,6 +25,8 @@ const ANSWERS: Record<string, string> = {
     'HTTP/1.1 200 OK\r\nconnection: x-private\r\nx-private: 1\r\nkeep-alive: timeout=9\r\ncontent-length: 2\r\n\r\nok',
 };
 
+const BIG = 24 * 1024 * 1024;
+
 /**
  * A service speaking raw HTTP/1.1, so that it can answer in ways Node's server never would.
  * `closedAfter` gets the last path served on each connection when that connection closes.
@@ -56,7 +58,16 @@ async function rawService(requests: string[], closedAfter: string[]) {
         }
         served++;
         const canned = ANSWERS[path];
-        if (canned) {
+        const big = /^\/raw\/big-([a-z])$/.exec(path);
+        if (path === '/raw/split-head') {
+          // The head in two pieces, apart in time: the gateway reads it in two reads.
+          socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/pl');
+          setTimeout(() => socket.write('ain\r\ncontent-length: 5\r\n\r\nsplit'), 30);
+        } else if (big) {
+          // A body far larger than the socket buffers on either side, all one byte.
+          socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${BIG}\r\n\r\n`);
+          socket.write(Buffer.alloc(BIG, big[1]!));
+        } else if (canned) {
           socket.write(canned);
           if (path === '/raw/bad-later') setTimeout(() => socket.end('ZZ'), 20);
           if (path === '/raw/close' || path === '/raw/bad-chunk' || path === '/raw/overlong') socket.end();
@@ -179,6 +190,9 @@ describe('gateway fast lane (raw sockets)', () => {
     c.send(get('/raw/chunked') + get('/raw/no-content') + get('/raw/early') + get('/raw/hop'));
     await expect.poll(() => c.answers().length).toBe(4);
     const [chunked, noContent, early, hop] = c.answers();
+    c.send(get('/raw/split-head'));
+    await expect.poll(() => c.answers().length).toBe(5);
+    expect(c.answers()[4]).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*content-type: text\/plain\r\n[\s\S]*\r\n\r\nsplit$/);
     expect(chunked).toContain('transfer-encoding: chunked\r\n');
     expect(chunked).toMatch(/\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nx-t: 1\r\n\r\n$/);
     expect(noContent).toMatch(/^HTTP\/1\.1 204 No Content\r\n[\s\S]*x-a: 1\r\n\r\n$/);
@@ -217,6 +231,47 @@ describe('gateway fast lane (raw sockets)', () => {
     }
     expect(after).toMatch(/GET \/raw\/after-large$/);
     f.close();
+  });
+
+  it('relays large bodies to slow clients intact, while other answers are read meanwhile', async () => {
+    // The relay reads every service connection into one shared buffer: a write the client is not
+    // ready for must keep a copy, or the next read (here, the other body) overwrites what it holds.
+    const slow = await Promise.all(
+      ['a', 'b'].map(async (letter) => {
+        const socket = connect({ port, host: '127.0.0.1' });
+        await new Promise<void>((r) => socket.once('connect', () => r()));
+        socket.pause();
+        socket.write(get(`/raw/big-${letter}`));
+        return { letter, socket };
+      }),
+    );
+    // Both services stall on the gateway (backpressure from the paused clients) before any client reads.
+    await expect.poll(() => [...raw.sockets].filter((s) => s.writableLength > 0).length, { timeout: 10_000 }).toBe(2);
+    const bodies = await Promise.all(
+      slow.map(
+        ({ socket }) =>
+          new Promise<Buffer>((resolve, reject) => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            socket.on('data', (chunk: Buffer) => {
+              chunks.push(chunk);
+              size += chunk.length;
+              if (size < BIG) return;
+              const all = Buffer.concat(chunks);
+              const end = all.indexOf('\r\n\r\n');
+              if (end !== -1 && size >= end + 4 + BIG) resolve(all.subarray(end + 4));
+            });
+            socket.on('error', reject);
+            socket.resume();
+          }),
+      ),
+    );
+    for (const [i, { letter, socket }] of slow.entries()) {
+      const body = bodies[i]!;
+      expect(body.length).toBe(BIG);
+      expect(body.equals(Buffer.alloc(BIG, letter)), `/raw/big-${letter} holds only "${letter}"`).toBe(true);
+      socket.destroy();
+    }
   });
 
   it('answers a broken service with 502 before anything was sent, and resets the client after', async () => {

@@ -104,11 +104,14 @@ export class FastResponse implements ResponseSink {
     this.pendingHead = { status, reason: reason || (STATUS_CODES[status] ?? 'Unknown'), headers, extra };
   }
 
-  /** Body bytes as the service framed them; false when the client is not keeping up. */
+  /**
+   * Body bytes as the service framed them; false when the client is not keeping up. The chunk is
+   * borrowed (the relay's read buffer, valid during this call only): what the socket keeps is a copy.
+   */
   relayBody(chunk: Buffer): boolean {
     if (this.finished || this.headRequest) return true;
     const head = this.pendingHead;
-    if (head === undefined) return this.socket.write(chunk);
+    if (head === undefined) return this.socket.write(Buffer.from(chunk));
     this.pendingHead = undefined;
     return this.send(head, chunk);
   }
@@ -128,7 +131,7 @@ export class FastResponse implements ResponseSink {
 
   /**
    * The head with the first body bytes in one write: copied behind the head when small (most
-   * answers), written after it in the same corked write when large.
+   * answers), copied and written after it in the same corked write when large.
    */
   private send(head: PendingHead, body?: Buffer): boolean {
     this.headersSent = true;
@@ -137,7 +140,7 @@ export class FastResponse implements ResponseSink {
     if (inline || body === undefined) return this.socket.write(bytes);
     this.socket.cork();
     this.socket.write(bytes);
-    const ok = this.socket.write(body);
+    const ok = this.socket.write(Buffer.from(body));
     this.socket.uncork();
     return ok;
   }
