@@ -13,4 +13,15 @@ describe('TokenCache', () => {
     expect(cache.get('c', 11)?.sub).toBe('c');
     expect(cache.get('c', 100)).toBeUndefined();
   });
+
+  it('answers only for the very token cached, not one that merely ends the same', () => {
+    const cache = new TokenCache<{ exp: number; sub: string }>();
+    const tail = 'S'.repeat(40);
+    const verified = `header.payload-of-alice.${tail}`;
+    cache.set(verified, { exp: 100, sub: 'alice' });
+    expect(cache.get(`header.payload-of-alice.${tail}`, 10)?.sub).toBe('alice'); // equal, not the same string
+    // A forged payload under a copied signature shares the tail: no hit, it must be verified.
+    expect(cache.get(`header.payload-of-mallory.${tail}`, 10)).toBeUndefined();
+    expect(cache.get(verified, 10)?.sub).toBe('alice');
+  });
 });

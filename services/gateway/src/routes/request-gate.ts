@@ -2,7 +2,7 @@ import { type DiscoveryClient, ProblemError } from '@phzzk/kit';
 import type { JwtVerifier } from '../adapters/jwt-verifier.ts';
 import { TokenRejected } from '../adapters/jwt-verifier.ts';
 import type { RevokedSessions } from '../adapters/revoked-sessions.ts';
-import { type AccessClaims, bearerToken } from '../domain/access-claims.ts';
+import { type AccessClaims, bearerToken, isTokenSyntax } from '../domain/access-claims.ts';
 import { locatorRoute, matchRoute, type RouteDefinition, type RouteMatch } from '../domain/route-table.ts';
 
 export interface GateDeps {
@@ -57,9 +57,10 @@ export function authenticate(
     }
     return undefined;
   }
-  if (token === '') throw unauthorized('TOKEN_INVALID', 'Authorization must be "Bearer <access token>"');
-  const known = deps.verifier.cached(token);
+  // A cached token was verified, so it has the right syntax; only an unknown one is checked.
+  const known = token === '' ? undefined : deps.verifier.cached(token);
   if (known) return admitted(deps, known);
+  if (!isTokenSyntax(token)) throw unauthorized('TOKEN_INVALID', 'Authorization must be "Bearer <access token>"');
   return deps.verifier.verify(token).then(
     (claims) => admitted(deps, claims),
     (error: unknown) => {
