@@ -41,10 +41,11 @@ describe('service catalog', () => {
     }
   });
 
-  it('gives the real gateway its young-generation size and no memory reducer', () => {
+  it('gives the real gateway its young-generation size, scavenges on its own thread and no memory reducer', () => {
     const repo = join(import.meta.dirname, '..', '..', '..', '..');
     const { nodeArgs } = serviceEntry(repo, 'gateway');
-    expect(nodeArgs).toContain('--min-semi-space-size=64');
+    expect(nodeArgs).toContain('--min-semi-space-size=16');
+    expect(nodeArgs).toContain('--no-parallel-scavenge');
     expect(nodeArgs).toContain('--no-memory-reducer');
   });
 });
