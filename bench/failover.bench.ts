@@ -1,6 +1,7 @@
 // Failover: two instances behind the gateway under 100+ GET/s, then `kill -9` of one. Measures
 // failed client requests, how long after the kill the gateway still tried the dead instance,
 // and when discovery evicted it; then a graceful stop under the same load.
+// bench-needs: redis
 import { join } from 'node:path';
 import { freePort, startServiceProcess, waitFor, type ServiceProcess } from '@phzzk/testing';
 import { type Figure, round, writeResult } from './lib/results.ts';

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureInfra, stopInfra } from '../infra/index.ts';
+import { benchNeeds, benchOrder } from './bench-needs.ts';
 import { log, table } from './output.ts';
 
 export interface BenchFigure {
@@ -38,22 +39,23 @@ export async function runBench(root: string, args: string[]): Promise<number> {
     log('no benchmarks found in bench/');
     return 0;
   }
-  const infra = await ensureInfra({
-    root,
-    env: process.env,
-    log,
-    need: { postgres: true, redis: true, kafka: true, ffmpeg: true, nginx: true, chromium: true },
-  });
-  const env = {
-    ...process.env,
-    DATABASE_URL: infra.endpoints.databaseUrl,
-    REDIS_URL: infra.endpoints.redisUrl,
-    KAFKA_BROKERS: infra.endpoints.kafkaBrokers.join(','),
-    BENCH_RESULTS_DIR: resultsDir,
-  };
+  const benches = benchOrder(
+    files.map((file) => ({ file, needs: benchNeeds(readFileSync(join(benchDir, file), 'utf8'), file) })),
+  );
+  const started: string[] = [];
   let failed = 0;
   try {
-    for (const file of files) {
+    for (const { file, needs } of benches) {
+      // What this benchmark uses, and nothing more (what an earlier one started stays up).
+      const infra = await ensureInfra({ root, env: process.env, log, need: needs });
+      started.push(...infra.components.filter((c) => c.state === 'started').map((c) => c.name));
+      const env = {
+        ...process.env,
+        DATABASE_URL: infra.endpoints.databaseUrl,
+        REDIS_URL: infra.endpoints.redisUrl,
+        KAFKA_BROKERS: infra.endpoints.kafkaBrokers.join(','),
+        BENCH_RESULTS_DIR: resultsDir,
+      };
       log(`bench ${file}`);
       const code = await new Promise<number>((resolve) => {
         const child = spawn(process.execPath, [join(benchDir, file)], { cwd: root, env, stdio: 'inherit' });
@@ -62,8 +64,7 @@ export async function runBench(root: string, args: string[]): Promise<number> {
       if (code !== 0) failed++;
     }
   } finally {
-    if (infra.components.some((c) => c.state === 'started') && process.env.PHZZK_KEEP_INFRA !== '1')
-      await stopInfra({ root, log });
+    if (started.length > 0 && process.env.PHZZK_KEEP_INFRA !== '1') await stopInfra({ root, log });
   }
   const results = readdirSync(resultsDir)
     .filter((f) => f.endsWith('.json'))
