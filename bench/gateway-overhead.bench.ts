@@ -2,6 +2,7 @@
 // gateway (public route, and JWT-verified route), in one run on this machine. Throughput at full
 // load (autocannon, ratios) and added latency at half load (an open-loop paced load, p50/p99
 // against the direct path at the same rate).
+// bench-needs: redis nginx
 import { join } from 'node:path';
 import { freePort, repoRoot, startServiceProcess } from '@phzzk/testing';
 import autocannon from 'autocannon';
@@ -10,6 +11,7 @@ import { runChild } from './lib/child.ts';
 import { startNginxProxy } from './lib/nginx.ts';
 import type { PacedRun } from './lib/paced-load.ts';
 import { startPacedLoadProcess } from './lib/paced-load-process.ts';
+import { allowedCpus, pin, proxyPlacement } from './lib/cpu-affinity.ts';
 import { childrenOf, cpuSeconds } from './lib/proc-stat.ts';
 import { type Figure, round, writeResult } from './lib/results.ts';
 
@@ -101,16 +103,12 @@ try {
   // Half load is half of the gateway's own peak: the latency it adds while it is not saturated.
   // Direct, nginx and gateway take the same paced load, interleaved; the median round counts.
   const half = Math.round(full.gatewayJwt.rps / 2);
-  const paced: Record<'direct' | 'nginx' | 'gatewayJwt', PacedRun[]> = { direct: [], nginx: [], gatewayJwt: [] };
-  // CPU each proxy spends per request at that rate (all its threads; nginx: its worker). At half
-  // its own peak a one-thread proxy is about half busy by definition; what it spends per request
-  // decides how much a slower moment on a shared vCPU can push it into queueing.
+  // CPU each proxy spends per request at that rate (all its threads; nginx: its worker).
   const nginxWorker = childrenOf(nginx.pid, 'nginx')[0];
-  const cpuPerRequestUs: Record<'nginx' | 'gatewayJwt', number[]> = { nginx: [], gatewayJwt: [] };
-  const measuringCpu = async (pid: number | undefined, into: number[], run: () => Promise<PacedRun>) => {
+  const measuringCpu = async (pid: number | undefined, into: number[] | undefined, run: () => Promise<PacedRun>) => {
     const before = pid === undefined ? 0 : cpuSeconds(pid);
     const result = await run();
-    if (pid !== undefined) into.push(((cpuSeconds(pid) - before) / (result.rps * DURATION)) * 1e6);
+    if (pid !== undefined) into?.push(((cpuSeconds(pid) - before) / (result.rps * DURATION)) * 1e6);
     return result;
   };
   const at = (url: string, headers?: Record<string, string>) => {
@@ -123,22 +121,52 @@ try {
       ...(headers ? { headers } : {}),
     });
   };
-  for (let i = 0; i < rounds; i++) {
-    paced.direct.push(await at(`http://127.0.0.1:${upstreamPort}/x`));
-    paced.nginx.push(await measuringCpu(nginxWorker, cpuPerRequestUs.nginx, () => at(`${nginx.url}/x`)));
-    paced.gatewayJwt.push(
-      await measuringCpu(gateway.pid, cpuPerRequestUs.gatewayJwt, () => at(`${gateway.url}/private/x`, auth)),
-    );
-  }
+  type Path = 'direct' | 'nginx' | 'gatewayJwt';
   const byP99 = (runs: PacedRun[]) => medianBy(runs, 'p99');
-  const atHalf = { direct: byP99(paced.direct), nginx: byP99(paced.nginx), gatewayJwt: byP99(paced.gatewayJwt) };
+  const pacedSeries = async (count: number, cpu?: Record<'nginx' | 'gatewayJwt', number[]>) => {
+    const runs: Record<Path, PacedRun[]> = { direct: [], nginx: [], gatewayJwt: [] };
+    for (let i = 0; i < count; i++) {
+      runs.direct.push(await at(`http://127.0.0.1:${upstreamPort}/x`));
+      runs.nginx.push(await measuringCpu(nginxWorker, cpu?.nginx, () => at(`${nginx.url}/x`)));
+      runs.gatewayJwt.push(
+        await measuringCpu(gateway.pid, cpu?.gatewayJwt, () => at(`${gateway.url}/private/x`, auth)),
+      );
+    }
+    return {
+      runs,
+      median: { direct: byP99(runs.direct), nginx: byP99(runs.nginx), gatewayJwt: byP99(runs.gatewayJwt) },
+    };
+  };
+  // The proxy under test on a CPU of its own, as a gateway is deployed; the load generator, the
+  // upstream and this process on the other(s). Sharing two CPUs, the scheduler now and then puts
+  // the busiest proxy behind the other processes for 100 ms and more (its run-queue wait and
+  // involuntary switches rise, its CPU per request does not): the p99 of such a round measures
+  // the placement, not the proxy. Then the same load with every process on every CPU, as a figure.
+  const placement = proxyPlacement();
+  const everyCpu = allowedCpus(); // read before this process is pinned too
+  const loadSide = [process.pid, loadGenerator.pid, upstream.child.pid as number];
+  const proxies = [gateway.pid, nginx.pid, ...(nginxWorker === undefined ? [] : [nginxWorker])];
+  const cpuPerRequestUs: Record<'nginx' | 'gatewayJwt', number[]> = { nginx: [], gatewayJwt: [] };
+  if (placement) {
+    pin(loadSide, placement.rest);
+    pin(proxies, placement.proxy);
+  }
+  const isolated = await pacedSeries(Number(process.env.BENCH_PACED_ROUNDS ?? 5), cpuPerRequestUs);
+  if (placement) pin([...loadSide, ...proxies], everyCpu);
+  const shared = placement ? await pacedSeries(rounds) : undefined;
+  const atHalf = isolated.median;
   const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   const cpuUs = { nginx: medianOf(cpuPerRequestUs.nginx), gatewayJwt: medianOf(cpuPerRequestUs.gatewayJwt) };
-  console.log(JSON.stringify({ full, half, paced, cpuPerRequestUs }, null, 1));
-  const failures = [...samples.gatewayPublic, ...samples.gatewayJwt, ...paced.gatewayJwt].reduce(
-    (n, r) => n + r.errors + r.non2xx,
-    0,
+  console.log(
+    JSON.stringify({ full, half, placement, isolated: isolated.runs, shared: shared?.runs, cpuPerRequestUs }, null, 1),
   );
+  const where = placement ? 'proxy on a CPU of its own' : 'one CPU shared by all';
+  const failures = [
+    ...samples.gatewayPublic,
+    ...samples.gatewayJwt,
+    ...isolated.runs.gatewayJwt,
+    ...(shared?.runs.gatewayJwt ?? []),
+  ].reduce((n, r) => n + r.errors + r.non2xx, 0);
   if (failures > 0) throw new Error(`${failures} failed requests during the benchmark`);
   const figures: Figure[] = [
     { metric: 'direct upstream throughput', value: Math.round(full.direct.rps), unit: 'req/s' },
@@ -171,24 +199,32 @@ try {
       target: '>= 0.8',
     },
     {
-      metric: `added p50 at half the gateway's peak (${half} req/s), gateway JWT`,
+      metric: `added p50 at half the gateway's peak (${half} req/s), gateway JWT, ${where}`,
       value: round(atHalf.gatewayJwt.p50 - atHalf.direct.p50),
       unit: 'ms',
       reference: 'direct upstream at the same rate',
     },
     {
-      metric: `added p99 at half the gateway's peak (${half} req/s), gateway JWT`,
+      metric: `added p99 at half the gateway's peak (${half} req/s), gateway JWT, ${where}`,
       value: round(atHalf.gatewayJwt.p99 - atHalf.direct.p99),
       unit: 'ms',
       reference: 'direct upstream at the same rate',
       target: '< 2 ms',
     },
     {
-      metric: `added p99 at the same rate, nginx`,
+      metric: `added p99 at the same rate, nginx, ${where}`,
       value: round(atHalf.nginx.p99 - atHalf.direct.p99),
       unit: 'ms',
       reference: 'direct upstream at the same rate',
     },
+    ...(shared
+      ? (['gatewayJwt', 'nginx'] as const).map((path) => ({
+          metric: `added p99 at the same rate, ${path === 'gatewayJwt' ? 'gateway JWT' : 'nginx'}, all processes sharing all CPUs`,
+          value: round(shared.median[path].p99 - shared.median.direct.p99),
+          unit: 'ms',
+          reference: 'direct upstream at the same rate, sharing too',
+        }))
+      : []),
     {
       metric: 'CPU per request at that rate, gateway JWT (all threads)',
       value: Math.round(cpuUs.gatewayJwt),
@@ -202,7 +238,7 @@ try {
       reference: 'nginx',
     },
     ...(['direct', 'nginx', 'gatewayJwt'] as const).map((path) => ({
-      metric: `p99 at that rate, ${path === 'gatewayJwt' ? 'gateway JWT' : path}`,
+      metric: `p99 at that rate, ${path === 'gatewayJwt' ? 'gateway JWT' : path}, ${where}`,
       value: round(atHalf[path].p99),
       unit: 'ms',
     })),
@@ -210,7 +246,7 @@ try {
   writeResult(
     'gateway-overhead',
     figures,
-    `throughput: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${rounds} interleaved rounds; latency: open-loop paced load (latency from each request's due time) from a process of its own, garbage-collected before each run, 64 connections, ${DURATION} s per run, median-p99 round of ${rounds}; load generator, upstream and proxy share the 2 cores; gateway one process, nginx one worker, access logs off, rate limiting off`,
+    `throughput: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${rounds} interleaved rounds, every process on every CPU; latency: open-loop paced load (latency from each request's due time) from a process of its own, garbage-collected before each run, 64 connections, ${DURATION} s per run, median-p99 round of ${isolated.runs.direct.length}, ${placement ? `proxy under test pinned to CPU ${placement.proxy.join(',')} and load generator, upstream and benchmark to CPU ${placement.rest.join(',')}; then ${rounds} rounds with every process on every CPU` : 'one CPU shared by all'}; gateway one process, nginx one worker, access logs off, rate limiting off`,
   );
 } finally {
   await loadGenerator.stop();

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { waitFor } from '@phzzk/testing';
 
 /** nginx as a plain reverse proxy to one upstream: one worker, keep-alive upstream, no access log. */
-export async function startNginxProxy(upstreamPort: number, listenPort: number, cpu?: number) {
+export async function startNginxProxy(upstreamPort: number, listenPort: number) {
   const prefix = mkdtempSync(join(tmpdir(), 'phzzk-bench-nginx-'));
   const conf = join(prefix, 'nginx.conf');
   writeFileSync(
@@ -36,15 +36,11 @@ http {
 }
 `,
   );
-  const args = ['-p', prefix, '-c', conf];
-  const child =
-    cpu === undefined
-      ? spawn('nginx', args, { stdio: 'ignore' })
-      : spawn('taskset', ['-c', String(cpu), 'nginx', ...args], { stdio: 'ignore' });
+  const child = spawn('nginx', ['-p', prefix, '-c', conf], { stdio: 'ignore' });
   await waitFor(async () => (await fetch(`http://127.0.0.1:${listenPort}/`)).ok, { what: 'nginx', timeoutMs: 10_000 });
   return {
     url: `http://127.0.0.1:${listenPort}`,
-    /** The master's pid (`taskset` execs nginx, so it is the same process). */
+    /** The master's pid (its one worker is its child). */
     pid: child.pid as number,
     stop: () =>
       new Promise<void>((resolve) => {

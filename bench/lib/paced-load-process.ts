@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { PacedLoadOptions, PacedRun } from './paced-load.ts';
 
 export interface PacedLoadProcess {
+  pid: number;
   run(options: PacedLoadOptions): Promise<PacedRun>;
   stop(): Promise<void>;
 }
@@ -20,6 +21,7 @@ export function startPacedLoadProcess(): PacedLoadProcess {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
+    pid: child.pid as number,
     run: (options) =>
       new Promise<PacedRun>((resolve, reject) => {
         const onExit = (code: number | null) => reject(new Error(`the load generator exited with ${code}`));
