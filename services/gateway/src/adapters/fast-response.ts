@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FlatHeaders } from '../domain/forward-headers.ts';
-import { fieldLinesLength, writeFieldLines } from '../domain/http1-field.ts';
+import { messageBytes } from '../domain/http1-field.ts';
 import type { BodyFraming } from '../domain/http1-response-head.ts';
 import type { ResponseSink } from './relay.ts';
 
@@ -23,14 +23,7 @@ const COPY_LIMIT = 16 * 1024;
 
 /** A response head and the first body bytes after it, in one buffer: one write, no joined string. */
 function headWithBody(status: number, reason: string, headers: FlatHeaders, extra: string, body?: Buffer): Buffer {
-  const statusLine = `HTTP/1.1 ${status} ${reason}\r\n`;
-  const size = statusLine.length + fieldLinesLength(headers) + extra.length + 2;
-  const bytes = Buffer.allocUnsafe(size + (body?.length ?? 0));
-  let at = bytes.write(statusLine, 0, 'latin1');
-  at = writeFieldLines(bytes, at, headers);
-  at += bytes.write(`${extra}\r\n`, at, 'latin1');
-  body?.copy(bytes, at);
-  return bytes;
+  return messageBytes(`HTTP/1.1 ${status} ${reason}\r\n`, headers, `${extra}\r\n`, body);
 }
 
 /** A head waiting for the first body bytes, to go out with them. */

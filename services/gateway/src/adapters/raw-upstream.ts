@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { ChunkedBodyScanner } from '../domain/chunked-body.ts';
 import { clientHeadersFromFlat } from '../domain/forward-headers.ts';
-import { fieldLinesLength, isFieldName, isFieldValue, writeFieldLines } from '../domain/http1-field.ts';
+import { isFieldName, isFieldValue, messageBytes } from '../domain/http1-field.ts';
 import { readResponseHead } from '../domain/http1-response-head.ts';
 import { idleTimeoutMs, type KeepAlivePolicy } from '../domain/keep-alive.ts';
 import type { FastResponse } from './fast-response.ts';
@@ -15,9 +15,8 @@ function failure(code: string, message: string): Error {
 }
 
 /**
- * The request as bytes, or an error when a field could not be sent as it is. The head is written
- * piece by piece into one buffer (every checked field is one byte per character), so that no
- * joined string of it is made per request.
+ * The request as bytes in one buffer (every checked field is one byte per character), or an
+ * error when a field could not be sent as it is.
  */
 function serializeRequest(request: RelayRequest, host: string): Buffer | Error {
   if (!TARGET.test(request.path)) return failure('ERR_INVALID_REQUEST', 'request target cannot be sent');
@@ -30,13 +29,7 @@ function serializeRequest(request: RelayRequest, host: string): Buffer | Error {
     }
   }
   const framing = body ? `content-length: ${body.length}\r\n\r\n` : '\r\n';
-  const size = requestLine.length + fieldLinesLength(headers) + framing.length;
-  const bytes = Buffer.allocUnsafe(size + (body?.length ?? 0));
-  let at = bytes.write(requestLine, 0, 'latin1');
-  at = writeFieldLines(bytes, at, headers);
-  at += bytes.write(framing, at, 'latin1');
-  body?.copy(bytes, at);
-  return bytes;
+  return messageBytes(requestLine, headers, framing, body);
 }
 
 /**

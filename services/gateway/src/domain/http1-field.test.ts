@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fieldLinesLength, isFieldName, isFieldValue, writeFieldLines } from './http1-field.ts';
+import { fieldLinesLength, isFieldName, isFieldValue, messageBytes, writeFieldLines } from './http1-field.ts';
 
 describe('field lines written into a buffer', () => {
   it('writes name: value lines in order, exactly as long as computed', () => {
@@ -9,6 +9,18 @@ describe('field lines written into a buffer', () => {
     const end = writeFieldLines(bytes, 2, fields);
     expect(end).toBe(2 + fieldLinesLength(fields));
     expect(bytes.toString('latin1')).toBe('**content-type: text/plain\r\nx-empty: \r\nset-cookie: a=1; Path=/\r\n**');
+  });
+
+  it('makes a whole message: start, field lines, end, body, and nothing else', () => {
+    const fields = ['x-a', '1', 'x-b', 'two'];
+    const body = Buffer.from('hello');
+    const bytes = messageBytes('GET / HTTP/1.1\r\nhost: h\r\n', fields, 'content-length: 5\r\n\r\n', body);
+    expect(bytes.toString('latin1')).toBe(
+      'GET / HTTP/1.1\r\nhost: h\r\nx-a: 1\r\nx-b: two\r\ncontent-length: 5\r\n\r\nhello',
+    );
+    expect(messageBytes('HTTP/1.1 204 No Content\r\n', [], '\r\n').toString('latin1')).toBe(
+      'HTTP/1.1 204 No Content\r\n\r\n',
+    );
   });
 
   it('keeps obs-text bytes as they are, for any valid field', () => {

@@ -50,3 +50,18 @@ export function writeFieldLines(bytes: Buffer, at: number, fields: readonly stri
   }
   return offset;
 }
+
+/**
+ * One HTTP/1.1 message in one buffer, with no joined string of it: `start` (the start line and any
+ * fixed field lines, each ending in CRLF), the field lines, `end` (more fixed lines and the empty
+ * line that closes the head), then the body if any. Every character is one byte (latin1).
+ */
+export function messageBytes(start: string, fields: readonly string[], end: string, body?: Buffer): Buffer {
+  const headLength = start.length + fieldLinesLength(fields) + end.length;
+  const bytes = Buffer.allocUnsafe(headLength + (body?.length ?? 0));
+  let at = bytes.write(start, 0, 'latin1');
+  at = writeFieldLines(bytes, at, fields);
+  at += bytes.write(end, at, 'latin1');
+  body?.copy(bytes, at);
+  return bytes;
+}
