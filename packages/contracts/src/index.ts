@@ -10,3 +10,6 @@ export * from './http/account-dto.ts';
 export * from './http/auth-dto.ts';
 export * from './http/identity-internal-dto.ts';
 export * from './http/channel-dto.ts';
+export * from './chat/chat-frames.ts';
+export * from './chat/chat-model.ts';
+export * from './redis-keys.ts';

@@ -2,15 +2,17 @@ import type { TSchema } from 'typebox';
 import { ChannelUpdated, StreamEnded, StreamKeyRotated, StreamStarted } from './events/channel-events.ts';
 import {
   ChatBan,
+  ChatCleared,
   ChatDeleted,
   ChatJoin,
   ChatLeave,
   ChatMessage,
+  ChatPresenceSnapshot,
   ChatSettings,
   ChatTimeout,
   ChatUnban,
 } from './events/chat-events.ts';
-import { ConfigChanged, VodReady, ViewerHeartbeat } from './events/media-events.ts';
+import { ConfigChanged, VodDeleted, VodReady, ViewerHeartbeat } from './events/media-events.ts';
 import { UserRegistered, UserUpdated } from './events/user-events.ts';
 
 // The Kafka topics of ARCHITECTURE.md: name, what keys it, how many partitions, and the schema of
@@ -40,6 +42,7 @@ export const Topics = {
   chatMessages: topic('chat.messages', 'channelId', 6, {
     'chat.message': ChatMessage,
     'chat.deleted': ChatDeleted,
+    'chat.cleared': ChatCleared,
   }),
   chatModeration: topic('chat.moderation', 'channelId', 6, {
     ban: ChatBan,
@@ -47,9 +50,13 @@ export const Topics = {
     unban: ChatUnban,
     settings: ChatSettings,
   }),
-  chatPresence: topic('chat.presence', 'channelId', 6, { join: ChatJoin, leave: ChatLeave }),
+  chatPresence: topic('chat.presence', 'channelId', 6, {
+    join: ChatJoin,
+    leave: ChatLeave,
+    'presence.snapshot': ChatPresenceSnapshot,
+  }),
   viewerHeartbeats: topic('viewer.heartbeats', 'channelId', 6, { 'viewer.heartbeat': ViewerHeartbeat }),
-  vodEvents: topic('vod.events', 'channelId', 6, { 'vod.ready': VodReady }),
+  vodEvents: topic('vod.events', 'channelId', 6, { 'vod.ready': VodReady, 'vod.deleted': VodDeleted }),
   configChanged: topic('config.changed', 'application', 1, { 'config.changed': ConfigChanged }),
 } as const;
 

@@ -31,6 +31,11 @@ export const VodReady = envelope(
   ),
 );
 
+export const VodDeleted = envelope(
+  'vod.deleted',
+  Type.Object({ vodId: Uuid, channelId: Uuid, sessionId: Uuid, deletedAt: IsoTime }, { additionalProperties: false }),
+);
+
 export const ConfigChanged = envelope(
   'config.changed',
   Type.Object(
@@ -45,4 +50,5 @@ export const ConfigChanged = envelope(
 
 export type ViewerHeartbeat = Static<typeof ViewerHeartbeat>;
 export type VodReady = Static<typeof VodReady>;
+export type VodDeleted = Static<typeof VodDeleted>;
 export type ConfigChanged = Static<typeof ConfigChanged>;
