@@ -13,3 +13,4 @@ export * from './http/channel-dto.ts';
 export * from './chat/chat-frames.ts';
 export * from './chat/chat-model.ts';
 export * from './redis-keys.ts';
+export * from './http/identity-headers.ts';

@@ -32,3 +32,4 @@ export * from './runtime/resources.ts';
 export * from './http/internal-guard.ts';
 export * from './postgres/transaction.ts';
 export * from './redis/redis-script.ts';
+export * from './http/caller.ts';
