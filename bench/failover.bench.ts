@@ -2,6 +2,7 @@
 // failed client requests, how long after the kill the gateway still tried the dead instance,
 // and when discovery evicted it; then a graceful stop under the same load.
 // bench-needs: redis
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort, startServiceProcess, waitFor, type ServiceProcess } from '@phzzk/testing';
 import { type Figure, round, writeResult } from './lib/results.ts';
@@ -10,10 +11,13 @@ const RATE = Number(process.env.BENCH_FAILOVER_RPS ?? 200);
 const echoMain = join(import.meta.dirname, 'fixtures/echo-service.ts');
 
 const discoveryPort = await freePort();
-const eurekaUrl = `http://127.0.0.1:${discoveryPort}/eureka`;
+// Discovery writes need credentials: a throwaway platform credential for this run.
+const discoveryPassword = randomBytes(18).toString('base64url');
+const eurekaUrl = `http://phzzk:${discoveryPassword}@127.0.0.1:${discoveryPort}/eureka`;
 const common = { LOG_LEVEL: 'warn', DISCOVERY_MODE: 'eureka', DISCOVERY_EUREKA_URL: eurekaUrl, SERVER_PORT: '0' };
 const discovery = await startServiceProcess('discovery', {
   SERVER_PORT: String(discoveryPort),
+  DISCOVERY_SECURITY_PASSWORD: discoveryPassword,
   LOG_LEVEL: 'warn',
   DISCOVERY_MODE: 'static',
 });
@@ -71,7 +75,7 @@ function loadLoop() {
 }
 
 async function registered(instanceId: string): Promise<boolean> {
-  const res = await fetch(`${eurekaUrl}/apps/ECHO`, { headers: { accept: 'application/json' } });
+  const res = await fetch(`http://127.0.0.1:${discoveryPort}/eureka/apps/ECHO`, { headers: { accept: 'application/json' } });
   if (res.status === 404) return false;
   const body = (await res.json()) as { application: { instance: { instanceId: string }[] } };
   return body.application.instance.some((i) => i.instanceId === instanceId);

@@ -3,12 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { DiscoveryNode } from './domain/discovery-node.ts';
 import type { Clock } from './domain/registry.ts';
 import { XML_CONTENT_TYPES } from './adapters/content-negotiation.ts';
+import type { DiscoveryCredentials } from './adapters/credentials.ts';
 import type { WatchHub } from './adapters/watch-hub.ts';
 import { parseXml } from './adapters/xml-codec.ts';
 import { queryRoutes } from './routes/query-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
 import { replicationRoutes } from './routes/replication-routes.ts';
 import { watchRoute } from './routes/watch-route.ts';
+import { installWriteGuard } from './routes/write-guard.ts';
 
 export interface DiscoveryAppDeps {
   /** The kit app (health, metrics, info, problem errors) the Eureka routes are added to. */
@@ -16,6 +18,8 @@ export interface DiscoveryAppDeps {
   node: DiscoveryNode;
   watch: WatchHub;
   clock: Clock;
+  /** Who may write; undefined only when security is switched off. */
+  credentials: DiscoveryCredentials | undefined;
 }
 
 /** Eureka clients send JSON or XML, and PUT/DELETE with a content type but no body. */
@@ -46,11 +50,12 @@ function installBodyParsers(scope: FastifyInstance): void {
  * own server, which some clients default to), the push watch and peer replication.
  */
 export function buildDiscoveryApp(deps: DiscoveryAppDeps): ServiceApp {
-  const { app, node, watch, clock } = deps;
+  const { app, node, watch, clock, credentials } = deps;
   for (const prefix of ['/eureka', '/eureka/v2']) {
     app.register(
       async (scope) => {
         installBodyParsers(scope);
+        installWriteGuard(scope, credentials);
         await scope.register(registrationRoutes(node, clock));
         await scope.register(queryRoutes(node.registry));
         await scope.register(watchRoute(watch));

@@ -1,9 +1,10 @@
-import { BaseConfig, ConfigError, type ServiceDefinition } from '@phzzk/kit';
+import { BaseConfig, basicAuthorization, ConfigError, type ServiceDefinition, splitCredentials } from '@phzzk/kit';
 import Type from 'typebox';
 import { Agent } from 'undici';
 import { buildDiscoveryApp } from './app.ts';
 import { DiscoveryNode } from './domain/discovery-node.ts';
 import { Registry } from './domain/registry.ts';
+import { DiscoveryCredentials } from './adapters/credentials.ts';
 import { installDiscoveryMetrics } from './adapters/discovery-metrics.ts';
 import { startEvictionLoop } from './adapters/eviction-loop.ts';
 import { PeerClient } from './adapters/peer-client.ts';
@@ -29,6 +30,15 @@ export const DiscoveryConfig = Type.Object({
   'discovery.delta.retention-ms': Type.Integer({ default: 180_000, minimum: 1000, maximum: 3_600_000 }),
   'discovery.watch.heartbeat-ms': Type.Integer({ default: 2000, minimum: 100, maximum: 60_000 }),
   'discovery.replication.timeout-ms': Type.Integer({ default: 2000, minimum: 100, maximum: 60_000 }),
+  /**
+   * HTTP Basic credentials for every write (as Spring Cloud secures Eureka). The platform
+   * credential is what PHZZK services put in their discovery URL and what peers replicate with;
+   * `clients` (`name:password,...`) are further credentials, each changing only its own instances.
+   */
+  'discovery.security.enabled': Type.Boolean({ default: true }),
+  'discovery.security.username': Type.String({ default: 'phzzk', pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+  'discovery.security.password': Type.Optional(Type.String({ minLength: 12, maxLength: 256 })),
+  'discovery.security.clients': Type.String({ default: '' }),
 });
 
 /** Eureka bodies are small; 64 KiB leaves room for generous metadata and refuses the rest. */
@@ -83,6 +93,24 @@ export const discoveryService: ServiceDefinition<typeof DiscoveryConfig> = {
         'discovery.mode',
       ]);
     }
+    let credentials: DiscoveryCredentials | undefined;
+    if (c['discovery.security.enabled']) {
+      const password = c['discovery.security.password'];
+      if (!password) {
+        throw new ConfigError(
+          'discovery.security.password is not set (env DISCOVERY_SECURITY_PASSWORD): discovery accepts no anonymous ' +
+            'writes. `npm start` keeps one in .phzzk/credentials.json; give services the URL ' +
+            'http://<username>:<password>@host:8761/eureka. (DISCOVERY_SECURITY_ENABLED=false switches the check off.)',
+          ['discovery.security.password'],
+        );
+      }
+      credentials = new DiscoveryCredentials(
+        { username: c['discovery.security.username'], password },
+        c['discovery.security.clients'],
+      );
+    } else {
+      ctx.logger.warn('discovery.security.enabled=false: anyone who reaches this port can change the registry');
+    }
     const clock = Date.now;
     const registry = new Registry(
       {
@@ -108,7 +136,14 @@ export const discoveryService: ServiceDefinition<typeof DiscoveryConfig> = {
       publicHost: c['server.public-host'],
       port: c['server.port'],
     });
-    const peers = peerUrls.map((url) => new PeerClient(url, agent, timeoutMs));
+    const ownPassword = c['discovery.security.password'];
+    // Peers replicate with the credential in their URL, else with this node's platform credential.
+    const peers = peerUrls.map((raw) => {
+      const { url, authorization } = splitCredentials(raw);
+      const auth =
+        authorization ?? (ownPassword ? basicAuthorization(c['discovery.security.username'], ownPassword) : undefined);
+      return new PeerClient(url, agent, timeoutMs, auth);
+    });
     const replicator = peers.length > 0 ? new PeerReplicator(peers, { logger: ctx.logger }) : undefined;
     const node = new DiscoveryNode(registry, replicator);
     replicator?.handleAnswers((task, statusCode, entity) => node.onPeerAnswer(task, statusCode, entity));
@@ -161,6 +196,6 @@ export const discoveryService: ServiceDefinition<typeof DiscoveryConfig> = {
       );
     }
 
-    return buildDiscoveryApp({ app: ctx.createApp({ bodyLimit: BODY_LIMIT }), node, watch, clock });
+    return buildDiscoveryApp({ app: ctx.createApp({ bodyLimit: BODY_LIMIT }), node, watch, clock, credentials });
   },
 };

@@ -43,7 +43,8 @@ describe('Eureka REST API', () => {
       port: { $: 5001, '@enabled': 'true' },
       leaseInfo: { renewalIntervalInSecs: 1, durationInSecs: 3, evictionTimestamp: 0 },
       dataCenterInfo: { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' },
-      metadata: { '@class': 'java.util.Collections$EmptyMap' },
+      // The server says who registered it (the credential's user name, never its password).
+      metadata: { 'phzzk.registered-by': 'phzzk' },
       isCoordinatingDiscoveryServer: 'false',
       actionType: 'ADDED',
     });
@@ -116,7 +117,11 @@ describe('Eureka REST API', () => {
       body: registration('delta-app', 'd-1', 5004, { metadata: { zone: 'a' } }),
     });
     expect((await http('PUT', `${eureka}/apps/DELTA-APP/d-1/metadata?weight=5&zone=b`)).status).toBe(200);
-    expect((await apps('/apps/DELTA-APP/d-1')).instance.metadata).toEqual({ zone: 'b', weight: '5' });
+    expect((await apps('/apps/DELTA-APP/d-1')).instance.metadata).toEqual({
+      zone: 'b',
+      weight: '5',
+      'phzzk.registered-by': 'phzzk',
+    });
     expect((await http('PUT', `${eureka}/apps/DELTA-APP/d-1/metadata?bad%20key=1`)).status).toBe(400);
   });
 

@@ -1,11 +1,15 @@
 import type { EventEmitter } from 'node:events';
 import { Eureka } from 'eureka-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Discovery, http, JSON_ACCEPT, startDiscovery, waitFor } from './helpers.ts';
+import { basicAuthorization } from '@phzzk/kit';
+import { type Discovery, http, JSON_ACCEPT, startDiscovery, waitFor, withCredentials } from './helpers.ts';
 
 // The wire format checked against a real third-party Eureka client from npm (eureka-js-client):
 // it registers, heartbeats, fetches the full registry and deltas, registers again after a 404,
-// and deregisters, all against PHZZK discovery.
+// and deregisters, all against PHZZK discovery. It writes with HTTP Basic credentials given in its
+// service URL (a client credential of its own, from discovery.security.clients).
+
+const JS_CLIENT = { username: 'jsclient', password: 'js-client-password' };
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -27,9 +31,9 @@ function client(discovery: Discovery, app: string, port: number, useDelta: boole
       leaseInfo: { renewalIntervalInSecs: 1, durationInSecs: 5 },
     } as never,
     eureka: {
-      host: url.hostname,
-      port: Number(url.port),
-      servicePath: '/eureka/apps/',
+      serviceUrls: {
+        default: [`${withCredentials(`${url.origin}/eureka/apps/`, JS_CLIENT.username, JS_CLIENT.password)}/`],
+      },
       heartbeatInterval: 300,
       registryFetchInterval: 300,
       maxRetries: 0,
@@ -46,7 +50,9 @@ function client(discovery: Discovery, app: string, port: number, useDelta: boole
 
 let discovery: Discovery;
 beforeAll(async () => {
-  discovery = await startDiscovery();
+  discovery = await startDiscovery({
+    DISCOVERY_SECURITY_CLIENTS: `${JS_CLIENT.username}:${JS_CLIENT.password}`,
+  });
 });
 afterAll(() => discovery.stop());
 
@@ -66,7 +72,9 @@ describe('eureka-js-client against PHZZK discovery', () => {
       port: { $: 6001, '@enabled': 'true' },
       leaseInfo: { renewalIntervalInSecs: 1, durationInSecs: 5 },
       statusPageUrl: 'http://127.0.0.1:6001/info',
+      metadata: { 'phzzk.registered-by': 'jsclient' },
     });
+    expect(JSON.stringify(registered)).not.toContain(JS_CLIENT.password);
 
     await waitFor('a heartbeat', () => a.events.includes('heartbeat'));
     const seenByA = await waitFor('a to see b', () => a.eureka.getInstancesByAppId('JSB')[0]);
@@ -77,7 +85,10 @@ describe('eureka-js-client against PHZZK discovery', () => {
 
     // The server forgets a (as after an eviction): its next heartbeat gets 404 and it registers again.
     const registrations = a.events.filter((e) => e === 'registered').length;
-    expect((await http('DELETE', `${eureka}/apps/JSA/jsa-1`)).status).toBe(200);
+    // Only the credential that registered it may remove it: the platform's own is refused.
+    expect((await http('DELETE', `${eureka}/apps/JSA/jsa-1`)).status).toBe(403);
+    const asJsClient = { authorization: basicAuthorization(JS_CLIENT.username, JS_CLIENT.password) };
+    expect((await http('DELETE', `${eureka}/apps/JSA/jsa-1`, asJsClient)).status).toBe(200);
     await waitFor('a to register again', () => a.events.filter((e) => e === 'registered').length > registrations);
     expect((await http('GET', `${eureka}/apps/JSA/jsa-1`, { headers: JSON_ACCEPT })).status).toBe(200);
 

@@ -3,7 +3,16 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { EurekaDiscovery } from '@phzzk/kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Discovery, freePort, http, JSON_ACCEPT, startDiscovery, waitFor } from './helpers.ts';
+import {
+  type Discovery,
+  freePort,
+  http,
+  JSON_ACCEPT,
+  startDiscovery,
+  waitFor,
+  PLATFORM,
+  withCredentials,
+} from './helpers.ts';
 
 // Failover measured with real processes killed with SIGKILL: a registered service (how long until
 // it is evicted and watchers know), and a discovery node (the other node carries on).
@@ -15,7 +24,13 @@ const cleanups: (() => Promise<unknown>)[] = [];
 
 function run(args: string[], env: Record<string, string> = {}): ChildProcess {
   const proc = spawn(process.execPath, args, {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      DISCOVERY_SECURITY_USERNAME: PLATFORM.username,
+      DISCOVERY_SECURITY_PASSWORD: PLATFORM.password,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   processes.push(proc);
@@ -53,14 +68,14 @@ describe('failover timing', () => {
     const discovery: Discovery = await startDiscovery();
     cleanups.push(() => discovery.stop());
     const eureka = `${discovery.url}/eureka`;
-    const watcher = new EurekaDiscovery({ urls: eureka });
+    const watcher = new EurekaDiscovery({ urls: withCredentials(eureka) });
     cleanups.unshift(() => watcher.close());
     let seenGoneAt = 0;
     watcher.watch((serviceId, instances) => {
       if (serviceId === 'victim' && instances.length === 0) seenGoneAt ||= Date.now();
     });
 
-    const victim = run([child, eureka, 'victim', 'victim-1']);
+    const victim = run([child, withCredentials(eureka), 'victim', 'victim-1']);
     await waitForLine(victim, 'registered');
     await waitFor('the watcher to see the victim', () => watcher.instances('victim').length === 1);
     // Let it renew at least once so the last renewal is a real one, not the registration.
@@ -101,8 +116,8 @@ describe('failover timing', () => {
       async () => (await http('GET', `${urlA}/apps`).catch(() => ({ status: 0 }))).status === 200,
     );
 
-    const service = new EurekaDiscovery({ urls: [urlA, urlB] });
-    const watcher = new EurekaDiscovery({ urls: [urlA, urlB] });
+    const service = new EurekaDiscovery({ urls: [withCredentials(urlA), withCredentials(urlB)] });
+    const watcher = new EurekaDiscovery({ urls: [withCredentials(urlA), withCredentials(urlB)] });
     cleanups.unshift(
       () => service.close(),
       () => watcher.close(),

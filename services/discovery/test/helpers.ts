@@ -1,12 +1,32 @@
 import { createServer } from 'node:net';
-import { type RunningService, startService } from '@phzzk/kit';
+import { basicAuthorization, type RunningService, startService } from '@phzzk/kit';
 import { type DiscoveryConfig, discoveryService } from '../src/service.ts';
 
 export type Discovery = RunningService<typeof DiscoveryConfig>;
 
-/** Starts a discovery node in-process on a free port (or the given one). */
+/** The platform credential the test nodes are started with (and `http()` sends by default). */
+export const PLATFORM = { username: 'phzzk', password: 'test-discovery-password' };
+export const PLATFORM_AUTH = basicAuthorization(PLATFORM.username, PLATFORM.password);
+
+/** A discovery URL with the platform credential in it, as services are given it. */
+export const withCredentials = (url: string, user = PLATFORM.username, password = PLATFORM.password) => {
+  const u = new URL(url);
+  u.username = user;
+  u.password = password;
+  return u.toString().replace(/\/+$/, '');
+};
+
+/** Starts a discovery node in-process on a free port (or the given one), with the platform credential. */
 export function startDiscovery(env: Record<string, string> = {}): Promise<Discovery> {
-  return startService(discoveryService, { env: { SERVER_PORT: '0', LOG_LEVEL: 'silent', ...env } });
+  return startService(discoveryService, {
+    env: {
+      SERVER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      DISCOVERY_SECURITY_USERNAME: PLATFORM.username,
+      DISCOVERY_SECURITY_PASSWORD: PLATFORM.password,
+      ...env,
+    },
+  });
 }
 
 /** A port nothing listens on right now (for nodes that must know each other's address up front). */
@@ -68,12 +88,15 @@ export interface HttpResult {
 export async function http(
   method: string,
   url: string,
-  options: { body?: unknown; headers?: Record<string, string> } = {},
+  /** `authorization`: the platform credential unless given; null sends none. */
+  options: { body?: unknown; headers?: Record<string, string>; authorization?: string | null } = {},
 ): Promise<HttpResult> {
   const isText = typeof options.body === 'string';
+  const authorization = options.authorization === undefined ? PLATFORM_AUTH : options.authorization;
   const res = await fetch(url, {
     method,
     headers: {
+      ...(authorization ? { authorization } : {}),
       ...(options.body !== undefined && !isText ? { 'content-type': 'application/json' } : {}),
       ...options.headers,
     },

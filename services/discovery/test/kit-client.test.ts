@@ -1,6 +1,6 @@
 import { EurekaDiscovery, type ServiceInstance } from '@phzzk/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Discovery, http, JSON_ACCEPT, startDiscovery, waitFor } from './helpers.ts';
+import { type Discovery, http, JSON_ACCEPT, startDiscovery, waitFor, withCredentials } from './helpers.ts';
 
 // The kit's EurekaDiscovery against PHZZK discovery: register, renew, watch, deregister.
 
@@ -13,11 +13,17 @@ const self = (serviceId: string, instanceId: string, port: number): ServiceInsta
   metadata: { version: '1.0.0' },
 });
 
+/** What a reader sees: the server adds who registered the instance. */
+const withOwner = (i: ServiceInstance): ServiceInstance => ({
+  ...i,
+  metadata: { ...i.metadata, 'phzzk.registered-by': 'phzzk' },
+});
+
 let discovery: Discovery;
 let eureka: string;
 const clients: EurekaDiscovery[] = [];
 const newClient = (options: Partial<ConstructorParameters<typeof EurekaDiscovery>[0]> = {}) => {
-  const client = new EurekaDiscovery({ urls: eureka, ...options });
+  const client = new EurekaDiscovery({ urls: withCredentials(eureka), ...options });
   clients.push(client);
   return client;
 };
@@ -57,7 +63,7 @@ describe('EurekaDiscovery (kit) with PHZZK discovery', () => {
       metadata: { version: '1.0.0' },
     });
     await waitFor('the watcher to see user-1', () => watcher.instances('user').length === 1, 2000);
-    expect(watcher.instances('USER')[0]).toEqual(self('user', 'user-1', 4101));
+    expect(watcher.instances('USER')[0]).toEqual(withOwner(self('user', 'user-1', 4101)));
     expect(watcher.services()).toContain('user');
     expect(seen).toContain('user:1');
 

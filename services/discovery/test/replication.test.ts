@@ -1,6 +1,15 @@
 import { EurekaDiscovery } from '@phzzk/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Discovery, freePort, http, JSON_ACCEPT, registration, startDiscovery, waitFor } from './helpers.ts';
+import {
+  type Discovery,
+  freePort,
+  http,
+  JSON_ACCEPT,
+  registration,
+  startDiscovery,
+  waitFor,
+  withCredentials,
+} from './helpers.ts';
 
 // Two discovery nodes that name each other as peers, in one test process.
 
@@ -104,8 +113,8 @@ describe('peer replication', () => {
   });
 
   it('keeps serving when one node dies: clients fail over, renew on the other, and watchers follow', async () => {
-    const service = new EurekaDiscovery({ urls: [urlA, urlB] });
-    const watcher = new EurekaDiscovery({ urls: [urlA, urlB] });
+    const service = new EurekaDiscovery({ urls: [withCredentials(urlA), withCredentials(urlB)] });
+    const watcher = new EurekaDiscovery({ urls: [withCredentials(urlA), withCredentials(urlB)] });
     clients.push(service, watcher);
     await service.register({
       serviceId: 'survivor',

@@ -1,4 +1,12 @@
-import { BaseConfig, createRedis, instanceUrl, RedisConfig, redisHealth, type ServiceDefinition } from '@phzzk/kit';
+import {
+  BaseConfig,
+  createRedis,
+  instanceUrl,
+  RedisConfig,
+  redisHealth,
+  registeredByPlatform,
+  type ServiceDefinition,
+} from '@phzzk/kit';
 import Type from 'typebox';
 import { ActiveHealthChecker } from './adapters/active-health.ts';
 import { installFastLane } from './adapters/fast-lane.ts';
@@ -104,7 +112,9 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
       audience: () => config.get('gateway.jwt.audience'),
       jwks: async () => {
         const explicit = config.get('gateway.jwt.jwks-uri');
-        const auth = ctx.discovery.instances('auth')[0];
+        // Only an auth instance registered with the platform's own discovery credential may say
+        // which keys sign tokens: one registered under another credential could mint accepted tokens.
+        const auth = ctx.discovery.instances('auth').find((i) => registeredByPlatform(ctx.discovery, i));
         const url = explicit ?? (auth ? `${instanceUrl(auth)}/api/auth/jwks.json` : undefined);
         if (!url) throw new Error('no auth instance to fetch the JWKS from');
         const response = await fetch(url, { signal: AbortSignal.timeout(2000) });

@@ -1,3 +1,6 @@
+/** Metadata the discovery server sets on every instance: the user name of the credential that registered it. */
+export const REGISTERED_BY_METADATA = 'phzzk.registered-by';
+
 export type InstanceStatus = 'UP' | 'DOWN' | 'STARTING' | 'OUT_OF_SERVICE' | 'UNKNOWN';
 
 export interface ServiceInstance {
@@ -18,6 +21,12 @@ export type InstancesListener = (serviceId: string, instances: ServiceInstance[]
  */
 export interface DiscoveryClient {
   readonly mode: string;
+  /**
+   * Eureka mode: the user name this client registers with (from the discovery URL). The server
+   * stamps it on every instance it registered (`phzzk.registered-by`), so a reader can tell the
+   * platform's instances from ones registered under another credential.
+   */
+  readonly registrant?: string | undefined;
   /** Registers this instance and keeps its lease alive until deregister(). */
   register(self: ServiceInstance): Promise<void>;
   /** Removes this instance first on shutdown, so routers stop sending it requests. */
@@ -35,3 +44,17 @@ export interface DiscoveryClient {
 
 export const instanceUrl = (i: Pick<ServiceInstance, 'host' | 'port'>): string =>
   `http://${i.host.includes(':') ? `[${i.host}]` : i.host}:${i.port}`;
+
+/**
+ * Whether an instance was put into discovery by the platform itself: always for static and
+ * Kubernetes discovery (configuration or the cluster said so); with Eureka only when the server
+ * says the instance was registered with this client's own credential. A client without
+ * credentials trusts no registration (anyone could have made it).
+ */
+export function registeredByPlatform(
+  discovery: Pick<DiscoveryClient, 'mode' | 'registrant'>,
+  instance: ServiceInstance,
+) {
+  if (discovery.mode !== 'eureka') return true;
+  return discovery.registrant !== undefined && instance.metadata[REGISTERED_BY_METADATA] === discovery.registrant;
+}

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import type { DiscoveryClient, InstancesListener, ServiceInstance } from './discovery-client.ts';
+import { type CredentialedUrl, splitCredentials } from '../security/url-credentials.ts';
 import { EventStreamParser } from './eureka-event-stream.ts';
 import { EurekaView } from './eureka-view.ts';
 import {
@@ -49,6 +50,10 @@ export const parseEurekaUrls = (urls: string | readonly string[]): string[] =>
 export class EurekaDiscovery implements DiscoveryClient {
   readonly mode = 'eureka';
   private readonly urls: string[];
+  /** `Authorization` per URL (from `user:password@` in it); the URLs above carry none. */
+  private readonly authorization = new Map<string, string>();
+  /** The user this client registers as (the discovery URL's); undefined when it sends no credentials. */
+  readonly registrant: string | undefined;
   private readonly renewalIntervalMs: number;
   private readonly leaseDurationSecs: number;
   private readonly pollIntervalMs: number;
@@ -79,7 +84,10 @@ export class EurekaDiscovery implements DiscoveryClient {
   private readonly watchLoopDone: Promise<void>;
 
   constructor(options: EurekaDiscoveryOptions) {
-    this.urls = parseEurekaUrls(options.urls);
+    const nodes: CredentialedUrl[] = parseEurekaUrls(options.urls).map(splitCredentials);
+    this.urls = nodes.map((n) => n.url);
+    for (const n of nodes) if (n.authorization) this.authorization.set(n.url, n.authorization);
+    this.registrant = nodes.find((n) => n.username)?.username;
     if (this.urls.length === 0) throw new Error('discovery.eureka.url: no discovery URL given');
     this.renewalIntervalMs = options.renewalIntervalMs ?? 1000;
     this.leaseDurationSecs = options.leaseDurationSecs ?? 3;
@@ -232,14 +240,23 @@ export class EurekaDiscovery implements DiscoveryClient {
     }
   }
 
+  /** The node's Basic credentials (as a header) for a request to `url`. */
+  private authFor(url: string): Record<string, string> {
+    for (const [base, authorization] of this.authorization) {
+      if (url === base || url.startsWith(`${base}/`)) return { authorization };
+    }
+    return {};
+  }
+
   private async call(method: 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<number> {
     const res = await request(url, {
       method,
       dispatcher: this.agent,
-      headers:
-        body === undefined
-          ? { accept: 'application/json' }
-          : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...this.authFor(url),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       headersTimeout: this.requestTimeoutMs,
       bodyTimeout: this.requestTimeoutMs,
@@ -288,7 +305,11 @@ export class EurekaDiscovery implements DiscoveryClient {
     const signal = AbortSignal.any([this.closing.signal, controller.signal]);
     const res = await request(`${url}/watch`, {
       dispatcher: this.agent,
-      headers: { accept: 'text/event-stream', ...(this.lastEventId ? { 'last-event-id': this.lastEventId } : {}) },
+      headers: {
+        accept: 'text/event-stream',
+        ...(this.lastEventId ? { 'last-event-id': this.lastEventId } : {}),
+        ...this.authFor(url),
+      },
       headersTimeout: this.requestTimeoutMs,
       // No byte (not even the server's heartbeat) for this long: the stream is dead.
       bodyTimeout: this.staleAfterMs,
@@ -342,7 +363,7 @@ export class EurekaDiscovery implements DiscoveryClient {
   private async fetchApplications(url: string): Promise<ParsedApplications> {
     const res = await request(url, {
       dispatcher: this.agent,
-      headers: { accept: 'application/json' },
+      headers: { accept: 'application/json', ...this.authFor(url) },
       headersTimeout: this.requestTimeoutMs,
       bodyTimeout: this.requestTimeoutMs * 5,
       signal: AbortSignal.any([this.closing.signal, AbortSignal.timeout(this.requestTimeoutMs * 5)]),

@@ -28,11 +28,14 @@ export class PeerClient {
   readonly baseUrl: string;
   private readonly dispatcher: Dispatcher;
   private readonly timeoutMs: number;
+  private readonly auth: Record<string, string>;
 
-  constructor(baseUrl: string, dispatcher: Dispatcher, timeoutMs: number) {
+  /** `baseUrl` without credentials (it is logged); `authorization` is the Basic header to replicate with. */
+  constructor(baseUrl: string, dispatcher: Dispatcher, timeoutMs: number, authorization?: string) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.dispatcher = dispatcher;
     this.timeoutMs = timeoutMs;
+    this.auth = authorization ? { authorization } : {};
   }
 
   /** `POST /peerreplication/batch`, as Eureka peers batch their replication. */
@@ -41,7 +44,12 @@ export class PeerClient {
     const res = await request(`${this.baseUrl}/peerreplication/batch`, {
       method: 'POST',
       dispatcher: this.dispatcher,
-      headers: { 'content-type': 'application/json', accept: 'application/json', [REPLICATION_HEADER]: 'true' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        [REPLICATION_HEADER]: 'true',
+        ...this.auth,
+      },
       body,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
@@ -69,7 +77,7 @@ export class PeerClient {
   async fetchInstances(): Promise<InstanceInfo[]> {
     const res = await request(`${this.baseUrl}/apps`, {
       dispatcher: this.dispatcher,
-      headers: { accept: 'application/json' },
+      headers: { accept: 'application/json', ...this.auth },
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs * 5,
       signal: AbortSignal.timeout(this.timeoutMs * 5),
