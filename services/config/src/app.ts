@@ -5,6 +5,7 @@ import type { ConfigRepository } from './domain/config-repository.ts';
 import { encryptionRoutes } from './routes/encryption-routes.ts';
 import { environmentRoutes } from './routes/environment-routes.ts';
 import { monitorRoutes } from './routes/monitor-routes.ts';
+import type { ReadCredentials } from './routes/read-auth.ts';
 
 export interface ConfigAppDeps {
   /** A kit app (health, metrics, info, problem errors) to add the routes to. */
@@ -14,6 +15,10 @@ export interface ConfigAppDeps {
   cipherKey: CipherKey | null;
   adminToken: string | undefined;
   decryptEnabled: boolean;
+  /** HTTP Basic credentials for reads; undefined only with config.security.enabled=false. */
+  readCredentials: ReadCredentials | undefined;
+  /** The `/monitor` webhook secret; without one `/monitor` is closed. */
+  monitorSecret: string | undefined;
 }
 
 export async function build(deps: ConfigAppDeps): Promise<ServiceApp> {
@@ -23,7 +28,7 @@ export async function build(deps: ConfigAppDeps): Promise<ServiceApp> {
     done(null, body),
   );
   encryptionRoutes(app, { key: deps.cipherKey, adminToken: deps.adminToken, decryptEnabled: deps.decryptEnabled });
-  await monitorRoutes(app, deps.watcher, deps.repository);
-  environmentRoutes(app, deps.repository);
+  await monitorRoutes(app, deps.watcher, deps.repository, deps.monitorSecret);
+  environmentRoutes(app, deps.repository, deps.readCredentials);
   return app;
 }

@@ -1,4 +1,4 @@
-import { BaseConfig, EventProducer, KafkaConfig, type ServiceDefinition } from '@phzzk/kit';
+import { BaseConfig, ConfigError, EventProducer, KafkaConfig, type ServiceDefinition } from '@phzzk/kit';
 import Type from 'typebox';
 import { KafkaChangePublisher } from './adapters/change-publisher.ts';
 import { cipherKeyFrom } from './adapters/cipher-key.ts';
@@ -30,6 +30,15 @@ export const configSchema = Type.Object({
   /** Bearer token (or Basic password) for /encrypt and /decrypt (env ENCRYPT_ADMIN_TOKEN). */
   'encrypt.admin-token': Type.Optional(Type.String({ minLength: 16 })),
   'encrypt.decrypt-enabled': Type.Boolean({ default: false }),
+  /**
+   * HTTP Basic credentials for every read (services put them in their config URI,
+   * http://user:password@host:8888), as Spring Cloud Config Server behind Spring Security.
+   */
+  'config.security.enabled': Type.Boolean({ default: true }),
+  'config.security.username': Type.String({ default: 'phzzk', pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+  'config.security.password': Type.Optional(Type.String({ minLength: 12, maxLength: 256 })),
+  /** The secret `POST /monitor` webhooks must prove (env CONFIG_MONITOR_SECRET); none: /monitor closed. */
+  'config.monitor.secret': Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
 });
 
 export const configService: ServiceDefinition<typeof configSchema> = {
@@ -39,8 +48,22 @@ export const configService: ServiceDefinition<typeof configSchema> = {
   async build(ctx) {
     const c = ctx.config.values;
     const log = ctx.logger;
-    const key = cipherKeyFrom(c['encrypt.key']);
-    if (!key) log.warn('no ENCRYPT_KEY: {cipher} values are served as invalid.<key>');
+    const secured = c['config.security.enabled'];
+    const password = c['config.security.password'];
+    if (secured && !password) {
+      throw new ConfigError(
+        'config.security.password is not set (env CONFIG_SECURITY_PASSWORD): the config server serves no ' +
+          'configuration to anonymous callers. `npm start` keeps one in .phzzk/credentials.json; give services ' +
+          'the URI http://<username>:<password>@host:8888. (CONFIG_SECURITY_ENABLED=false switches reads open, ' +
+          'and then {cipher} values are never decrypted.)',
+        ['config.security.password'],
+      );
+    }
+    // Open reads never carry decrypted secrets: without read credentials nothing is decrypted.
+    const key = secured ? cipherKeyFrom(c['encrypt.key']) : null;
+    if (!secured) log.warn('config.security.enabled=false: reads are open and {cipher} values are not decrypted');
+    else if (!key) log.warn('no ENCRYPT_KEY: {cipher} values are served as invalid.<key>');
+    if (!c['config.monitor.secret']) log.warn('no CONFIG_MONITOR_SECRET: POST /monitor is closed');
 
     let publisher: KafkaChangePublisher | null = null;
     if (c['config.bus.enabled']) {
@@ -94,6 +117,8 @@ export const configService: ServiceDefinition<typeof configSchema> = {
       cipherKey: key,
       adminToken: c['encrypt.admin-token'],
       decryptEnabled: c['encrypt.decrypt-enabled'],
+      readCredentials: secured && password ? { username: c['config.security.username'], password } : undefined,
+      monitorSecret: c['config.monitor.secret'],
     });
   },
 };

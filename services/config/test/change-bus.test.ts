@@ -7,6 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type configSchema, configService } from '../src/service.ts';
 import { GitFixture } from './support/git-fixture.ts';
 
+const READ_PASSWORD = 'change-bus-read-password';
+const asReader = { headers: { authorization: `Basic ${btoa(`phzzk:${READ_PASSWORD}`)}` } };
+/** The server's URL with the read credentials in it, as services and Spring clients are given it. */
+const withCredentials = (url: string) => url.replace('http://', `http://phzzk:${READ_PASSWORD}@`);
+
 type Health = { status: string; checks: Record<string, { status: string; detail?: string; critical: boolean }> };
 const healthOf = async (url: string) => (await (await fetch(`${url}/health`)).json()) as Health;
 
@@ -14,7 +19,7 @@ const healthOf = async (url: string) => (await (await fetch(`${url}/health`)).js
 function rawGet(url: string, path: string): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    request({ hostname, port, path, agent: false }, (res) => {
+    request({ hostname, port, path, agent: false, headers: asReader.headers }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -45,6 +50,7 @@ describe('config server process: git + Kafka change bus', () => {
         SERVER_PORT: '0',
         LOG_LEVEL: 'silent',
         CONFIG_GIT_POLL_MS: '200',
+        CONFIG_SECURITY_PASSWORD: READ_PASSWORD,
       },
       discovery: new StaticDiscovery([]),
     });
@@ -98,21 +104,31 @@ describe('config server process: git + Kafka change bus', () => {
     expect(health.checks['repository.latest']).toMatchObject({ critical: false });
     expect(health.checks['repository.latest']?.detail).toMatch(/gateway\.yml/);
     expect(health.checks.repository).toMatchObject({ status: 'up', detail: `main at ${good}` });
-    expect(((await (await fetch(`${server.url}/gateway/default`)).json()) as { version: string }).version).toBe(good);
+    expect(
+      ((await (await fetch(`${server.url}/gateway/default`, asReader)).json()) as { version: string }).version,
+    ).toBe(good);
     const fixed = repo.commit({ 'gateway.yml': 'gateway:\n  timeout-ms: 3000\n' });
     await probe.waitFor((m) => (m.event?.data as { version?: string })?.version === fixed, 5000);
     expect(changes(broken)).toHaveLength(0);
     expect((await healthOf(server.url)).checks['repository.latest']?.status).toBe('up');
   });
 
-  it('is read by a third-party Spring Cloud Config client (cloud-config-client on npm)', async () => {
-    const config = await cloudConfigClient.load({ endpoint: server.url, name: 'gateway', profiles: ['dev'] });
+  it('is read by a third-party Spring Cloud Config client (cloud-config-client on npm), with credentials', async () => {
+    await expect(cloudConfigClient.load({ endpoint: server.url, name: 'gateway' })).rejects.toThrow(/401/);
+    const endpoint = withCredentials(server.url);
+    const config = await cloudConfigClient.load({ endpoint, name: 'gateway', profiles: ['dev'] });
     expect(config.get('gateway.timeout-ms')).toBe(3000);
     expect(config.get('a')).toBe(1);
     expect(config.get('b')).toBe(2);
     expect(config.raw.version).toBe(repo.head());
     expect(config.toObject()).toMatchObject({ a: 1, b: 2, gateway: { 'timeout-ms': 3000 } });
-    const labelled = await cloudConfigClient.load({ endpoint: server.url, name: 'gateway', label: 'main' });
+    const labelled = await cloudConfigClient.load({ endpoint, name: 'gateway', label: 'main' });
+    const viaAuth = await cloudConfigClient.load({
+      endpoint: server.url,
+      name: 'gateway',
+      auth: { user: 'phzzk', pass: READ_PASSWORD },
+    });
+    expect(viaAuth.get('a')).toBe(1);
     expect(labelled.raw.label).toBe('main');
   });
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -6,6 +7,8 @@ import { configApp } from './support/config-app.ts';
 import { GitFixture } from './support/git-fixture.ts';
 
 const key = deriveCipherKey('integration-test-key');
+const MONITOR_SECRET = 'monitor-webhook-secret';
+const githubSignature = (body: string) => `sha256=${createHmac('sha256', MONITOR_SECRET).update(body).digest('hex')}`;
 const files = {
   'application.yml': 'shared:\n  greeting: hello\n  list: [a, b]\nwho: application\n',
   'application-dev.yml': 'who: application-dev\n',
@@ -20,7 +23,7 @@ describe('config server over a git repository', () => {
 
   beforeAll(async () => {
     repo = new GitFixture(files);
-    server = await configApp(repo.dir, { key });
+    server = await configApp(repo.dir, { key, monitorSecret: MONITOR_SECRET });
   });
   afterAll(async () => {
     await server?.close();
@@ -197,22 +200,43 @@ describe('config server over a git repository', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it('checks at once on POST /monitor (webhook body or none)', async () => {
+  it('checks at once on POST /monitor (webhook body or none), only with the webhook secret', async () => {
     await server.watcher.stop(); // no polling: only the webhook can notice now
     const next = repo.commit({ 'gateway.yml': 'who: monitored\n' });
+    const payload = JSON.stringify({ ref: 'refs/heads/main', commits: [{ modified: ['gateway.yml'] }] });
+    const github = { 'content-type': 'application/json', 'x-github-event': 'push' };
+    for (const headers of [
+      github,
+      { ...github, 'x-hub-signature-256': githubSignature(`${payload} `) },
+      { ...github, 'x-hub-signature-256': 'sha256=00' },
+      { ...github, 'x-gitlab-token': 'wrong' },
+      { ...github, authorization: 'Bearer wrong' },
+      { ...github, authorization: `Basic ${btoa(`x:${MONITOR_SECRET}`)}` },
+    ]) {
+      const refused = await server.app.inject({ method: 'POST', url: '/monitor', headers, payload });
+      expect(refused.statusCode, JSON.stringify(headers)).toBe(401);
+    }
+    expect(server.repository.current?.commit).not.toBe(next);
     const res = await server.app.inject({
       method: 'POST',
       url: '/monitor',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'push' },
-      payload: JSON.stringify({ ref: 'refs/heads/main', commits: [{ modified: ['gateway.yml'] }] }),
+      headers: { ...github, 'x-hub-signature-256': githubSignature(payload) },
+      payload,
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ version: next, changed: true, applications: ['gateway'] });
     const again = await server.app.inject({
       method: 'POST',
       url: '/monitor',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-gitlab-token': MONITOR_SECRET },
     });
+    expect(again.statusCode).toBe(200);
+    const bearer = await server.app.inject({
+      method: 'POST',
+      url: '/monitor',
+      headers: { authorization: `Bearer ${MONITOR_SECRET}` },
+    });
+    expect(bearer.statusCode).toBe(200);
     expect(again.json()).toEqual({ version: next, changed: false, applications: [] });
   });
 });

@@ -38,14 +38,20 @@ describe('a commit reaches every running instance (git -> config server -> Kafka
     repo = new GitFixture({ 'application.yml': 'greeting:\n  text: start\n' });
     cacheDir = mkdtempSync(join(tmpdir(), 'phzzk-config-cache-'));
     server = await startService(configService, {
-      env: { CONFIG_GIT_URI: repo.dir, KAFKA_BROKERS: brokers.join(','), SERVER_PORT: '0', LOG_LEVEL: 'silent' },
+      env: {
+        CONFIG_GIT_URI: repo.dir,
+        KAFKA_BROKERS: brokers.join(','),
+        SERVER_PORT: '0',
+        LOG_LEVEL: 'silent',
+        CONFIG_SECURITY_PASSWORD: 'propagation-read-password',
+      },
       discovery: new StaticDiscovery([]),
     });
     for (let i = 0; i < INSTANCES; i++) {
       instances.push(
         await startService(demo as never, {
           env: {
-            CONFIG_URI: server.url,
+            CONFIG_URI: server.url.replace('http://', 'http://phzzk:propagation-read-password@'),
             CONFIG_CACHE_DIR: cacheDir,
             KAFKA_BROKERS: brokers.join(','),
             SERVER_PORT: '0',

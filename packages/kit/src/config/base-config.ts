@@ -10,7 +10,11 @@ export const BaseConfig = {
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  /** The config server; may carry HTTP Basic credentials: http://user:password@host:8888. */
   'config.uri': Type.Optional(Type.String({ format: 'uri' })),
+  /** Credentials for the config server when they are not in `config.uri` (env CONFIG_USERNAME/PASSWORD). */
+  'config.username': Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  'config.password': Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   'config.profile': Type.String({ default: 'default', minLength: 1 }),
   'config.cache-dir': Type.String({ default: '.phzzk/config-cache' }),
   'discovery.mode': Type.Union([Type.Literal('static'), Type.Literal('eureka'), Type.Literal('kubernetes')], {

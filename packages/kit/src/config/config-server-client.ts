@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { splitCredentials } from '../security/url-credentials.ts';
 import type { Properties } from './live-config.ts';
 
 export interface ServerLayer {
@@ -101,14 +102,33 @@ export function invalidKeysOf(properties: Properties): string[] {
  * the last applied answer on disk, so a service can start from it when the server is down.
  */
 export class ConfigServerClient {
+  /** Without user-info: it appears in errors and logs. */
   private readonly uri: string;
+  private readonly authorization: string | undefined;
   private readonly application: string;
   private readonly profile: string;
   private readonly label: string | undefined;
   private readonly cacheFile: string;
 
-  constructor(options: { uri: string; application: string; profile: string; cacheDir: string; label?: string }) {
-    this.uri = options.uri.replace(/\/+$/, '');
+  /**
+   * `uri` may carry HTTP Basic credentials (`http://user:password@host:8888`, as Spring's
+   * `spring.cloud.config.uri`), or give them as `username`/`password`.
+   */
+  constructor(options: {
+    uri: string;
+    application: string;
+    profile: string;
+    cacheDir: string;
+    label?: string;
+    username?: string;
+    password?: string;
+  }) {
+    const { url, authorization } = splitCredentials(options.uri);
+    this.uri = url;
+    this.authorization =
+      options.username !== undefined
+        ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`, 'utf8').toString('base64')}`
+        : authorization;
     this.application = options.application;
     this.profile = options.profile;
     this.label = options.label;
@@ -125,7 +145,7 @@ export class ConfigServerClient {
     const url = this.url;
     const response = await fetch(url, {
       signal: AbortSignal.timeout(timeoutMs),
-      headers: { accept: 'application/json' },
+      headers: { accept: 'application/json', ...(this.authorization ? { authorization: this.authorization } : {}) },
     });
     if (!response.ok) throw new Error(`config server answered ${response.status} for ${url}`);
     const env = (await response.json()) as SpringEnvironment;

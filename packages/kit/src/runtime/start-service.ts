@@ -75,6 +75,9 @@ export async function startService<S extends TObject>(
       application: definition.name,
       profile: base['config.profile'],
       cacheDir: base['config.cache-dir'],
+      ...(base['config.username']
+        ? { username: base['config.username'], password: base['config.password'] ?? '' }
+        : {}),
     });
     // The server's configuration, else the last one cached on disk; then live reload on config.changed.
     const reloader = new ConfigReloader({ client, config, logger });

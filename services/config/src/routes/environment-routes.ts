@@ -6,6 +6,7 @@ import { parseApplication, parseFileRequest, parseLabel, parseProfiles } from '.
 import { renderProperties } from '../domain/properties-render.ts';
 import { springYamlTags } from '../domain/yaml-flatten.ts';
 import { toProblem } from './errors.ts';
+import { type ReadCredentials, requireReadCredentials } from './read-auth.ts';
 
 const MAX_SEGMENT = 512;
 
@@ -38,8 +39,13 @@ function segmentsOf(url: string): string[] {
  * problem (the router would answer 404) and `/{label}/{app}-{profile}.yml` is told apart from
  * `/{application}/{profile}` the way Spring's more specific pattern does.
  */
-export function environmentRoutes(app: ServiceApp, repository: ConfigRepository): void {
-  app.get('/*', async (request, reply) => {
+export function environmentRoutes(
+  app: ServiceApp,
+  repository: ConfigRepository,
+  credentials: ReadCredentials | undefined,
+): void {
+  const onRequest = credentials ? [requireReadCredentials(credentials)] : [];
+  app.get('/*', { onRequest }, async (request, reply) => {
     const segments = segmentsOf(request.url);
     const query = request.query as Record<string, string | undefined>;
     const resolve = query.resolvePlaceholders !== 'false';

@@ -32,6 +32,9 @@ export async function configApp(
     decryptEnabled?: boolean;
     publisher?: ChangePublisher;
     pollMs?: number;
+    /** Reads need these when given (the service always gives them unless security is off). */
+    readCredentials?: { username: string; password: string };
+    monitorSecret?: string;
   } = {},
 ) {
   const log = captureLog();
@@ -65,6 +68,8 @@ export async function configApp(
     cipherKey: key,
     adminToken: options.adminToken,
     decryptEnabled: options.decryptEnabled ?? false,
+    readCredentials: options.readCredentials,
+    monitorSecret: options.monitorSecret,
   });
   return {
     app,
