@@ -75,7 +75,9 @@ function loadLoop() {
 }
 
 async function registered(instanceId: string): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${discoveryPort}/eureka/apps/ECHO`, { headers: { accept: 'application/json' } });
+  const res = await fetch(`http://127.0.0.1:${discoveryPort}/eureka/apps/ECHO`, {
+    headers: { accept: 'application/json' },
+  });
   if (res.status === 404) return false;
   const body = (await res.json()) as { application: { instance: { instanceId: string }[] } };
   return body.application.instance.some((i) => i.instanceId === instanceId);
