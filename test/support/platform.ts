@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunRecord, readRunRecords, runDirOf } from '@phzzk/tools/orchestrator';
+import {
+  ensureLocalCredentials,
+  type LocalCredentials,
+  type RunRecord,
+  readRunRecords,
+  runDirOf,
+} from '@phzzk/tools/orchestrator';
 import { ApiClient, freePort, repoRoot, testInfra, uniqueName, waitFor } from '@phzzk/testing';
 
 export interface Platform {
@@ -15,6 +21,8 @@ export interface Platform {
   rtmpBase: string;
   /** The running service processes (from the run files). */
   instances(): RunRecord[];
+  /** The run's local credentials (`$PHZZK_HOME/credentials.json`, made by `phzzk up`). */
+  credentials: LocalCredentials;
   output(): string;
   down(): Promise<void>;
 }
@@ -96,6 +104,7 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
     rtmpPort,
     rtmpBase: `rtmp://127.0.0.1:${rtmpPort}/live`,
     instances: () => readRunRecords(runDirOf(repoRoot, env)),
+    credentials: ensureLocalCredentials(home),
     output: () => output,
     down,
   };

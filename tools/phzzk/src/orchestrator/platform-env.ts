@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { InfraEndpoints } from '../infra/index.ts';
+import { credentialEnv, type LocalCredentials } from './local-credentials.ts';
 
 /** Where service run files, logs, the local config repository and caches live (PHZZK_HOME). */
 export const homeOf = (root: string, env: NodeJS.ProcessEnv = process.env) => env.PHZZK_HOME ?? join(root, '.phzzk');
@@ -30,11 +31,20 @@ export function fixedPorts(env: NodeJS.ProcessEnv = process.env): Record<string,
 export function platformEnv(
   root: string,
   endpoints: InfraEndpoints,
-  options: { discovery: 'eureka' | 'static'; staticInstances?: string; withConfigServer: boolean },
+  options: {
+    discovery: 'eureka' | 'static';
+    staticInstances?: string;
+    withConfigServer: boolean;
+    /** The local credentials (`.phzzk/credentials.json`); without them discovery and config refuse to start. */
+    credentials?: LocalCredentials;
+  },
   base: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
   const home = homeOf(root, base);
   const ports = fixedPorts(base);
+  const secured = options.credentials
+    ? credentialEnv(options.credentials, { discovery: ports.discovery ?? 8761, config: ports.config ?? 8888 })
+    : {};
   const defaults: Record<string, string> = {
     DATABASE_URL: endpoints.databaseUrl,
     REDIS_URL: endpoints.redisUrl,
@@ -46,7 +56,9 @@ export function platformEnv(
     CONFIG_GIT_URI: join(home, 'config-repo'),
     STORAGE_ROOT: join(home, 'media'),
     ...(options.withConfigServer ? { CONFIG_URI: `http://127.0.0.1:${ports.config}` } : {}),
+    ...secured,
   };
+  if (!options.withConfigServer) delete defaults.CONFIG_URI;
   const env: NodeJS.ProcessEnv = { ...base };
   for (const [k, v] of Object.entries(defaults)) env[k] ??= v;
   env.DISCOVERY_STATIC_INSTANCES = options.staticInstances ?? '';

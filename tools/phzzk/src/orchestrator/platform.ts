@@ -2,6 +2,7 @@ import { allTopicSpecs } from '@phzzk/contracts';
 import { ensureTopics } from '@phzzk/kit';
 import { type EnsureInfraOptions, ensureInfra, type InfraComponentStatus, stopInfra } from '../infra/index.ts';
 import { fixedPorts, homeOf, logDirOf, platformEnv, portFor, runDirOf } from './platform-env.ts';
+import { ensureLocalCredentials } from './local-credentials.ts';
 import { type RunRecord, readRunRecords } from './run-files.ts';
 import { listServices, type ServiceEntry } from './service-catalog.ts';
 import { launchInstance, stopInstances } from './service-launcher.ts';
@@ -35,7 +36,9 @@ async function prepare(options: PlatformOptions) {
     const { ensureLocalConfigRepo } = (await import(specifier)) as LocalRepoModule;
     await ensureLocalConfigRepo(root, homeOf(root, env));
   }
-  return { infra, services };
+  // Created once, kept afterwards: every service of this home gets the same credentials.
+  const credentials = ensureLocalCredentials(homeOf(root, env));
+  return { infra, services, credentials };
 }
 
 function serviceEnv(options: PlatformOptions, prepared: Awaited<ReturnType<typeof prepare>>, service: ServiceEntry) {
@@ -50,6 +53,7 @@ function serviceEnv(options: PlatformOptions, prepared: Awaited<ReturnType<typeo
       // Without a discovery service, services find the ones started before them from configuration.
       staticInstances: [...byService].map(([s, rs]) => `${s}=${rs.map((r) => r.url).join(',')}`).join(';'),
       withConfigServer: names.has('config') && service.name !== 'config' && service.name !== 'discovery',
+      credentials: prepared.credentials,
     },
     options.env,
   );

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Local development credentials, created once under PHZZK_HOME (`.phzzk/credentials.json`, mode
+ * 0600) and passed to every service through its environment by `npm start`. To introduce a new
+ * credential, add an entry below (how its value is made) and, in `credentialEnv`, the variable
+ * that carries it; existing files gain the new entry on the next start, old values are kept.
+ */
+export const LOCAL_CREDENTIALS: Record<string, () => string> = {
+  /** Discovery's platform credential (HTTP Basic in every service's discovery URL; peers replicate with it). */
+  'discovery.username': () => 'phzzk',
+  'discovery.password': () => secret(24),
+  /** The config server's read credential (HTTP Basic in every service's config URI). */
+  'config.username': () => 'phzzk',
+  'config.password': () => secret(24),
+  /** The config server's `POST /monitor` webhook secret. */
+  'config.monitor-secret': () => secret(32),
+  /** Encrypts the development signing key the auth service generates (never plain PEM in Redis). */
+  'auth.dev-key-secret': () => secret(32),
+  // The gateway's identity key and per-service internal credentials go here too.
+};
+
+export type LocalCredentials = Record<string, string>;
+
+export const credentialsFileOf = (home: string) => join(home, 'credentials.json');
+
+function secret(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+function readEntries(file: string): LocalCredentials | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = JSON.parse(text) as { entries?: unknown };
+  if (!parsed || typeof parsed.entries !== 'object' || parsed.entries === null) {
+    throw new Error(`${file}: not a PHZZK credentials file ({"entries": {...}}); move it away to make a new one`);
+  }
+  const entries: LocalCredentials = {};
+  for (const [k, v] of Object.entries(parsed.entries)) if (typeof v === 'string') entries[k] = v;
+  return entries;
+}
+
+/**
+ * The local credentials of a PHZZK home: read, completed with any entry that is missing, and
+ * (only then) written back, owner-only. Safe to call from several processes: a lock file makes the
+ * first one create the values, the others read them.
+ */
+export function ensureLocalCredentials(home: string): LocalCredentials {
+  const file = credentialsFileOf(home);
+  const current = readEntries(file) ?? {};
+  const missing = Object.keys(LOCAL_CREDENTIALS).filter((k) => current[k] === undefined);
+  if (missing.length === 0) {
+    chmodSync(file, 0o600);
+    return current;
+  }
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const lock = `${file}.lock`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(lock, 'wx', 0o600);
+  } catch {
+    // Another process is writing them: wait briefly for its file.
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const entries = readEntries(file);
+      if (entries && Object.keys(LOCAL_CREDENTIALS).every((k) => entries[k] !== undefined)) return entries;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+    throw new Error(`${lock} is held by another process; remove it if no phzzk is starting`);
+  }
+  try {
+    const again = readEntries(file) ?? {};
+    const entries: LocalCredentials = { ...again };
+    for (const [k, make] of Object.entries(LOCAL_CREDENTIALS)) entries[k] ??= make();
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify({ entries }, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, file);
+    return entries;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    unlinkSync(lock);
+  }
+}
+
+/**
+ * The environment that carries the credentials to the services: discovery and config URLs with
+ * their credentials in them (as Spring and Eureka clients take them), and the servers' own settings.
+ * Variables the user set win (a real deployment's credentials).
+ */
+export function credentialEnv(
+  credentials: LocalCredentials,
+  ports: { discovery: number; config: number },
+): Record<string, string> {
+  const user = (name: string) => encodeURIComponent(credentials[`${name}.username`] ?? '');
+  const password = (name: string) => encodeURIComponent(credentials[`${name}.password`] ?? '');
+  const env: Record<string, string> = {
+    DISCOVERY_EUREKA_URL: `http://${user('discovery')}:${password('discovery')}@127.0.0.1:${ports.discovery}/eureka`,
+    DISCOVERY_SECURITY_USERNAME: credentials['discovery.username'] ?? '',
+    DISCOVERY_SECURITY_PASSWORD: credentials['discovery.password'] ?? '',
+    CONFIG_URI: `http://${user('config')}:${password('config')}@127.0.0.1:${ports.config}`,
+    CONFIG_SECURITY_USERNAME: credentials['config.username'] ?? '',
+    CONFIG_SECURITY_PASSWORD: credentials['config.password'] ?? '',
+    CONFIG_MONITOR_SECRET: credentials['config.monitor-secret'] ?? '',
+    AUTH_DEV_KEY_SECRET: credentials['auth.dev-key-secret'] ?? '',
+  };
+  for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
+  return env;
+}
