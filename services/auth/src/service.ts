@@ -1,4 +1,4 @@
-import { BaseConfig, createRedis, RedisConfig, redisHealth, type ServiceDefinition } from '@phzzk/kit';
+import { BaseConfig, ConfigError, createRedis, RedisConfig, redisHealth, type ServiceDefinition } from '@phzzk/kit';
 import Type from 'typebox';
 import { JoseTokenIssuer } from './adapters/jose-token-issuer.ts';
 import { nodeSecrets } from './adapters/node-secrets.ts';
@@ -53,6 +53,11 @@ export const AuthConfig = Type.Object({
   /** Absolute lifetime of a session family, however often it is refreshed. */
   'auth.session-max-age-seconds': Type.Integer({ default: 30 * 86_400, minimum: 60 }),
   'auth.signing-keys': Type.Array(SigningKeyEntry, { default: [], maxItems: 10 }),
+  /**
+   * `dev` profile only, without signing keys: the secret the generated development key is kept
+   * encrypted with in Redis (`npm start` passes one from .phzzk/credentials.json).
+   */
+  'auth.dev-key-secret': Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
   /** Prefix of this service's Redis keys (not of the gateway revocation contract's). */
   'auth.redis-prefix': Type.String({ default: 'phzzk:auth:', pattern: '^[A-Za-z0-9:_-]{1,64}$' }),
   'auth.login.max-failures-per-account': Type.Integer({ default: 5, minimum: 1 }),
@@ -84,11 +89,32 @@ export const authService: ServiceDefinition<typeof AuthConfig> = {
     ctx.health.register('redis', () => redisHealth(redis));
 
     // Signing keys: from configuration (decrypted by the config server), reloaded when they change.
+    // Only the dev profile may run on a generated key; anywhere else a missing key stops the start.
+    const dev = config
+      .get('config.profile')
+      .split(',')
+      .map((p) => p.trim())
+      .includes('dev');
     const loadKeyring = async (): Promise<Keyring> => {
       const entries = config.get('auth.signing-keys');
-      return entries.length > 0
-        ? keyringFromConfig(entries)
-        : generatedKeyring(redis, `${prefix}generated-signing-key`);
+      if (entries.length > 0) return keyringFromConfig(entries);
+      if (!dev) {
+        throw new ConfigError(
+          'auth.signing-keys is empty: outside the dev profile the auth service needs a configured signing key. ' +
+            'Put one in the config repository (auth.yml, auth.signing-keys[0].kid and .privateKeyPem as a {cipher} ' +
+            'value) or in AUTH_SIGNING_KEYS; only CONFIG_PROFILE=dev generates a development key.',
+          ['auth.signing-keys'],
+        );
+      }
+      const secret = config.get('auth.dev-key-secret');
+      if (!secret) {
+        throw new ConfigError(
+          'auth.dev-key-secret is not set (env AUTH_DEV_KEY_SECRET): in the dev profile without signing keys the ' +
+            'generated key is kept encrypted with it; `npm start` passes one from .phzzk/credentials.json.',
+          ['auth.dev-key-secret'],
+        );
+      }
+      return generatedKeyring(redis, `${prefix}generated-signing-key`, secret);
     };
     let keyring = await loadKeyring();
     config.onChange(async (_next, changed) => {

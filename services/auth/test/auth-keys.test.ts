@@ -1,4 +1,4 @@
-import { StaticDiscovery, startService } from '@phzzk/kit';
+import { createRedis, StaticDiscovery, startService } from '@phzzk/kit';
 import { ApiClient, testInfra, uniqueName } from '@phzzk/testing';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,11 +12,13 @@ const verifierFrom = async (api: ApiClient) =>
     audience: AUDIENCE,
   });
 
+const DEV_KEY_ENV = { CONFIG_PROFILE: 'dev', AUTH_DEV_KEY_SECRET: 'auth-keys-test-dev-key-secret' };
+
 describe('auth service: signing keys from the config server layer, and generated keys', () => {
   let id: Awaited<ReturnType<typeof startIdentity>>;
   beforeAll(async () => {
     // AUTH_SIGNING_KEYS empty in the environment: keys come from the (simulated) config server.
-    id = await startIdentity({}, { configuredKeys: false });
+    id = await startIdentity(DEV_KEY_ENV, { configuredKeys: false });
   });
   afterAll(async () => {
     await id?.stop();
@@ -24,9 +26,11 @@ describe('auth service: signing keys from the config server layer, and generated
 
   it('starts on a key generated once and shared through Redis, and says so on /health', async () => {
     const health = await id.api.get<{ checks: Record<string, { detail: string }> }>('/health');
-    expect(health.body.checks['signing-keys']?.detail).toMatch(/generated .*shared through Redis.*development only/);
+    expect(health.body.checks['signing-keys']?.detail).toMatch(
+      /a development key, generated .*shared through Redis \(encrypted\).*development only/,
+    );
     const second = await startService(authService, {
-      env: { REDIS_URL: id.infra.redisUrl, AUTH_REDIS_PREFIX: id.prefix, LOG_LEVEL: 'silent' },
+      env: { REDIS_URL: id.infra.redisUrl, AUTH_REDIS_PREFIX: id.prefix, LOG_LEVEL: 'silent', ...DEV_KEY_ENV },
       discovery: new StaticDiscovery([]),
     });
     try {
@@ -37,6 +41,33 @@ describe('auth service: signing keys from the config server layer, and generated
     } finally {
       await second.stop();
     }
+  });
+
+  it('keeps the generated key encrypted in Redis, never as plain PEM', async () => {
+    const redis = createRedis(id.infra.redisUrl, 'auth-keys-test');
+    try {
+      const keys = await redis.keys(`${id.prefix}generated-signing-key*`);
+      expect(keys).toHaveLength(1);
+      const stored = (await redis.get(keys[0]!)) ?? '';
+      expect(stored).toMatch(/"sealed"/);
+      expect(stored).not.toMatch(/PRIVATE KEY|MII/);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('refuses to start without signing keys outside the dev profile, or in dev without the key secret', async () => {
+    const env = { REDIS_URL: id.infra.redisUrl, AUTH_REDIS_PREFIX: uniqueName('phzzk_nokey'), LOG_LEVEL: 'silent' };
+    const discovery = new StaticDiscovery([]);
+    await expect(startService(authService, { env, discovery })).rejects.toThrow(
+      /auth\.signing-keys is empty: outside the dev profile/,
+    );
+    await expect(
+      startService(authService, { env: { ...env, CONFIG_PROFILE: 'prod' }, discovery: new StaticDiscovery([]) }),
+    ).rejects.toThrow(/needs a configured signing key/);
+    await expect(
+      startService(authService, { env: { ...env, CONFIG_PROFILE: 'dev' }, discovery: new StaticDiscovery([]) }),
+    ).rejects.toThrow(/auth\.dev-key-secret is not set/);
   });
 
   it('rotates: the new key signs, the old one verifies until removed', async () => {

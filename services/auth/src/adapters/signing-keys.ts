@@ -1,4 +1,14 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  hkdfSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import type { Redis } from '@phzzk/kit';
 import type { JWK } from 'jose';
 
@@ -86,7 +96,7 @@ export class Keyring {
     const list = `${this.keys.length} key(s), active ${this.active.kid} (${this.active.alg})`;
     return this.source === 'configuration'
       ? `${list} from auth.signing-keys`
-      : `${list}: generated at start and shared through Redis — development only, configure auth.signing-keys`;
+      : `${list}: a development key, generated at start and shared through Redis (encrypted) — development only, configure auth.signing-keys`;
   }
 }
 
@@ -94,17 +104,50 @@ export function keyringFromConfig(entries: SigningKeyConfig[]): Keyring {
   return new Keyring(entries.map(signingKey), 'configuration');
 }
 
+const KEY_INFO = 'phzzk-auth-dev-signing-key-v1';
+
+function sealingKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), KEY_INFO, 32));
+}
+
+/** AES-256-GCM: base64url of `iv (12) | tag (16) | ciphertext`, the kid as authenticated data. */
+export function sealPem(secret: string, kid: string, pem: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(secret), iv);
+  cipher.setAAD(Buffer.from(kid, 'utf8'));
+  const body = Buffer.concat([cipher.update(pem, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+export function openPem(secret: string, kid: string, sealed: string): string {
+  const raw = Buffer.from(sealed, 'base64url');
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret), raw.subarray(0, 12));
+  decipher.setAAD(Buffer.from(kid, 'utf8'));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+}
+
 /**
- * For `npm start` without configured keys: the first auth instance generates an RSA key and
- * stores it in Redis (SET NX), every other instance reads the same one, so tokens verify everywhere.
+ * For the `dev` profile without configured keys: the first auth instance generates an RSA key and
+ * stores it in Redis (SET NX) encrypted with the development key secret (`.phzzk/credentials.json`),
+ * never as plain PEM; every instance with the same secret reads the same one, so tokens verify
+ * everywhere. The Redis key names a fingerprint of the secret: another secret means another key.
  */
-export async function generatedKeyring(redis: Redis, redisKey: string): Promise<Keyring> {
+export async function generatedKeyring(redis: Redis, redisKey: string, secret: string): Promise<Keyring> {
+  const fingerprint = createHash('sha256').update(`${KEY_INFO}:${secret}`).digest('hex').slice(0, 16);
+  const key = `${redisKey}:${fingerprint}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const candidate = {
-    kid: `dev-${randomBytes(6).toString('hex')}`,
-    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-  };
-  await redis.set(redisKey, JSON.stringify(candidate), 'NX');
-  const stored = JSON.parse((await redis.get(redisKey)) ?? JSON.stringify(candidate)) as SigningKeyConfig;
-  return new Keyring([signingKey({ ...stored, active: true })], 'generated');
+  const kid = `dev-${randomBytes(6).toString('hex')}`;
+  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  await redis.set(key, JSON.stringify({ kid, sealed: sealPem(secret, kid, pem) }), 'NX');
+  // Earlier versions kept the key as plain PEM under the bare name: it must not linger.
+  await redis.del(redisKey);
+  const stored = JSON.parse((await redis.get(key)) ?? '{}') as { kid?: string; sealed?: string };
+  if (typeof stored.kid !== 'string' || typeof stored.sealed !== 'string') {
+    throw new Error(`the development signing key at ${key} is unreadable; delete it to generate a new one`);
+  }
+  return new Keyring(
+    [signingKey({ kid: stored.kid, privateKeyPem: openPem(secret, stored.kid, stored.sealed), active: true })],
+    'generated',
+  );
 }
