@@ -30,6 +30,12 @@ export const IngestConfig = Type.Object({
   'ingest.rtmp-app': Type.String({ default: 'live', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
   /** A publisher that sends no media for this long is ended with reason `timeout`. */
   'ingest.stall-timeout-ms': Type.Integer({ default: 5000, minimum: 100, maximum: 600_000 }),
+  /** Open RTMP connections one remote address may hold; more are refused at accept. */
+  'ingest.rtmp.max-connections-per-ip': Type.Integer({ default: 10, minimum: 1, maximum: 100_000 }),
+  /** A connection that has not completed the RTMP handshake after this long is closed. */
+  'ingest.rtmp.handshake-timeout-ms': Type.Integer({ default: 5000, minimum: 100, maximum: 60_000 }),
+  /** A connection that has not started a publish (key check included) after this long is closed. */
+  'ingest.rtmp.setup-timeout-ms': Type.Integer({ default: 15_000, minimum: 100, maximum: 120_000 }),
   /** Budget for the channel service's stream-key check, every instance tried included. */
   'ingest.authorize-timeout-ms': Type.Integer({ default: 2000, minimum: 50, maximum: 30_000 }),
   'ingest.lock-ttl-ms': Type.Integer({ default: 5000, minimum: 500, maximum: 60_000 }),
@@ -120,6 +126,11 @@ export const ingestService: ServiceDefinition<typeof IngestConfig> = {
       sessions,
       logger: ctx.logger,
       stallTimeoutMs: config['ingest.stall-timeout-ms'],
+      limits: {
+        maxConnectionsPerIp: config['ingest.rtmp.max-connections-per-ip'],
+        handshakeTimeoutMs: config['ingest.rtmp.handshake-timeout-ms'],
+        setupTimeoutMs: config['ingest.rtmp.setup-timeout-ms'],
+      },
       maxGopBytes: config['ingest.gop-cache.max-bytes'],
       onBytes: (n) => metrics.bytesIn(n),
     });

@@ -9,7 +9,19 @@ export function createLogger(options: { service: string; instanceId: string; lev
     base: { service: options.service, instance: options.instanceId },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'],
+      // A safety net: code logs secrets never (stream keys as a short prefix, streamKeyPrefix).
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'password',
+        '*.password',
+        'refreshToken',
+        '*.refreshToken',
+        'accessToken',
+        '*.accessToken',
+        'streamKey',
+        '*.streamKey',
+      ],
       censor: '[redacted]',
     },
   });

@@ -3,6 +3,7 @@
 //
 // Every entry point (socket data, timers, the authorize promise) is guarded: whatever a peer
 // sends, the worst outcome is this connection closing.
+import { redactStreamKey, redactTcUrl } from './redact.ts';
 import type { Socket } from 'node:net';
 import type { Amf0Object, Amf0Value } from '../flv/amf-value.ts';
 import { AmfError } from '../flv/errors.ts';
@@ -313,7 +314,7 @@ export class RtmpConnection<C> {
     if (Array.isArray(params.fourCcList)) properties.fourCcList = params.fourCcList;
     const info = statusInfo('status', 'NetConnection.Connect.Success', 'Connection succeeded.', { objectEncoding });
     this.#send(commandMessage('_result', command.transactionId, properties, [info]));
-    this.#log('debug', { app: this.#app, tcUrl: this.#tcUrl, flashVer: params.flashVer }, 'connected');
+    this.#log('debug', { app: this.#app, tcUrl: redactTcUrl(this.#tcUrl), flashVer: params.flashVer }, 'connected');
   }
 
   #createStream(txn: number): void {
@@ -376,7 +377,7 @@ export class RtmpConnection<C> {
         },
         (err: unknown) => {
           if (signal.aborted) return;
-          this.#log('error', { err, streamKey }, 'authorize failed; publish rejected');
+          this.#log('error', { err, streamKeyPrefix: redactStreamKey(streamKey) }, 'authorize failed; publish rejected');
           this.#guard(() =>
             this.#authorized(request, streamId, {
               allow: false,
@@ -415,7 +416,11 @@ export class RtmpConnection<C> {
       () => this.#guard(() => this.#fail(new RtmpProtocolError('timeout', 'publisher stalled'), 'timeout')),
       this.#o.limits.mediaTimeoutMs,
     );
-    this.#log('info', { sessionId: session.id, app: request.app, streamKey: request.streamKey }, 'publish started');
+    this.#log(
+      'info',
+      { sessionId: session.id, app: request.app, streamKeyPrefix: redactStreamKey(request.streamKey) },
+      'publish started',
+    );
     this.#o.onPublish(session);
     if (this.#state !== 'publishing') return; // a publish listener kicked it
     this.#send(userControlMessage(UserControlEvent.StreamBegin, streamId));

@@ -55,3 +55,4 @@ export type {
   RtmpLogger,
 } from './types.ts';
 export { silentLogger } from './types.ts';
+export { redactStreamKey, redactTcUrl } from './redact.ts';

@@ -25,6 +25,8 @@ export type RtmpLimits = {
   closeGraceMs: number;
   /** Concurrent connections per server (default 1000); more are refused at accept. */
   maxConnections: number;
+  /** Concurrent connections from one remote address (default 10); more are refused at accept. */
+  maxConnectionsPerIp: number;
 };
 
 export const DEFAULT_LIMITS: Readonly<RtmpLimits> = Object.freeze({
@@ -38,6 +40,7 @@ export const DEFAULT_LIMITS: Readonly<RtmpLimits> = Object.freeze({
   mediaTimeoutMs: 10_000,
   closeGraceMs: 2_000,
   maxConnections: 1_000,
+  maxConnectionsPerIp: 10,
 });
 
 export function resolveLimits(overrides: Partial<RtmpLimits> = {}): RtmpLimits {

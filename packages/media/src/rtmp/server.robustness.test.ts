@@ -12,7 +12,14 @@ import { type Harness, startHarness } from './test-support/harness.ts';
 import { TestRtmpClient } from './test-support/rtmp-client.ts';
 import { until, withDeadline } from './test-support/wait.ts';
 
-const LIMITS = { handshakeTimeoutMs: 400, setupTimeoutMs: 1_000, mediaTimeoutMs: 500, closeGraceMs: 300 };
+// Every peer here comes from 127.0.0.1: the per-address cap is tested on its own.
+const LIMITS = {
+  handshakeTimeoutMs: 400,
+  setupTimeoutMs: 1_000,
+  mediaTimeoutMs: 500,
+  closeGraceMs: 300,
+  maxConnectionsPerIp: 10_000,
+};
 const keyframe = (n: number) => Buffer.from([0x17, 0x01, 0, 0, 0, 0, 0, 0, 1, n]);
 
 let harness: Harness | undefined;
@@ -235,6 +242,22 @@ describe('timeouts', () => {
     await client.connectApp('live');
     await client.waitClosed(3_000);
     expect(harness.recordings).toEqual([]);
+  });
+
+  it('refuses connections beyond maxConnectionsPerIp, and accepts again once one closes', async () => {
+    harness = await startHarness({ limits: { ...LIMITS, maxConnectionsPerIp: 2, handshakeTimeoutMs: 5_000 } });
+    const a = await raw(harness.port);
+    const b = await raw(harness.port);
+    await until(() => harness!.server.connectionCount === 2, 2_000, 'two accepted');
+    const c = await raw(harness.port);
+    await withDeadline(c.closed, 2_000, 'third from the same address refused');
+    expect(harness.server.connectionCount).toBe(2);
+    a.socket.destroy();
+    await until(() => harness!.server.connectionCount === 1, 2_000, 'one left');
+    const d = await raw(harness.port);
+    await until(() => harness!.server.connectionCount === 2, 2_000, 'a new one accepted');
+    b.socket.destroy();
+    d.socket.destroy();
   });
 
   it('refuses connections beyond maxConnections', async () => {

@@ -55,6 +55,8 @@ export function createRtmpServer<C = unknown>(options: RtmpServerOptions<C>): Rt
   if (options.onPublish) events.on('publish', options.onPublish);
 
   const connections = new Set<RtmpConnection<C>>();
+  /** Open connections per remote address, for maxConnectionsPerIp. */
+  const perIp = new Map<string, number>();
   let closing: Promise<void> | undefined;
 
   const server: Server = createServer({ keepAlive: true, keepAliveInitialDelay: 30_000 }, (socket: Socket) => {
@@ -62,6 +64,23 @@ export function createRtmpServer<C = unknown>(options: RtmpServerOptions<C>): Rt
       socket.destroy();
       return;
     }
+    const ip = socket.remoteAddress ?? '';
+    const open = perIp.get(ip) ?? 0;
+    if (open >= limits.maxConnectionsPerIp) {
+      logger.warn({ remoteAddress: ip, open }, 'rtmp connection refused: maxConnectionsPerIp');
+      socket.destroy();
+      return;
+    }
+    perIp.set(ip, open + 1);
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left > 0) perIp.set(ip, left);
+      else perIp.delete(ip);
+    };
+    socket.once('close', release);
     const connection = new RtmpConnection<C>({
       socket,
       id: randomUUID(),
@@ -71,7 +90,10 @@ export function createRtmpServer<C = unknown>(options: RtmpServerOptions<C>): Rt
       chunkSize,
       windowAckSize,
       onPublish: (session) => events.emit('publish', session),
-      onClose: (c) => connections.delete(c),
+      onClose: (c) => {
+        connections.delete(c);
+        release();
+      },
     });
     connections.add(connection);
     logger.debug({ connectionId: connection.id, remoteAddress: connection.remoteAddress }, 'rtmp connection');

@@ -10,6 +10,8 @@ export interface RtmpIngestOptions {
   logger: Logger;
   /** A publisher that sends nothing for this long is ended with `timeout`. */
   stallTimeoutMs: number;
+  /** Connection limits: per-address cap, handshake and setup timeouts. */
+  limits?: { maxConnectionsPerIp?: number; handshakeTimeoutMs?: number; setupTimeoutMs?: number };
   maxGopBytes: number;
   onBytes?: (n: number) => void;
 }
@@ -49,7 +51,7 @@ export class RtmpIngest {
       },
       onPublish: (publish) => this.attach(publish),
       logger: options.logger.child({ component: 'rtmp' }),
-      limits: { mediaTimeoutMs: options.stallTimeoutMs },
+      limits: { ...options.limits, mediaTimeoutMs: options.stallTimeoutMs },
     });
     this.server.on('error', (error) => options.logger.error({ err: error }, 'rtmp listener failed'));
   }
