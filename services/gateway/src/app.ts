@@ -1,4 +1,4 @@
-import type { DiscoveryClient, ServiceApp } from '@phzzk/kit';
+import type { DiscoveryClient, ServiceApp, ServiceTrust } from '@phzzk/kit';
 import type { JwtVerifier } from './adapters/jwt-verifier.ts';
 import type { RevokedSessions } from './adapters/revoked-sessions.ts';
 import { installSecurityHeaders } from './adapters/security-headers.ts';
@@ -12,6 +12,7 @@ export interface GatewayAppDeps {
   balancer: LoadBalancer;
   verifier: JwtVerifier;
   revoked: RevokedSessions | undefined;
+  trust: ServiceTrust;
   routes: () => RouteDefinition[];
   locatorEnabled: () => boolean;
 }
@@ -28,6 +29,7 @@ export function buildGatewayApp(deps: GatewayAppDeps): ServiceApp {
     locatorEnabled: deps.locatorEnabled,
     verifier: deps.verifier,
     revoked: deps.revoked,
+    trust: deps.trust,
     balancer: deps.balancer,
   });
   return deps.app;

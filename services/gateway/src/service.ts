@@ -156,6 +156,7 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
       locatorEnabled,
       verifier,
       revoked,
+      trust: ctx.trust,
       balancer,
       upstream,
       metrics: createRouteMetrics(ctx.metrics),
@@ -185,6 +186,15 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
       closing = true;
       fastLane.closeIdle();
     });
-    return buildGatewayApp({ app, discovery: ctx.discovery, balancer, verifier, revoked, routes, locatorEnabled });
+    return buildGatewayApp({
+      app,
+      discovery: ctx.discovery,
+      balancer,
+      verifier,
+      revoked,
+      trust: ctx.trust,
+      routes,
+      locatorEnabled,
+    });
   },
 };

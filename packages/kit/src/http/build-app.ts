@@ -4,9 +4,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Registry } from 'prom-client';
 import type { HealthRegistry } from '../health/health-registry.ts';
 import type { Logger } from '../logging/logger.ts';
+import { verifyRequestIdentity } from './caller.ts';
 import { installProblemHandlers } from './error-handler.ts';
 import { installHttpMetrics } from './http-metrics.ts';
+import { decidePath } from './path-decision.ts';
+import { badRequest, unauthorized } from './problem-error.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
+import { DEVELOPMENT_SERVICE_KEY, ServiceTrust } from './service-trust.ts';
 
 export interface ServiceIdentity {
   service: string;
@@ -27,6 +31,8 @@ export interface BuildAppOptions {
    * the request was taken. Everything else, including /health, /metrics and /info, goes to Fastify.
    */
   preHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** The keys identities and service credentials are verified with (default: the development key). */
+  trust?: ServiceTrust;
 }
 
 export type ServiceApp = FastifyInstance<
@@ -74,8 +80,19 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const trust = options.trust ?? new ServiceTrust(identity.service, [DEVELOPMENT_SERVICE_KEY]);
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // Routing and every guard below see the path as decided here (see path-decision.ts).
+    const decision = decidePath(request.url);
+    if (!decision.ok) throw badRequest('PATH_REFUSED', `Refused path: ${decision.reason}`);
+    const identity = verifyRequestIdentity(trust, request.raw);
+    if (!identity.ok) throw unauthorized('IDENTITY_UNVERIFIED', 'The identity headers of this request do not verify.');
+  });
+  // Upgrades (WebSocket) bypass Fastify's hooks when a service handles them on the server: verify
+  // their identity first, so that caller(req) reads it there too.
+  app.server.prependListener('upgrade', (req: IncomingMessage) => {
+    verifyRequestIdentity(trust, req);
   });
   app.addHook('onResponse', async (request, reply) => {
     // Probes poll /health and /metrics all the time: keep them out of the info log.

@@ -9,7 +9,9 @@ import { createDiscovery } from '../discovery/create-discovery.ts';
 import type { DiscoveryClient, ServiceInstance } from '../discovery/discovery-client.ts';
 import { HealthRegistry } from '../health/health-registry.ts';
 import { buildServiceApp, type ServiceApp, type ServiceIdentity } from '../http/build-app.ts';
+import { refuseDevelopmentKey } from '../http/caller.ts';
 import { createMetricsRegistry } from '../http/http-metrics.ts';
+import { ServiceTrust } from '../http/service-trust.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { Lifecycle } from './lifecycle.ts';
 
@@ -27,6 +29,11 @@ export interface ServiceContext<S extends TObject> {
   metrics: Registry;
   discovery: DiscoveryClient;
   lifecycle: Lifecycle;
+  /**
+   * The platform's service key: its apps verify identities and `/internal` credentials with it,
+   * and `trust.internalHeaders(method, path)` signs this service's own calls to `/internal`.
+   */
+  trust: ServiceTrust;
   /** A fresh kit app (health, metrics, info, problem errors) for this instance; build() adds routes. */
   createApp(options?: Pick<import('../http/build-app.ts').BuildAppOptions, 'bodyLimit' | 'preHandler'>): ServiceApp;
 }
@@ -68,6 +75,9 @@ export async function startService<S extends TObject>(
   const health = new HealthRegistry();
   const metrics = createMetricsRegistry(definition.name, instanceId);
   const lifecycle = new Lifecycle();
+  const trust = ServiceTrust.fromConfig(definition.name, base['security.service-keys'], base['config.profile']);
+  if (trust.development) logger.warn('no security.service-keys configured: running on the public development key');
+  else refuseDevelopmentKey();
 
   if (base['config.uri']) {
     const client = new ConfigServerClient({
@@ -117,6 +127,9 @@ export async function startService<S extends TObject>(
       },
     });
   health.register('discovery', () => ({ ok: discovery.healthy() }), { critical: false });
+  health.register('service-keys', () => ({ ok: true, detail: trust.development ? 'development key' : 'configured' }), {
+    critical: false,
+  });
 
   const context: ServiceContext<S> = {
     identity,
@@ -126,8 +139,9 @@ export async function startService<S extends TObject>(
     metrics,
     discovery,
     lifecycle,
+    trust,
     createApp: (appOptions = {}) =>
-      buildServiceApp({ identity, logger, health, metrics, configVersion: () => config.version, ...appOptions }),
+      buildServiceApp({ identity, logger, health, metrics, trust, configVersion: () => config.version, ...appOptions }),
   };
 
   let app: ServiceApp;

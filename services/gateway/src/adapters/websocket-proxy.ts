@@ -9,7 +9,7 @@ import {
   type ServiceApp,
   statusTitle,
 } from '@phzzk/kit';
-import { identityHeaders } from '../domain/access-claims.ts';
+import { identityFlat } from '../domain/access-claims.ts';
 import { upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
 import { authenticate, type GateDeps, resolveRoute } from '../routes/request-gate.ts';
@@ -38,12 +38,13 @@ export function installWebSocketProxy(app: ServiceApp, deps: GateDeps & { balanc
       const claims = await authenticate(deps, route, req.headers.authorization, url, true);
       const instance = deps.balancer.pick(route.service, deps.discovery.instances(route.service));
       if (!instance) throw new ProblemError(503, 'NO_INSTANCE', `No instance behind route ${route.id}`);
+      const clientIp = req.socket.remoteAddress ?? '';
       const headers = upstreamRequestHeaders(req, {
-        clientIp: req.socket.remoteAddress ?? '',
+        clientIp,
         requestId: requestIdFrom(req),
         host: req.headers.host ?? '',
         proto: 'http',
-        trusted: claims ? identityHeaders(claims) : {},
+        identity: identityFlat(deps.trust, claims, clientIp, 'GET', upstreamPath),
       });
       headers.push('connection', 'Upgrade', 'upgrade', 'websocket');
       const upstreamReq = request(`${instanceUrl(instance)}${upstreamPath}`, { method: 'GET', headers });

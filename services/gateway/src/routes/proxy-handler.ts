@@ -15,7 +15,7 @@ import type { HolderResolver } from '../adapters/holder-resolver.ts';
 import type { RateLimiter } from '../adapters/rate-limiter.ts';
 import type { RouteMetrics } from '../adapters/route-metrics.ts';
 import { ClientLink, type Relay, type ResponseSink } from '../adapters/relay.ts';
-import { type AccessClaims, identityHeaders } from '../domain/access-claims.ts';
+import { type AccessClaims, identityFlat } from '../domain/access-claims.ts';
 import { corsHeaders, preflightHeaders, SECURITY_HEADERS } from '../domain/cors.ts';
 import { type FlatHeaders, upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
@@ -194,7 +194,7 @@ async function forward<S extends ResponseSink>(
     requestId,
     host: req.headers.host ?? '',
     proto: 'http',
-    trusted: claims ? identityHeaders(claims) : {},
+    identity: identityFlat(deps.trust, claims, clientIp, req.method, upstreamPath),
   });
   const method = req.method;
   // Made on the first failure only: most requests never retry.
