@@ -1,10 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RawServerDefault } from 'fastify';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { HealthRegistry } from '../health/health-registry.ts';
 import type { Logger } from '../logging/logger.ts';
-import { verifyRequestIdentity } from './caller.ts';
+import { trustServer, verifyRequestIdentity } from './caller.ts';
+import { answerClientError } from './client-error.ts';
 import { installProblemHandlers } from './error-handler.ts';
 import { installHttpMetrics } from './http-metrics.ts';
 import { decidePath } from './path-decision.ts';
@@ -31,6 +32,8 @@ export interface BuildAppOptions {
    * the request was taken. Everything else, including /health, /metrics and /info, goes to Fastify.
    */
   preHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Options of the HTTP server (timeouts), with `preHandler` only. */
+  serverOptions?: ServerOptions;
   /** The keys identities and service credentials are verified with (default: the development key). */
   trust?: ServiceTrust;
 }
@@ -55,12 +58,13 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
     ...(preHandler
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-            createServer((req, res) => {
+            createServer(options.serverOptions ?? {}, (req, res) => {
               if (!preHandler(req, res)) handler(req, res);
             }),
         }
       : {}),
     loggerInstance: options.logger,
+    clientErrorHandler: answerClientError,
     genReqId: requestIdFrom,
     // One access-log line per request is written by the onResponse hook below instead.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
@@ -89,11 +93,9 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
     const identity = verifyRequestIdentity(trust, request.raw);
     if (!identity.ok) throw unauthorized('IDENTITY_UNVERIFIED', 'The identity headers of this request do not verify.');
   });
-  // Upgrades (WebSocket) bypass Fastify's hooks when a service handles them on the server: verify
-  // their identity first, so that caller(req) reads it there too.
-  app.server.prependListener('upgrade', (req: IncomingMessage) => {
-    verifyRequestIdentity(trust, req);
-  });
+  // Upgrades (WebSocket) a service handles on the server bypass Fastify's hooks: caller(req)
+  // verifies those itself, with the keys of the server the request came in on.
+  trustServer(app.server, trust);
   app.addHook('onResponse', async (request, reply) => {
     // Probes poll /health and /metrics all the time: keep them out of the info log.
     const probe = request.url.startsWith('/health') || request.url.startsWith('/metrics');

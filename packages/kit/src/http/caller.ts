@@ -24,8 +24,15 @@ type RequestLike = {
   method?: string | undefined;
   url?: string | undefined;
   raw?: { method?: string | undefined; url?: string | undefined };
-  socket?: { remoteAddress?: string | undefined };
+  socket?: { remoteAddress?: string | undefined; server?: unknown };
 };
+
+/** The keys of each kit app's HTTP server, for requests that reach a service outside Fastify (upgrades). */
+const trustOfServer = new WeakMap<object, ServiceTrust>();
+
+export function trustServer(server: object, trust: ServiceTrust): void {
+  trustOfServer.set(server, trust);
+}
 
 /** Identities verified by a kit app, by the request's headers object (Fastify shares Node's). */
 const verified = new WeakMap<IncomingHttpHeaders, SignedFields | null>();
@@ -54,10 +61,12 @@ export function verifyRequestIdentity(
 export function verifiedIdentity(request: RequestLike): SignedFields | undefined {
   const known = verified.get(request.headers);
   if (known !== undefined) return known ?? undefined;
-  // A request no kit app has seen (a plain object in a unit test): checked with the development
-  // key, unless this process runs on real keys.
+  // An upgrade a service handles on its server: that server's keys. Anything else no kit app has
+  // seen (a plain object in a unit test): the development key, unless this process runs on real keys.
+  const server = request.socket?.server;
+  const trust = typeof server === 'object' && server !== null ? trustOfServer.get(server) : undefined;
   const result = verifySignedHeaders(
-    realKeysInUse ? [] : [DEVELOPMENT_SERVICE_KEY],
+    trust ? trust.keys : realKeysInUse ? [] : [DEVELOPMENT_SERVICE_KEY],
     request.headers,
     request.raw?.method ?? request.method,
     request.raw?.url ?? request.url,

@@ -35,7 +35,9 @@ export interface ServiceContext<S extends TObject> {
    */
   trust: ServiceTrust;
   /** A fresh kit app (health, metrics, info, problem errors) for this instance; build() adds routes. */
-  createApp(options?: Pick<import('../http/build-app.ts').BuildAppOptions, 'bodyLimit' | 'preHandler'>): ServiceApp;
+  createApp(
+    options?: Pick<import('../http/build-app.ts').BuildAppOptions, 'bodyLimit' | 'preHandler' | 'serverOptions'>,
+  ): ServiceApp;
 }
 
 export interface ServiceDefinition<S extends TObject> {

@@ -18,8 +18,12 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
-/** Set by the upstream client for the request it sends (its origin, the body it has read). */
-const REQUEST_OWN = new Set(['host', 'content-length']);
+/**
+ * Set by the upstream client for the request it sends (its origin, the body it has read), or
+ * answered by the gateway itself: `Expect: 100-continue` is the gateway's to answer (Node's
+ * server does, before the body is read), never forwarded.
+ */
+const REQUEST_OWN = new Set(['host', 'content-length', 'expect']);
 
 /** Identity headers only the gateway may set: whatever a client sends under these names is dropped. */
 export const TRUSTED_PREFIX = 'x-phzzk-';

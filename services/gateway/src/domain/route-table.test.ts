@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoadBalancer } from './load-balancer.ts';
-import { canRetry } from './retry-policy.ts';
+import { canRetry, countsAgainstInstance } from './retry-policy.ts';
 import { locatorRoute, matchRoute, reachesInternal, stripSegments } from './route-table.ts';
 
 const routes = [
@@ -88,5 +88,23 @@ describe('retry policy', () => {
     expect(canRetry('POST', err('ECONNRESET'))).toBe(false);
     expect(canRetry('POST', err('ECONNREFUSED'))).toBe(true);
     expect(canRetry('GET', err('UND_ERR_HEADERS_TIMEOUT'))).toBe(false);
+  });
+  it('counts only what the instance did against its breaker, never what the request or client caused', () => {
+    for (const code of [
+      'ECONNRESET',
+      'ECONNREFUSED',
+      'UND_ERR_SOCKET',
+      'UND_ERR_HEADERS_TIMEOUT',
+      'UND_ERR_BODY_TIMEOUT',
+    ])
+      expect(countsAgainstInstance(err(code))).toBe(true);
+    for (const code of [
+      'UND_ERR_NOT_SUPPORTED',
+      'UND_ERR_INVALID_ARG',
+      'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+      'UND_ERR_ABORTED',
+    ])
+      expect(countsAgainstInstance(err(code))).toBe(false);
+    expect(countsAgainstInstance(new Error('client gone'))).toBe(false);
   });
 });

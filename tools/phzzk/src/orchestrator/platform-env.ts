@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { InfraEndpoints } from '../infra/index.ts';
+import { devSecret } from './dev-secrets.ts';
 
 /** Where service run files, logs, the local config repository and caches live (PHZZK_HOME). */
 export const homeOf = (root: string, env: NodeJS.ProcessEnv = process.env) => env.PHZZK_HOME ?? join(root, '.phzzk');
@@ -49,6 +50,8 @@ export function platformEnv(
   };
   const env: NodeJS.ProcessEnv = { ...base };
   for (const [k, v] of Object.entries(defaults)) env[k] ??= v;
+  env.SECURITY_SERVICE_KEYS ??= devSecret(home, 'service-key');
+  env.GATEWAY_OPERATOR_TOKEN ??= devSecret(home, 'operator-token');
   env.DISCOVERY_STATIC_INSTANCES = options.staticInstances ?? '';
   // npm sets these for its scripts; a service process does not need them.
   for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
