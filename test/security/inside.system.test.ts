@@ -56,7 +56,8 @@ describe('zero trust inside: paths, identities and /internal (system)', () => {
     // The finding: this answered 200 with the account, anonymously.
     const encoded = await raw(gw, `/svc/user/%69nternal/accounts/${userId}`);
     expect(encoded.status).toBe(404);
-    expect(encoded.text).not.toContain(userId);
+    expect(encoded.text).toContain('ROUTE_NOT_FOUND');
+    expect(encoded.text).not.toContain('"email"');
     for (const target of [
       `/svc/user/internal/accounts/${userId}`,
       `/svc/user/INTERNAL/accounts/${userId}`,

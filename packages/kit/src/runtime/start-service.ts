@@ -77,9 +77,6 @@ export async function startService<S extends TObject>(
   const health = new HealthRegistry();
   const metrics = createMetricsRegistry(definition.name, instanceId);
   const lifecycle = new Lifecycle();
-  const trust = ServiceTrust.fromConfig(definition.name, base['security.service-keys'], base['config.profile']);
-  if (trust.development) logger.warn('no security.service-keys configured: running on the public development key');
-  else refuseDevelopmentKey();
 
   if (base['config.uri']) {
     const client = new ConfigServerClient({
@@ -115,6 +112,13 @@ export async function startService<S extends TObject>(
       { critical: false },
     );
   }
+
+  // After the config server's layer: the keys may be `{cipher}` values there. Read once: a rotation
+  // is rolled out by restarting instances (list new and old keys, then drop the old one).
+  const current = config.values as unknown as Static<TObject<BaseKeys>>;
+  const trust = ServiceTrust.fromConfig(definition.name, current['security.service-keys'], current['config.profile']);
+  if (trust.development) logger.warn('no security.service-keys configured: running on the public development key');
+  else refuseDevelopmentKey();
 
   const discovery =
     options.discovery ??
