@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRunRecords, runDirOf } from '@phzzk/tools/orchestrator';
+import { ensureLocalCredentials, readRunRecords, runDirOf } from '@phzzk/tools/orchestrator';
 import { freePort, repoRoot } from '@phzzk/testing';
 import { type Figure, percentile, round, writeResult } from './lib/results.ts';
 
@@ -61,7 +61,9 @@ try {
     while (pending.size > 0 && performance.now() < deadline) {
       await Promise.all(
         [...pending].map(async (url) => {
-          const info = (await (await fetch(`${url}/info`)).json()) as { configVersion: string | null };
+          // The gateway shows /info to operators only.
+          const headers = { authorization: `Bearer ${ensureLocalCredentials(home)['gateway.operator-token']}` };
+          const info = (await (await fetch(`${url}/info`, { headers })).json()) as { configVersion: string | null };
           if (info.configVersion === version) pending.delete(url);
         }),
       );

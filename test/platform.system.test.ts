@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listServices, readRunRecords, runDirOf } from '@phzzk/tools/orchestrator';
+import { ensureLocalCredentials, listServices, readRunRecords, runDirOf } from '@phzzk/tools/orchestrator';
 import { ApiClient, freePort, repoRoot, testInfra, waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -56,7 +56,10 @@ describe('phzzk up / start / status / down (system)', () => {
     expect(new Set(running.map((r) => r.service))).toEqual(new Set(services));
 
     const gateway = new ApiClient(`http://127.0.0.1:${gatewayPort}`);
-    const health = await gateway.get<{ status: string; checks: Record<string, { detail?: string }> }>('/health');
+    // The gateway's checks are for operators (the token `npm start` made under PHZZK_HOME).
+    const health = await gateway.get<{ status: string; checks: Record<string, { detail?: string }> }>('/health', {
+      authorization: `Bearer ${ensureLocalCredentials(home)['gateway.operator-token']}`,
+    });
     expect(health.status).toBe(200);
     expect(health.body.checks.services?.detail).toMatch(/user 1\/1/);
     expect(health.body.checks.services?.detail).toMatch(/config 1\/1/);

@@ -5,18 +5,31 @@ export interface JsonResponse<T = unknown> {
   contentType: string;
 }
 
+/** Headers computed for each request from its method and path (with query). */
+export type Signer = (method: string, path: string) => Record<string, string>;
+
 /** A small JSON client for system tests: every call returns status, headers and parsed body. */
 export class ApiClient {
   readonly baseUrl: string;
   private readonly defaultHeaders: Record<string, string>;
+  private readonly signer: Signer | undefined;
 
-  constructor(baseUrl: string, headers: Record<string, string> = {}) {
+  constructor(baseUrl: string, headers: Record<string, string> = {}, signer?: Signer) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.defaultHeaders = headers;
+    this.signer = signer;
   }
 
   withHeaders(headers: Record<string, string>): ApiClient {
-    return new ApiClient(this.baseUrl, { ...this.defaultHeaders, ...headers });
+    return new ApiClient(this.baseUrl, { ...this.defaultHeaders, ...headers }, this.signer);
+  }
+
+  /**
+   * A client that adds per-request headers, e.g. a service credential for `/internal` calls:
+   * `api.withSigner((m, p) => internalCallHeaders(m, p))` (signatures are bound to method and path).
+   */
+  withSigner(signer: Signer): ApiClient {
+    return new ApiClient(this.baseUrl, this.defaultHeaders, signer);
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -26,6 +39,7 @@ export class ApiClient {
         accept: 'application/json, application/problem+json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...this.defaultHeaders,
+        ...this.signer?.(method, path),
         ...headers,
       },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),

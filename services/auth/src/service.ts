@@ -73,8 +73,6 @@ export const AuthConfig = Type.Object({
   'auth.social.signup-ticket-ttl-seconds': Type.Integer({ default: 600, minimum: 30, maximum: 3600 }),
   'auth.social.providers': Type.Array(SocialProviderEntry, { default: [], maxItems: 20 }),
   'auth.user-service.timeout-ms': Type.Integer({ default: 5000, minimum: 100 }),
-  /** Sent to the user service's /internal endpoints when set (it must match the user service's). */
-  'internal.api-token': Type.Optional(Type.String({ minLength: 16 })),
 });
 
 export const authService: ServiceDefinition<typeof AuthConfig> = {
@@ -135,7 +133,7 @@ export const authService: ServiceDefinition<typeof AuthConfig> = {
     const users = new UserServiceClient({
       discovery: ctx.discovery,
       timeoutMs: () => config.get('auth.user-service.timeout-ms'),
-      internalToken: () => config.get('internal.api-token'),
+      credential: (method, path) => ctx.trust.internalHeaders(method, path),
     });
     const issuer = new JoseTokenIssuer(
       () => keyring,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createRedis, type Redis } from '@phzzk/kit';
+import { createRedis, identityHeaders, type Redis } from '@phzzk/kit';
 import { ApiClient } from '@phzzk/testing';
 import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,7 +149,7 @@ describe('social login against a real OpenID Connect provider (oidc-provider)', 
       signupMethod: string;
       emailChangeable: boolean;
       identities: { provider: string }[];
-    }>('/api/users/me', { 'x-phzzk-user-id': access.userId });
+    }>('/api/users/me', identityHeaders({ userId: access.userId }));
     expect(me.body).toMatchObject({
       email: who.email,
       signupMethod: PROVIDER,
@@ -159,7 +159,7 @@ describe('social login against a real OpenID Connect provider (oidc-provider)', 
     const change = await users.patch(
       '/api/users/me',
       { email: `changed.${n}@example.com`, currentPassword: 'amber meadow crossing 9' },
-      { 'x-phzzk-user-id': access.userId },
+      identityHeaders({ userId: access.userId }),
     );
     expect(change.status).toBe(403);
     expect(change.body).toMatchObject({ code: 'EMAIL_CHANGE_FORBIDDEN' });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRedis, type Redis } from '@phzzk/kit';
+import { createRedis, DEVELOPMENT_SERVICE_KEY, identityHeaders, type Redis, signedHeaders } from '@phzzk/kit';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +13,8 @@ import { createTokenFixtures } from './token-fixtures.ts';
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
 const strip = ({ requestId: _r, instance: _i, ...rest }: Record<string, unknown>) => rest;
 let ipCounter = 1;
-/** A client address as the gateway would append it (last x-forwarded-for entry). */
-const fromIp = (ip = `198.51.100.${ipCounter++}`) => ({ 'x-forwarded-for': ip });
+/** A client address as the gateway passes it on: signed, so that the service believes it. */
+const fromIp = (ip = `198.51.100.${ipCounter++}`) => signedHeaders(DEVELOPMENT_SERVICE_KEY, { clientIp: ip });
 
 describe('auth service: tokens, refresh rotation, revocation, throttling (real Redis and PostgreSQL)', () => {
   let id: Awaited<ReturnType<typeof startIdentity>>;
@@ -216,11 +216,11 @@ describe('auth service: tokens, refresh rotation, revocation, throttling (real R
 
     const [keep, ...others] = sessions;
     const claims = decodeJwt(keep!.accessToken);
-    const identity = {
-      'x-phzzk-user-id': claims.sub as string,
-      'x-phzzk-session-id': claims.sid as string,
-      'x-phzzk-roles': 'user',
-    };
+    const identity = identityHeaders({
+      userId: claims.sub as string,
+      sessionId: claims.sid as string,
+      roles: ['user'],
+    });
     const others1 = await id.api.post<{ ended: number }>('/api/auth/logout-all', { keepCurrent: true }, identity);
     expect(others1.status).toBe(200);
     expect(others1.body.ended).toBe(2);
@@ -265,29 +265,35 @@ describe('auth service: tokens, refresh rotation, revocation, throttling (real R
     expect(other.status).toBe(200);
   });
 
-  it('throttles per client address, trusting only the last x-forwarded-for entry', async () => {
+  it('throttles per client address, trusting only the address the gateway signed', async () => {
     const t = await signup();
     const ip = '203.0.113.77';
-    const spoofed = { 'x-forwarded-for': `${ip}, 203.0.113.1` };
     for (let i = 0; i < 8; i++) {
       const res = await id.api.post(
         '/api/auth/login',
         { email: `nobody${i}.${Date.now()}@example.com`, password: 'whatever it is' },
-        { 'x-forwarded-for': `10.9.9.${i}, ${ip}` },
+        // X-Forwarded-For is anyone's to write: it never moves a client to a fresh budget.
+        { ...fromIp(ip), 'x-forwarded-for': `10.9.9.${i}` },
       );
       expect(res.status).toBe(401);
     }
     const blocked = await id.api.post(
       '/api/auth/login',
       { email: t.account.email, password: t.account.password },
-      { 'x-forwarded-for': ip },
+      { ...fromIp(ip), 'x-forwarded-for': '203.0.113.1' },
     );
     expect(blocked.status).toBe(429);
-    // A client cannot escape by putting the blocked address first: only the last entry counts.
+    // An unsigned or forged address is refused outright, not believed.
+    const forged = await id.api.post(
+      '/api/auth/login',
+      { email: t.account.email, password: t.account.password },
+      { 'x-phzzk-client-ip': '203.0.113.2' },
+    );
+    expect(forged.status).toBe(401);
     const elsewhere = await id.api.post(
       '/api/auth/login',
       { email: t.account.email, password: t.account.password },
-      spoofed,
+      fromIp('203.0.113.3'),
     );
     expect(elsewhere.status).toBe(200);
   });

@@ -2,7 +2,7 @@ import type { ServiceApp } from '@phzzk/kit';
 import type { Channels } from './domain/channels.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
 import { followRoutes } from './routes/follow-routes.ts';
-import { internalRoutes } from './routes/internal-routes.ts';
+import { streamKeyInternalRoutes } from './routes/internal-routes.ts';
 import { meRoutes } from './routes/me-routes.ts';
 
 export interface ChannelAppDeps {
@@ -10,12 +10,10 @@ export interface ChannelAppDeps {
   channels: Channels;
   /** Where OBS publishes to (shown with the stream key); read per request so it reloads live. */
   ingestUrl: () => string;
-  /** The shared secret internal callers must send, when configured. */
-  internalApiToken?: () => string | undefined;
 }
 
 /** Adds the channel service's routes to a kit app. */
-export function buildChannelApp({ app, channels, ingestUrl, internalApiToken }: ChannelAppDeps): ServiceApp {
+export function buildChannelApp({ app, channels, ingestUrl }: ChannelAppDeps): ServiceApp {
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });
@@ -23,6 +21,6 @@ export function buildChannelApp({ app, channels, ingestUrl, internalApiToken }: 
   meRoutes(app, channels, ingestUrl);
   channelRoutes(app, channels);
   followRoutes(app, channels);
-  internalRoutes(app, channels, internalApiToken ?? (() => undefined));
+  streamKeyInternalRoutes(app, channels);
   return app;
 }

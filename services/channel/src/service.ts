@@ -39,8 +39,6 @@ export const ChannelConfig = Type.Object({
   'channel.redis.key-prefix': Type.String({ default: 'phzzk:channel:', minLength: 1, maxLength: 128 }),
   'channel.cache.live-ttl-seconds': Type.Integer({ default: 30, minimum: 1, maximum: 3600 }),
   'channel.cache.directory-ttl-seconds': Type.Integer({ default: 5, minimum: 1, maximum: 3600 }),
-  /** When set, /internal/** requires it in x-phzzk-internal-token (the ingest service sends it). */
-  'internal.api-token': Type.Optional(Type.String({ minLength: 16 })),
 });
 
 const DEVELOPMENT_SEALING_SECRET = 'phzzk-channel-development-only-stream-key-secret';
@@ -105,7 +103,6 @@ export const channelService: ServiceDefinition<typeof ChannelConfig> = {
       app: ctx.createApp({ bodyLimit: 64 * 1024 }),
       channels,
       ingestUrl: () => ctx.config.get('channel.ingest-url'),
-      internalApiToken: () => ctx.config.get('internal.api-token'),
     });
   },
 };

@@ -1,3 +1,4 @@
+import { identityHeaders } from '@phzzk/kit';
 import { Topics } from '@phzzk/contracts';
 import { waitFor } from '@phzzk/testing';
 import { v7 as uuidv7 } from 'uuid';
@@ -111,7 +112,7 @@ describe('channel service: channels, profiles, follows (real PostgreSQL, Redis, 
       h.api.post('/api/channels/me/stream-key/rotate'),
       h.api.put(`/api/channels/${uuidv7()}/follow`),
       h.api.delete(`/api/channels/${uuidv7()}/follow`),
-      h.api.get('/api/channels/me', { 'x-phzzk-user-id': 'not-a-uuid' }),
+      h.api.get('/api/channels/me', identityHeaders({ userId: 'not-a-uuid' })),
     ];
     for (const res of await Promise.all(anonymous)) {
       expect(res.status).toBe(401);

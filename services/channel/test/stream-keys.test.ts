@@ -1,3 +1,5 @@
+import { internalCallHeaders } from '@phzzk/kit';
+import { ApiClient } from '@phzzk/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelHarness, startChannelService } from './support.ts';
@@ -133,31 +135,37 @@ describe('channel service: stream keys (real PostgreSQL, Redis, Kafka)', () => {
   });
 });
 
-describe('channel service: configured ingest URL and internal API token', () => {
+describe('channel service: configured ingest URL and internal credential', () => {
   let h: ChannelHarness;
-  const token = 'internal-token-for-tests-0123456789';
 
   beforeAll(async () => {
-    h = await startChannelService({ CHANNEL_INGEST_URL: 'rtmps://ingest.example.com/live', INTERNAL_API_TOKEN: token });
+    h = await startChannelService({ CHANNEL_INGEST_URL: 'rtmps://ingest.example.com/live' });
   });
   afterAll(async () => {
     await h?.stop();
   });
 
-  it('shows the configured ingest URL and requires the token on /internal', async () => {
+  it('shows the configured ingest URL and requires the ingest service credential on /internal', async () => {
     const { channel, headers } = await h.registerUser();
     const key = (await h.api.get<KeyBody>('/api/channels/me/stream-key', headers)).body;
     expect(key.ingestUrl).toBe('rtmps://ingest.example.com/live');
-    for (const given of [undefined, 'wrong-token-0123456789']) {
-      const res = await h.api.post(
-        AUTHORIZE,
-        { streamKey: key.streamKey },
-        given ? { 'x-phzzk-internal-token': given } : {},
-      );
+    const bare = new ApiClient(h.running.url);
+    for (const given of [
+      {},
+      { 'x-phzzk-internal-token': 'wrong-token-0123456789' },
+      { 'x-phzzk-service': 'ingest' },
+      internalCallHeaders('POST', AUTHORIZE, { service: 'ingest', key: 'w'.repeat(40) }),
+    ]) {
+      const res = await bare.post(AUTHORIZE, { streamKey: key.streamKey }, given);
       expect(res.status).toBe(401);
-      expect(res.body).toMatchObject({ code: 'INTERNAL_AUTH_REQUIRED' });
     }
-    const ok = await h.api.post(AUTHORIZE, { streamKey: key.streamKey }, { 'x-phzzk-internal-token': token });
+    const otherService = await bare.post(
+      AUTHORIZE,
+      { streamKey: key.streamKey },
+      internalCallHeaders('POST', AUTHORIZE, { service: 'auth' }),
+    );
+    expect(otherService.status).toBe(403);
+    const ok = await h.api.post(AUTHORIZE, { streamKey: key.streamKey });
     expect(ok.body).toEqual({ channelId: channel.id });
   });
 });

@@ -1,17 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { deadLetterTopic, type LiveInfo, type StreamStarted, Topics } from '@phzzk/contracts';
-import { createLogger, EventProducer, ensureTopics, StaticDiscovery, startService } from '@phzzk/kit';
+import {
+  createLogger,
+  EventProducer,
+  ensureTopics,
+  identityHeaders,
+  internalCallHeaders,
+  StaticDiscovery,
+  startService,
+} from '@phzzk/kit';
 import { ApiClient, freshSchema, KafkaProbe, testInfra, uniqueName, waitFor } from '@phzzk/testing';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { channelService } from '../src/service.ts';
 
-/** Headers the gateway sets for a signed-in caller (services trust only these). */
-export const asUser = (id: string) => ({
-  'x-phzzk-user-id': id,
-  'x-phzzk-session-id': randomUUID(),
-  'x-phzzk-roles': 'user',
-});
+/** Headers the gateway sets for a signed-in caller, signed (services trust only these). */
+export const asUser = (id: string) => identityHeaders({ userId: id, sessionId: randomUUID(), roles: ['user'] });
 
 type ChannelBody = { id: string; ownerNickname: string; title: string; followerCount: number; live: LiveInfo };
 
@@ -52,7 +56,10 @@ export async function startChannelService(env: Record<string, string> = {}) {
     deadLetterTopic(Topics.channelEvents.name),
     deadLetterTopic(Topics.userEvents.name),
   ]);
-  const api = new ApiClient(running.url);
+  // /internal is called as the ingest service calls it (a signed service credential).
+  const api = new ApiClient(running.url).withSigner((method, path) =>
+    path.startsWith('/internal/') ? internalCallHeaders(method, path, { service: 'ingest' }) : {},
+  );
   const db = new pg.Pool({ connectionString: infra.databaseUrl, max: 2 });
 
   /** Waits until the service has processed (and committed) the event with this id. */

@@ -83,6 +83,18 @@ export const GatewayConfig = Type.Object({
   'gateway.health-check.interval-ms': Type.Integer({ default: 2000, minimum: 100 }),
   /** Plain GET/HEAD proxying read and answered on the raw socket (see adapters/fast-lane.ts). */
   'gateway.fast-lane.enabled': Type.Boolean({ default: true }),
+  /** A request head must arrive within this (408 after), its body within `body-ms` of its start. */
+  'gateway.timeouts.headers-ms': Type.Integer({ default: 10_000, minimum: 100 }),
+  'gateway.timeouts.body-ms': Type.Integer({ default: 30_000, minimum: 100 }),
+  /** Open connections one client address may hold (0: no cap); more are answered 429 and closed. */
+  'gateway.max-connections-per-ip': Type.Integer({ default: 256, minimum: 0 }),
+  /** WebSocket upgrades per client address and minute on /ws/** routes (0: no limit). */
+  'gateway.websocket.upgrades-per-minute': Type.Integer({ default: 120, minimum: 0 }),
+  /**
+   * Bearer token for the gateway's /metrics, /info and detailed /health (operators, Prometheus).
+   * Unset: those are not served at all; the public /health says only up or down.
+   */
+  'gateway.operator.token': Type.Optional(Type.String({ minLength: 32 })),
 });
 
 const BODY_LIMIT = 1024 * 1024;
@@ -166,6 +178,7 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
       locatorEnabled,
       verifier,
       revoked,
+      trust: ctx.trust,
       balancer,
       upstream,
       metrics: createRouteMetrics(ctx.metrics),
@@ -181,7 +194,17 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
       logger: ctx.logger,
     };
     const proxy = createProxyHandler(proxyDeps, () => closing);
-    const app = ctx.createApp({ bodyLimit: BODY_LIMIT, preHandler: proxy });
+    const headersTimeout = config.get('gateway.timeouts.headers-ms');
+    const app = ctx.createApp({
+      bodyLimit: BODY_LIMIT,
+      preHandler: proxy,
+      serverOptions: {
+        headersTimeout,
+        requestTimeout: Math.max(headersTimeout, config.get('gateway.timeouts.body-ms')),
+        // How often Node checks those timeouts (its default, 30 s, would let them overrun by as much).
+        connectionsCheckingInterval: Math.min(1000, headersTimeout),
+      },
+    });
     const fastLaneServe = createFastLaneHandler(proxyDeps, rawUpstream, () => closing);
     const fastLane = installFastLane(app.server, {
       serve: (head, remoteAddress, response, link) =>
@@ -189,12 +212,26 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
       isClosing: () => closing,
       idleTimeoutMs: app.server.keepAliveTimeout,
       headersTimeoutMs: app.server.headersTimeout,
+      maxConnectionsPerIp: () => config.get('gateway.max-connections-per-ip'),
     });
     // New requests on kept-alive connections get 503 + Connection: close while in-flight ones drain.
     app.addHook('preClose', async () => {
       closing = true;
       fastLane.closeIdle();
     });
-    return buildGatewayApp({ app, discovery: ctx.discovery, balancer, verifier, revoked, routes, locatorEnabled });
+    return buildGatewayApp({
+      app,
+      discovery: ctx.discovery,
+      balancer,
+      verifier,
+      revoked,
+      trust: ctx.trust,
+      routes,
+      locatorEnabled,
+      health: ctx.health,
+      operatorToken: () => config.get('gateway.operator.token'),
+      proxy: proxyDeps,
+      upgradesPerMinute: () => config.get('gateway.websocket.upgrades-per-minute'),
+    });
   },
 };

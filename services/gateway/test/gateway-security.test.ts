@@ -1,14 +1,24 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRedis, type ServiceInstance, StaticDiscovery, startService } from '@phzzk/kit';
+import { CHAT_BEARER_SUBPROTOCOL_PREFIX, CHAT_SUBPROTOCOL } from '@phzzk/contracts';
+import {
+  createRedis,
+  DEVELOPMENT_SERVICE_KEY,
+  type ServiceInstance,
+  StaticDiscovery,
+  startService,
+  verifySignedHeaders,
+} from '@phzzk/kit';
 import { ApiClient, testInfra, uniqueName, waitFor } from '@phzzk/testing';
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocket as WsClient, WebSocketServer } from 'ws';
 import { REVOKED_SID_CHANNEL, REVOKED_SID_PREFIX } from '../src/adapters/revoked-sessions.ts';
 import { gatewayService } from '../src/service.ts';
 
 type Seen = { url: string; headers: IncomingMessage['headers'] };
+
+const OPERATOR = 'operator-token-for-tests-0123456789abcdef';
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -74,11 +84,29 @@ describe('gateway: JWT, revocation, rate limits, CORS, WebSockets, locator (real
       socket.send(`hello ${req.headers['x-phzzk-user-id'] ?? 'anonymous'} at ${req.url}`);
       socket.on('message', (m) => socket.send(`echo ${m}`));
     });
-    servers.push(jwksServer, upstream);
+    // A tiny chat service: it selects phzzk.chat.v1 and says what the gateway passed on.
+    const chat = createServer();
+    const chatWss = new WebSocketServer({
+      server: chat,
+      handleProtocols: (offered) => (offered.has(CHAT_SUBPROTOCOL) ? CHAT_SUBPROTOCOL : false),
+    });
+    chatWss.on('connection', (socket, req) => {
+      socket.send(
+        JSON.stringify({
+          user: req.headers['x-phzzk-user-id'] ?? null,
+          offered: req.headers['sec-websocket-protocol'] ?? null,
+          url: req.url,
+          signed: verifySignedHeaders([DEVELOPMENT_SERVICE_KEY], req.headers, 'GET', req.url).ok,
+        }),
+      );
+    });
+    servers.push(jwksServer, upstream, chat);
+    const chatPort = await listen(chat);
     const jwksPort = await listen(jwksServer);
     const upstreamPort = await listen(upstream);
     discovery = new StaticDiscovery([]);
     discovery.set('things', [instance('things', upstreamPort)]);
+    discovery.set('chat', [instance('chat', chatPort)]);
     gateway = await startService(gatewayService, {
       env: {
         SERVER_PORT: '0',
@@ -87,11 +115,13 @@ describe('gateway: JWT, revocation, rate limits, CORS, WebSockets, locator (real
         GATEWAY_JWT_JWKS_URI: `http://127.0.0.1:${jwksPort}/jwks.json`,
         GATEWAY_DISCOVERY_LOCATOR_ENABLED: 'true',
         GATEWAY_CORS_ALLOWED_ORIGINS: 'https://phzzk.example',
+        GATEWAY_OPERATOR_TOKEN: OPERATOR,
         GATEWAY_ROUTES: JSON.stringify([
           { id: 'open', path: '/api/things/**', service: 'things' },
           { id: 'private', path: '/api/private/**', service: 'things', auth: 'required' },
           { id: 'limited', path: '/api/limited/**', service: 'things', rateLimit: { limit: 3, windowMs: 60_000 } },
           { id: 'ws', path: '/ws/things/**', service: 'things' },
+          { id: 'chat-ws', path: '/ws/chat/**', service: 'chat' },
           { id: 'hls', path: '/hls/**', service: 'things' },
           { id: 'live', path: '/live/**', service: 'origin', holderKey: 'phzzk:test:holder:' },
         ]),
@@ -100,7 +130,9 @@ describe('gateway: JWT, revocation, rate limits, CORS, WebSockets, locator (real
     });
     api = new ApiClient(gateway.url);
     await waitFor(
-      async () => (await api.get<{ checks: { jwks: { status: string } } }>('/health')).body.checks.jwks.status === 'up',
+      async () =>
+        (await api.get<{ checks: { jwks: { status: string } } }>('/health', { authorization: `Bearer ${OPERATOR}` }))
+          .body.checks.jwks.status === 'up',
       {
         what: 'the JWKS to be loaded',
       },
@@ -222,23 +254,69 @@ describe('gateway: JWT, revocation, rate limits, CORS, WebSockets, locator (real
     expect(media.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('proxies WebSocket upgrades with the identity from the access_token query parameter', async () => {
+  it('proxies WebSocket upgrades with the identity from the bearer subprotocol, never from or into the URL', async () => {
     const t = await token({ sub: 'ws-user' });
-    const ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/ws/things/room?access_token=${t}`);
+    const ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/ws/things/room?since=3`, [
+      'phzzk.chat.v1',
+      `phzzk.bearer.${t}`,
+    ]);
     const messages: string[] = [];
     ws.onmessage = (e) => messages.push(String(e.data));
     await waitFor(() => messages.length >= 1, { what: 'the greeting' });
-    expect(messages[0]).toMatch(/^hello ws-user at \/ws\/things\/room/);
+    expect(messages[0]).toBe('hello ws-user at /ws/things/room?since=3');
+    expect(ws.protocol).toBe('phzzk.chat.v1');
     ws.send('ping');
     await waitFor(() => messages.includes('echo ping'), { what: 'the echo' });
     ws.close();
 
-    const refused = new WebSocket(`${gateway.url.replace('http', 'ws')}/ws/things/room?access_token=garbage`);
+    // A token in the query is not a credential, and never reaches the service's URL.
+    const query = new WebSocket(`${gateway.url.replace('http', 'ws')}/ws/things/room?access_token=${t}`);
+    const greeting = await new Promise<string>((resolve) => {
+      query.onmessage = (e) => resolve(String(e.data));
+    });
+    expect(greeting).toBe('hello anonymous at /ws/things/room');
+    query.close();
+
+    const refused = new WebSocket(`${gateway.url.replace('http', 'ws')}/ws/things/room`, ['phzzk.bearer.garbage']);
     const failed = await new Promise<boolean>((resolve) => {
       refused.onerror = () => resolve(true);
       refused.onopen = () => resolve(false);
     });
     expect(failed).toBe(true);
+  });
+
+  it('authenticates chat upgrades from Authorization or the bearer subprotocol; no token is anonymous', async () => {
+    const base = `${gateway.url.replace('http', 'ws')}/ws/chat/0190a6b0-0000-7000-8000-00000000c4a7`;
+    const first = (ws: WsClient) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        ws.once('message', (m) => resolve(JSON.parse(String(m)) as Record<string, unknown>));
+        ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
+        ws.once('error', reject);
+      });
+    const t = await token({ sub: 'chatter' });
+    const browser = new WsClient(base, [CHAT_SUBPROTOCOL, `${CHAT_BEARER_SUBPROTOCOL_PREFIX}${t}`]);
+    expect(await first(browser)).toEqual({
+      user: 'chatter',
+      offered: CHAT_SUBPROTOCOL,
+      url: '/ws/chat/0190a6b0-0000-7000-8000-00000000c4a7',
+      signed: true,
+    });
+    expect(browser.protocol).toBe(CHAT_SUBPROTOCOL);
+    browser.close();
+    const tool = new WsClient(`${base}?since=5`, [CHAT_SUBPROTOCOL], { headers: { authorization: `Bearer ${t}` } });
+    expect(await first(tool)).toMatchObject({
+      user: 'chatter',
+      url: '/ws/chat/0190a6b0-0000-7000-8000-00000000c4a7?since=5',
+    });
+    tool.close();
+    const reader = new WsClient(base, [CHAT_SUBPROTOCOL]);
+    expect(await first(reader)).toMatchObject({ user: null, signed: true });
+    reader.close();
+    // A bad or expired token: 401 before the upgrade, nothing reaches the chat service.
+    for (const bad of ['garbage', await token({}, { exp: Math.floor(Date.now() / 1000) - 60 })]) {
+      const refused = new WsClient(base, [CHAT_SUBPROTOCOL, `${CHAT_BEARER_SUBPROTOCOL_PREFIX}${bad}`]);
+      await expect(first(refused)).rejects.toThrow('refused 401');
+    }
   });
 
   it('routes /svc/{serviceId}/** to any registered service when the locator is on', async () => {

@@ -44,8 +44,6 @@ export const IngestConfig = Type.Object({
   'ingest.reader.max-buffered-bytes': Type.Integer({ default: 8 * 1024 * 1024, minimum: 64 * 1024 }),
   /** Largest GOP kept for late joiners; a longer one is not cached (they wait for a key frame). */
   'ingest.gop-cache.max-bytes': Type.Integer({ default: 16 * 1024 * 1024, minimum: 64 * 1024 }),
-  /** When set, /internal/** requires it in x-phzzk-internal-token, and calls to channel send it. */
-  'internal.api-token': Type.Optional(Type.String({ minLength: 16 })),
 });
 
 /** The address this instance registers (as startService computes it) for URLs we hand out. */
@@ -108,7 +106,7 @@ export const ingestService: ServiceDefinition<typeof IngestConfig> = {
       keys: new ChannelKeyClient({
         discovery: ctx.discovery,
         timeoutMs: () => ctx.config.get('ingest.authorize-timeout-ms'),
-        internalToken: () => ctx.config.get('internal.api-token'),
+        credential: (method, path) => ctx.trust.internalHeaders(method, path),
       }),
       locks: new RedisLiveLocks(redis, lockTiming),
       events,
@@ -167,7 +165,6 @@ export const ingestService: ServiceDefinition<typeof IngestConfig> = {
       readers,
       sourceUrl,
       rtmpUrl,
-      internalApiToken: () => ctx.config.get('internal.api-token'),
     });
   },
 };

@@ -1,12 +1,18 @@
 import { Topics, type StreamEnded, type StreamStarted } from '@phzzk/contracts';
 import { createRedis, type Redis } from '@phzzk/kit';
-import { ApiClient, KafkaProbe, type ProbedMessage, startServiceProcess, testInfra, waitFor } from '@phzzk/testing';
+import { KafkaProbe, type ProbedMessage, startServiceProcess, testInfra, waitFor } from '@phzzk/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLiveLocks } from '../src/adapters/redis-live-locks.ts';
 import { FakeChannelService } from './support/fake-channel.ts';
-import { type IngestNode, kafkaReady, type SessionListing, startIngestNode } from './support/ingest-harness.ts';
-import { ffmpegPublish } from './support/media-tools.ts';
+import {
+  type IngestNode,
+  kafkaReady,
+  operatorClient,
+  type SessionListing,
+  startIngestNode,
+} from './support/ingest-harness.ts';
+import { ffmpegPublish, sourceHeaders } from './support/media-tools.ts';
 import { RtmpTestClient } from './support/rtmp-test-client.ts';
 
 describe('ingest: one publisher per channel across nodes, the lock, and shutdown', () => {
@@ -96,14 +102,16 @@ describe('ingest: one publisher per channel across nodes, the lock, and shutdown
     });
     const publishers: ReturnType<typeof ffmpegPublish>[] = [];
     try {
-      const { rtmpUrl } = (await new ApiClient(proc.url).get<SessionListing>('/internal/sessions')).body;
+      const { rtmpUrl } = (await operatorClient(proc.url).get<SessionListing>('/internal/sessions')).body;
       const channels = [newChannel(), newChannel()];
       for (const c of channels) publishers.push(ffmpegPublish(`${rtmpUrl}/${c.streamKey}`, { seconds: 30 }));
       const sessions = await Promise.all(
         channels.map(async (c) => (await event('stream.started', c.channelId)).event!.data as StreamStarted['data']),
       );
-      const readers = sessions.map((s) => fetch(s.sourceUrl).then((r) => r.arrayBuffer()));
-      const api = new ApiClient(proc.url);
+      const readers = sessions.map((s) =>
+        fetch(s.sourceUrl, { headers: sourceHeaders(s.sourceUrl) }).then((r) => r.arrayBuffer()),
+      );
+      const api = operatorClient(proc.url);
       await waitFor(
         async () => (await api.get<SessionListing>('/internal/sessions')).body.sessions.every((s) => s.readers === 1),
         { what: 'a reader on each session' },

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
-import { get, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StreamEnded, StreamStarted } from '@phzzk/contracts';
@@ -9,6 +9,7 @@ import { waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IngestFixture, ingestFixture, startIngestNode } from './support/ingest-harness.ts';
 import {
+  get,
   captureSource,
   encodeFlvFile,
   ffmpegPublish,

@@ -1,7 +1,7 @@
 import type { ServiceApp } from '@phzzk/kit';
 import type { LiveChannel } from './adapters/live-channel.ts';
 import { hlsRoutes } from './routes/hls-routes.ts';
-import { internalRoutes } from './routes/internal-routes.ts';
+import { streamInternalRoutes } from './routes/internal-routes.ts';
 
 export interface TranscoderAppDeps {
   app: ServiceApp;
@@ -12,6 +12,6 @@ export interface TranscoderAppDeps {
 /** Adds the live HLS origin and the internal status route to a kit app. */
 export function buildTranscoderApp({ app, channelOf, streams }: TranscoderAppDeps): ServiceApp {
   hlsRoutes(app, channelOf);
-  internalRoutes(app, streams);
+  streamInternalRoutes(app, streams);
   return app;
 }

@@ -138,6 +138,7 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
             giveUpAfterMs: ctx.config.get('transcoder.source.give-up-after-ms'),
             drainTimeoutMs: ctx.config.get('transcoder.drain-timeout-ms'),
             storageRoot: config['storage.root'],
+            sourceCredential: (method, path) => ctx.trust.internalHeaders(method, path),
           },
           saveContinuity: (rendition, state) => store.saveContinuity(session.channelId, rendition, state),
           onGaveUp: () => {

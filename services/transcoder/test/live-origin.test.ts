@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RunningService } from '@phzzk/kit';
+import { internalCallHeaders, type RunningService } from '@phzzk/kit';
 import { waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TranscoderConfig } from '../src/service.ts';
@@ -221,7 +221,9 @@ describe('live transcoding and the LL-HLS origin (720p source)', () => {
   });
 
   it('reports internal part latency per rendition', async () => {
-    const { streams } = (await (await fetch(`${instance.url}/internal/streams`)).json()) as {
+    const { streams } = (await (
+      await fetch(`${instance.url}/internal/streams`, { headers: internalCallHeaders('GET', '/internal/streams') })
+    ).json()) as {
       streams: { channelId: string; partLatencyMs: Record<string, { p50: number; p90: number; max: number } | null> }[];
     };
     const stream = streams.find((s) => s.channelId === channelId)!;

@@ -2,7 +2,7 @@
 // -9 (its lease expires and another instance continues the numbering), and a graceful handover.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningService } from '@phzzk/kit';
+import { internalCallHeaders, type RunningService } from '@phzzk/kit';
 import { waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TranscoderConfig } from '../src/service.ts';
@@ -13,7 +13,11 @@ import { newChannelId, transcoderCluster } from './support/transcoder.ts';
 type StreamInfo = { channelId: string; phase: string; ffmpegPid: number | null; ffmpegRestarts: number };
 
 async function streamsOf(url: string): Promise<StreamInfo[]> {
-  return ((await (await fetch(`${url}/internal/streams`)).json()) as { streams: StreamInfo[] }).streams;
+  return (
+    (await (
+      await fetch(`${url}/internal/streams`, { headers: internalCallHeaders('GET', '/internal/streams') })
+    ).json()) as { streams: StreamInfo[] }
+  ).streams;
 }
 
 async function playlist(url: string, channelId: string, rendition: string, query = ''): Promise<Playlist> {

@@ -30,8 +30,6 @@ export const UserConfig = Type.Object({
   /** Wrong current passwords on PATCH /api/users/me before 429, per user and window. */
   'user.reauth.max-failures': Type.Integer({ default: 5, minimum: 1 }),
   'user.reauth.window-seconds': Type.Integer({ default: 900, minimum: 1 }),
-  /** When set, /internal/** requires it in x-phzzk-internal-token (the auth service sends it). */
-  'internal.api-token': Type.Optional(Type.String({ minLength: 16 })),
 });
 
 const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
@@ -67,7 +65,6 @@ export const userService: ServiceDefinition<typeof UserConfig> = {
     return buildUserApp({
       app: ctx.createApp({ bodyLimit: 64 * 1024 }),
       accounts,
-      internalApiToken: () => ctx.config.get('internal.api-token'),
     });
   },
 };

@@ -1,5 +1,5 @@
 import { Topics } from '@phzzk/contracts';
-import { ensureTopics, StaticDiscovery, startService } from '@phzzk/kit';
+import { ensureTopics, identityHeaders, internalCallHeaders, StaticDiscovery, startService } from '@phzzk/kit';
 import { ApiClient, freshSchema, testInfra } from '@phzzk/testing';
 import { userService } from '../src/service.ts';
 
@@ -26,7 +26,12 @@ export async function startUserService(env: Record<string, string> = {}, schemaN
     infra,
     schema,
     running,
-    api: new ApiClient(running.url),
+    /** Calls /internal as the auth service does (a signed service credential). */
+    api: new ApiClient(running.url).withSigner((method, path) =>
+      path.startsWith('/internal/') ? internalCallHeaders(method, path, { service: 'auth' }) : {},
+    ),
+    /** No credential at all. */
+    anonymous: new ApiClient(running.url),
     async stop() {
       await running.stop();
       if (!schemaName) await schema.drop();
@@ -34,9 +39,5 @@ export async function startUserService(env: Record<string, string> = {}, schemaN
   };
 }
 
-/** Headers the gateway sets for a signed-in caller (services trust only these). */
-export const asUser = (id: string) => ({
-  'x-phzzk-user-id': id,
-  'x-phzzk-session-id': 'test-session',
-  'x-phzzk-roles': 'user',
-});
+/** Headers the gateway sets for a signed-in caller, signed (services trust only these). */
+export const asUser = (id: string) => identityHeaders({ userId: id, sessionId: 'test-session', roles: ['user'] });

@@ -1,4 +1,5 @@
 import { Topics } from '@phzzk/contracts';
+import { identityHeaders, internalCallHeaders } from '@phzzk/kit';
 import { KafkaProbe } from '@phzzk/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -357,26 +358,60 @@ describe('user service: accounts, profile, internal API (real PostgreSQL and Kaf
   });
 });
 
-describe('user service: internal API token', () => {
-  it('requires x-phzzk-internal-token on /internal when configured, and never on /api', async () => {
-    const svc = await startUserService({ INTERNAL_API_TOKEN: 'a-long-shared-internal-token' });
+describe('user service: internal API credential', () => {
+  it('requires the signed credential of the auth service on /internal, however the path is spelled, and never on /api', async () => {
+    const svc = await startUserService();
     try {
-      const denied = await svc.api.post('/internal/accounts/lookup', { email: 'a@example.com' });
+      const body = { email: 'a@example.com' };
+      const denied = await svc.anonymous.post('/internal/accounts/lookup', body);
       expect(denied.status).toBe(401);
       expect(denied.body).toMatchObject({ code: 'INTERNAL_AUTH_REQUIRED' });
-      const wrong = await svc.api.post(
+      // Percent-encoded, the path still reaches the guarded routes (or is refused outright).
+      const encoded = await svc.anonymous.post('/%69nternal/accounts/lookup', body);
+      expect(encoded.status).toBe(401);
+      expect((await svc.anonymous.post('/internal%2Faccounts/lookup', body)).status).toBe(400);
+      const forged = await svc.anonymous.post('/internal/accounts/lookup', body, {
+        'x-phzzk-service': 'auth',
+        'x-phzzk-signature': 'v1.9999999999.AAAA',
+      });
+      expect(forged.status).toBe(401);
+      const wrongKey = await svc.anonymous.post(
         '/internal/accounts/lookup',
-        { email: 'a@example.com' },
-        { 'x-phzzk-internal-token': 'nope' },
+        body,
+        internalCallHeaders('POST', '/internal/accounts/lookup', { service: 'auth', key: 'x'.repeat(40) }),
       );
-      expect(wrong.status).toBe(401);
-      const allowed = await svc.api.post(
+      expect(wrongKey.status).toBe(401);
+      // Signed for another path: refused.
+      const replayed = await svc.anonymous.post(
         '/internal/accounts/lookup',
-        { email: 'a@example.com' },
-        { 'x-phzzk-internal-token': 'a-long-shared-internal-token' },
+        body,
+        internalCallHeaders('GET', '/internal/accounts/lookup', { service: 'auth' }),
       );
+      expect(replayed.status).toBe(401);
+      const otherService = await svc.anonymous.post(
+        '/internal/accounts/lookup',
+        body,
+        internalCallHeaders('POST', '/internal/accounts/lookup', { service: 'ingest' }),
+      );
+      expect(otherService.status).toBe(403);
+      const allowed = await svc.api.post('/internal/accounts/lookup', body);
       expect(allowed.status).toBe(404);
-      expect((await svc.api.get('/api/users/0190a6b0-0000-7000-8000-000000000000')).status).toBe(404);
+      expect((await svc.anonymous.get('/api/users/0190a6b0-0000-7000-8000-000000000000')).status).toBe(404);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it('refuses forged identity headers with 401, on its own port', async () => {
+    const svc = await startUserService();
+    try {
+      const id = '0190a6b0-0000-7000-8000-000000000000';
+      expect((await svc.anonymous.get('/api/users/me', { 'x-phzzk-user-id': id })).status).toBe(401);
+      const tampered = { ...asUser(id), 'x-phzzk-user-id': '0190a6b0-0000-7000-8000-000000000001' };
+      expect((await svc.anonymous.get('/api/users/me', tampered)).body).toMatchObject({ code: 'IDENTITY_UNVERIFIED' });
+      const expired = identityHeaders({ userId: id }, { method: 'GET', path: '/api/users/me' });
+      expired['x-phzzk-signature'] = expired['x-phzzk-signature']!.replace(/^v1\.\d+/, 'v1.1000');
+      expect((await svc.anonymous.get('/api/users/me', expired)).status).toBe(401);
     } finally {
       await svc.stop();
     }

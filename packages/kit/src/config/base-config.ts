@@ -25,6 +25,12 @@ export const BaseConfig = {
   /** Kubernetes mode: the namespace to resolve services in (default: the pod's own) and their HTTP port. */
   'discovery.kubernetes.namespace': Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,63}$' })),
   'discovery.kubernetes.port': Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  /**
+   * The platform's service keys (secret, ≥ 32 characters; from the config server's `{cipher}`
+   * values or SECURITY_SERVICE_KEYS): the first signs, all verify (a rotation lists new, old).
+   * Unset: the public development key, in the default/dev/test profiles only.
+   */
+  'security.service-keys': Type.Optional(Type.Array(Type.String({ minLength: 32 }), { maxItems: 4 })),
   'shutdown.timeout-ms': Type.Integer({ default: 10_000, minimum: 100 }),
   /**
    * How long a stopping instance keeps serving after it left discovery, so that routers hear of it

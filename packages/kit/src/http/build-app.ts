@@ -1,12 +1,17 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RawServerDefault } from 'fastify';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { HealthRegistry } from '../health/health-registry.ts';
 import type { Logger } from '../logging/logger.ts';
+import { trustServer, verifyRequestIdentity } from './caller.ts';
+import { answerClientError } from './client-error.ts';
 import { installProblemHandlers } from './error-handler.ts';
 import { installHttpMetrics } from './http-metrics.ts';
+import { decidePath } from './path-decision.ts';
+import { badRequest, unauthorized } from './problem-error.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
+import { DEVELOPMENT_SERVICE_KEY, ServiceTrust } from './service-trust.ts';
 
 export interface ServiceIdentity {
   service: string;
@@ -27,6 +32,10 @@ export interface BuildAppOptions {
    * the request was taken. Everything else, including /health, /metrics and /info, goes to Fastify.
    */
   preHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Options of the HTTP server (timeouts), with `preHandler` only. */
+  serverOptions?: ServerOptions;
+  /** The keys identities and service credentials are verified with (default: the development key). */
+  trust?: ServiceTrust;
 }
 
 export type ServiceApp = FastifyInstance<
@@ -49,12 +58,13 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
     ...(preHandler
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-            createServer((req, res) => {
+            createServer(options.serverOptions ?? {}, (req, res) => {
               if (!preHandler(req, res)) handler(req, res);
             }),
         }
       : {}),
     loggerInstance: options.logger,
+    clientErrorHandler: answerClientError,
     genReqId: requestIdFrom,
     // One access-log line per request is written by the onResponse hook below instead.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
@@ -74,9 +84,18 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const trust = options.trust ?? new ServiceTrust(identity.service, [DEVELOPMENT_SERVICE_KEY]);
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // Routing and every guard below see the path as decided here (see path-decision.ts).
+    const decision = decidePath(request.url);
+    if (!decision.ok) throw badRequest('PATH_REFUSED', `Refused path: ${decision.reason}`);
+    const identity = verifyRequestIdentity(trust, request.raw);
+    if (!identity.ok) throw unauthorized('IDENTITY_UNVERIFIED', 'The identity headers of this request do not verify.');
   });
+  // Upgrades (WebSocket) a service handles on the server bypass Fastify's hooks: caller(req)
+  // verifies those itself, with the keys of the server the request came in on.
+  trustServer(app.server, trust);
   app.addHook('onResponse', async (request, reply) => {
     // Probes poll /health and /metrics all the time: keep them out of the info log.
     const probe = request.url.startsWith('/health') || request.url.startsWith('/metrics');

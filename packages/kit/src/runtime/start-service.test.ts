@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { BaseConfig } from '../config/base-config.ts';
 import { StaticDiscovery } from '../discovery/static-discovery.ts';
+import { identityHeaders } from '../http/caller.ts';
 import { type ServiceDefinition, startService } from './start-service.ts';
 
 function slowService(
@@ -82,5 +83,29 @@ describe('startService', () => {
     await expect(
       startService(slowService(Promise.resolve(), []), { env: { DISCOVERY_MODE: 'zookeeper', LOG_LEVEL: 'silent' } }),
     ).rejects.toThrow(/discovery\.mode/);
+  });
+
+  it('needs service keys outside the development profiles, and then refuses the development key', async () => {
+    const env = { CONFIG_PROFILE: 'prod', LOG_LEVEL: 'silent' };
+    await expect(startService(slowService(Promise.resolve(), []), { env })).rejects.toThrow(
+      /security\.service-keys \(SECURITY_SERVICE_KEYS\) must be set in the "prod" profile/,
+    );
+    const key = 'a-real-service-key-for-this-test-0123456789';
+    const running = await startService(slowService(Promise.resolve(), []), {
+      env: { ...env, SECURITY_SERVICE_KEYS: key },
+      discovery: new StaticDiscovery([]),
+    });
+    try {
+      expect(running.context.trust.development).toBe(false);
+      const asUser = (k?: string) =>
+        running.app.inject({
+          url: '/slow',
+          headers: identityHeaders({ userId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' }, k ? { key: k } : {}),
+        });
+      expect((await asUser()).statusCode).toBe(401);
+      expect((await asUser(key)).statusCode).toBe(200);
+    } finally {
+      await running.stop();
+    }
   });
 });

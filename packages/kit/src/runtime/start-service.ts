@@ -9,7 +9,9 @@ import { createDiscovery } from '../discovery/create-discovery.ts';
 import type { DiscoveryClient, ServiceInstance } from '../discovery/discovery-client.ts';
 import { HealthRegistry } from '../health/health-registry.ts';
 import { buildServiceApp, type ServiceApp, type ServiceIdentity } from '../http/build-app.ts';
+import { refuseDevelopmentKey } from '../http/caller.ts';
 import { createMetricsRegistry } from '../http/http-metrics.ts';
+import { ServiceTrust } from '../http/service-trust.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { Lifecycle } from './lifecycle.ts';
 
@@ -27,8 +29,15 @@ export interface ServiceContext<S extends TObject> {
   metrics: Registry;
   discovery: DiscoveryClient;
   lifecycle: Lifecycle;
+  /**
+   * The platform's service key: its apps verify identities and `/internal` credentials with it,
+   * and `trust.internalHeaders(method, path)` signs this service's own calls to `/internal`.
+   */
+  trust: ServiceTrust;
   /** A fresh kit app (health, metrics, info, problem errors) for this instance; build() adds routes. */
-  createApp(options?: Pick<import('../http/build-app.ts').BuildAppOptions, 'bodyLimit' | 'preHandler'>): ServiceApp;
+  createApp(
+    options?: Pick<import('../http/build-app.ts').BuildAppOptions, 'bodyLimit' | 'preHandler' | 'serverOptions'>,
+  ): ServiceApp;
 }
 
 export interface ServiceDefinition<S extends TObject> {
@@ -107,6 +116,13 @@ export async function startService<S extends TObject>(
     );
   }
 
+  // After the config server's layer: the keys may be `{cipher}` values there. Read once: a rotation
+  // is rolled out by restarting instances (list new and old keys, then drop the old one).
+  const current = config.values as unknown as Static<TObject<BaseKeys>>;
+  const trust = ServiceTrust.fromConfig(definition.name, current['security.service-keys'], current['config.profile']);
+  if (trust.development) logger.warn('no security.service-keys configured: running on the public development key');
+  else refuseDevelopmentKey();
+
   const discovery =
     options.discovery ??
     createDiscovery({
@@ -120,6 +136,9 @@ export async function startService<S extends TObject>(
       },
     });
   health.register('discovery', () => ({ ok: discovery.healthy() }), { critical: false });
+  health.register('service-keys', () => ({ ok: true, detail: trust.development ? 'development key' : 'configured' }), {
+    critical: false,
+  });
 
   const context: ServiceContext<S> = {
     identity,
@@ -129,8 +148,9 @@ export async function startService<S extends TObject>(
     metrics,
     discovery,
     lifecycle,
+    trust,
     createApp: (appOptions = {}) =>
-      buildServiceApp({ identity, logger, health, metrics, configVersion: () => config.version, ...appOptions }),
+      buildServiceApp({ identity, logger, health, metrics, trust, configVersion: () => config.version, ...appOptions }),
   };
 
   let app: ServiceApp;

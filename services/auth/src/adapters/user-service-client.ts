@@ -17,17 +17,18 @@ const unavailable = () =>
 export class UserServiceClient implements UserDirectory {
   private readonly discovery: DiscoveryClient;
   private readonly timeoutMs: () => number;
-  private readonly internalToken: () => string | undefined;
+  private readonly credential: (method: string, path: string) => Record<string, string>;
   private cursor = 0;
 
   constructor(options: {
     discovery: DiscoveryClient;
     timeoutMs: () => number;
-    internalToken: () => string | undefined;
+    /** This service's signed credential for the user service's /internal routes (ctx.trust.internalHeaders). */
+    credential: (method: string, path: string) => Record<string, string>;
   }) {
     this.discovery = options.discovery;
     this.timeoutMs = options.timeoutMs;
-    this.internalToken = options.internalToken;
+    this.credential = options.credential;
   }
 
   private async call(
@@ -39,7 +40,6 @@ export class UserServiceClient implements UserDirectory {
     const instances = this.discovery.instances('user');
     if (instances.length === 0) throw unavailable();
     const start = this.cursor++;
-    const token = this.internalToken();
     for (let i = 0; i < instances.length; i++) {
       const instance = instances[(start + i) % instances.length]!;
       let response: Response;
@@ -50,7 +50,7 @@ export class UserServiceClient implements UserDirectory {
             accept: 'application/json',
             'x-request-id': requestId,
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...(token ? { 'x-phzzk-internal-token': token } : {}),
+            ...this.credential(method, path),
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(this.timeoutMs()),

@@ -1,21 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { unauthorized } from '@phzzk/kit';
+import { clientAddress } from '@phzzk/kit';
 import { clientIp } from '../domain/client-ip.ts';
 
 type RequestLike = { headers: IncomingHttpHeaders; socket: { remoteAddress?: string | undefined }; id: string };
 
-/** The caller's address (last x-forwarded-for entry, appended by the gateway) and request id. */
+/**
+ * The caller's address and request id. The address is the one the gateway signed (or the peer of
+ * a direct call), never a client-written X-Forwarded-For; clientIp only normalizes it (IPv6 /64).
+ */
 export function callContext(request: RequestLike) {
-  return { ip: clientIp(request.headers['x-forwarded-for'], request.socket.remoteAddress), requestId: request.id };
-}
-
-/** The identity the gateway verified and passed on; nothing a client sends itself counts. */
-export function caller(request: { headers: IncomingHttpHeaders }): { userId: string; sessionId: string | undefined } {
-  const userId = request.headers['x-phzzk-user-id'];
-  const sessionId = request.headers['x-phzzk-session-id'];
-  if (typeof userId !== 'string' || userId === '')
-    throw unauthorized('AUTH_REQUIRED', 'This endpoint needs a signed-in user.');
-  return { userId, sessionId: typeof sessionId === 'string' && sessionId !== '' ? sessionId : undefined };
+  return { ip: clientIp(clientAddress(request), undefined), requestId: request.id };
 }
 
 export function readCookie(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -6,11 +6,11 @@ import {
   SignupRequest,
   TokenResponse,
 } from '@phzzk/contracts';
-import type { ServiceApp } from '@phzzk/kit';
+import { caller, type ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
 import type { Sessions } from '../domain/sessions.ts';
 import { asProblem } from './problems.ts';
-import { callContext, caller, NO_STORE } from './request-context.ts';
+import { callContext, NO_STORE } from './request-context.ts';
 
 /** Password sign-up and login, refresh, logout of one session and of all of them. */
 export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {

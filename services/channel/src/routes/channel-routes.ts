@@ -1,7 +1,6 @@
 import { Channel, ChannelListQuery, ChannelPage, LiveInfo } from '@phzzk/contracts';
-import type { ServiceApp } from '@phzzk/kit';
+import { optionalCaller, type ServiceApp } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
-import { optionalCallerId } from './caller.ts';
 import { ChannelIdParams } from './params.ts';
 import { presentChannel } from './present.ts';
 import { asProblem } from './problems.ts';
@@ -18,7 +17,7 @@ export function channelRoutes(app: ServiceApp, channels: Channels): void {
     '/api/channels/:id',
     { schema: { params: ChannelIdParams, response: { 200: Channel } } },
     async (request, reply) => {
-      const caller = optionalCallerId(request);
+      const caller = optionalCaller(request)?.userId;
       // `following` depends on who asks: never let a shared cache keep one caller's answer.
       if (caller) reply.header('cache-control', 'private, no-store');
       return presentChannel(await asProblem(() => channels.view(request.params.id, caller)));

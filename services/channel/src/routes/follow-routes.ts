@@ -1,7 +1,6 @@
 import { FollowState } from '@phzzk/contracts';
-import type { ServiceApp } from '@phzzk/kit';
+import { caller, type ServiceApp } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
-import { callerId } from './caller.ts';
 import { ChannelIdParams } from './params.ts';
 import { asProblem } from './problems.ts';
 
@@ -10,14 +9,14 @@ export function followRoutes(app: ServiceApp, channels: Channels): void {
   const schema = { params: ChannelIdParams, response: { 200: FollowState } };
 
   app.put('/api/channels/:id/follow', { schema }, async (request, reply) => {
-    const user = callerId(request);
+    const user = caller(request).userId;
     reply.header('cache-control', 'no-store');
     const followerCount = await asProblem(() => channels.follow(user, request.params.id));
     return { channelId: request.params.id, following: true, followerCount };
   });
 
   app.delete('/api/channels/:id/follow', { schema }, async (request, reply) => {
-    const user = callerId(request);
+    const user = caller(request).userId;
     reply.header('cache-control', 'no-store');
     const followerCount = await asProblem(() => channels.unfollow(user, request.params.id));
     return { channelId: request.params.id, following: false, followerCount };

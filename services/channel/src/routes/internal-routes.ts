@@ -1,19 +1,21 @@
 import { AuthorizeStreamKeyRequest, AuthorizeStreamKeyResponse } from '@phzzk/contracts';
-import { internalGuard, type ServiceApp } from '@phzzk/kit';
+import { internalRoutes, type ServiceApp } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
 import { asProblem } from './problems.ts';
 import { strictValidator } from './strict-validator.ts';
 
 /**
- * The ingest service's view, under /internal (the gateway routes only /api/channels/** here).
- * When `internal.api-token` is configured, callers must present it as well.
+ * The ingest service's view, under /internal (the gateway never routes there): only the ingest
+ * service, with its signed service credential, may call it.
  */
-export function internalRoutes(app: ServiceApp, channels: Channels, apiToken: () => string | undefined): void {
-  internalGuard(app, apiToken);
+export function streamKeyInternalRoutes(app: ServiceApp, channels: Channels): void {
+  internalRoutes(app, (scope) => routes(scope, channels), { callers: ['ingest'] });
+}
 
+function routes(app: ServiceApp, channels: Channels): void {
   // The key travels in the body, never in a URL, so that it stays out of access logs.
   app.post(
-    '/internal/stream-keys/authorize',
+    '/stream-keys/authorize',
     {
       schema: { body: AuthorizeStreamKeyRequest, response: { 200: AuthorizeStreamKeyResponse } },
       validatorCompiler: strictValidator,

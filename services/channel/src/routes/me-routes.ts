@@ -1,14 +1,13 @@
 import { Channel, StreamKeyResponse, UpdateChannelRequest } from '@phzzk/contracts';
-import type { ServiceApp } from '@phzzk/kit';
+import { caller, type ServiceApp } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
-import { callerId } from './caller.ts';
 import { presentChannel } from './present.ts';
 import { asProblem } from './problems.ts';
 
 /** The signed-in user's own channel and its stream key (the key is never logged nor cached). */
 export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => string): void {
   app.get('/api/channels/me', { schema: { response: { 200: Channel } } }, async (request, reply) => {
-    const owner = callerId(request);
+    const owner = caller(request).userId;
     reply.header('cache-control', 'no-store');
     return presentChannel(await asProblem(() => channels.mine(owner)));
   });
@@ -17,7 +16,7 @@ export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => s
     '/api/channels/me',
     { schema: { body: UpdateChannelRequest, response: { 200: Channel } } },
     async (request, reply) => {
-      const owner = callerId(request);
+      const owner = caller(request).userId;
       reply.header('cache-control', 'no-store');
       return presentChannel(await asProblem(() => channels.update(owner, request.body)));
     },
@@ -27,7 +26,7 @@ export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => s
     '/api/channels/me/stream-key',
     { schema: { response: { 200: StreamKeyResponse } } },
     async (request, reply) => {
-      const owner = callerId(request);
+      const owner = caller(request).userId;
       reply.header('cache-control', 'no-store');
       return { streamKey: await asProblem(() => channels.streamKey(owner)), ingestUrl: ingestUrl() };
     },
@@ -37,7 +36,7 @@ export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => s
     '/api/channels/me/stream-key/rotate',
     { schema: { response: { 200: StreamKeyResponse } } },
     async (request, reply) => {
-      const owner = callerId(request);
+      const owner = caller(request).userId;
       reply.header('cache-control', 'no-store');
       return { streamKey: await asProblem(() => channels.rotateStreamKey(owner)), ingestUrl: ingestUrl() };
     },

@@ -18,7 +18,37 @@ export interface FastLaneOptions {
   idleTimeoutMs: number;
   /** A request head must be complete this long after its first byte. */
   headersTimeoutMs: number;
+  /** Open connections per client address (0: no cap); the next one is answered 429 and closed. */
+  maxConnectionsPerIp?: () => number;
 }
+
+function problemMessage(status: number, title: string, code: string, detail: string, extra = ''): Buffer {
+  const body = JSON.stringify({
+    type: `urn:phzzk:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    status,
+    code,
+    detail,
+  });
+  return Buffer.from(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
+  );
+}
+
+const REQUEST_TIMEOUT = problemMessage(
+  408,
+  'Request Timeout',
+  'REQUEST_TIMEOUT',
+  'The request head did not arrive in time',
+);
+
+const TOO_MANY_CONNECTIONS = problemMessage(
+  429,
+  'Too Many Requests',
+  'TOO_MANY_CONNECTIONS',
+  'Too many open connections from this address',
+  'Retry-After: 1\r\n',
+);
 
 /**
  * The gateway's fast lane: plain proxied GET and HEAD requests are read and answered straight on
@@ -35,7 +65,26 @@ export function installFastLane(server: Server, options: FastLaneOptions) {
     for (const listener of nodeListeners) listener.call(server, socket);
   };
   const connections = new Set<FastConnection>();
+  // Every connection passes here first (upgrades and handed-over ones included): the per-IP cap.
+  const perIp = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
+    const cap = options.maxConnectionsPerIp?.() ?? 0;
+    if (cap > 0) {
+      const ip = socket.remoteAddress ?? '';
+      const open = (perIp.get(ip) ?? 0) + 1;
+      if (open > cap) {
+        socket.on('error', () => {});
+        socket.end(TOO_MANY_CONNECTIONS);
+        socket.destroySoon();
+        return;
+      }
+      perIp.set(ip, open);
+      socket.once('close', () => {
+        const left = (perIp.get(ip) ?? 1) - 1;
+        if (left > 0) perIp.set(ip, left);
+        else perIp.delete(ip);
+      });
+    }
     connections.add(new FastConnection(socket, options, handOver, connections));
   });
   return {
@@ -63,7 +112,10 @@ class FastConnection {
   private readonly registry: Set<FastConnection>;
   private readonly onData = (chunk: Buffer) => this.read(chunk);
   private readonly onTimeout = () => {
-    if (!this.busy) this.socket.destroy();
+    if (this.busy) return;
+    // A head that started and did not finish in time: 408 (Node's server answers the same way).
+    if (this.headStartedAt && !this.gone) this.socket.end(REQUEST_TIMEOUT);
+    this.socket.destroy();
   };
   private readonly onClose = () => {
     this.gone = true;
@@ -116,10 +168,16 @@ class FastConnection {
       const head = readRequestHead(this.buffered);
       if (head.kind === 'incomplete') {
         this.headStartedAt ||= Date.now();
-        if (Date.now() - this.headStartedAt > this.options.headersTimeoutMs) this.socket.destroy();
+        const left = this.options.headersTimeoutMs - (Date.now() - this.headStartedAt);
+        if (left <= 0) this.onTimeout();
+        // The rest of the head must come within the headers timeout, not the (longer) idle one.
+        else this.socket.setTimeout(left);
         return;
       }
-      this.headStartedAt = 0;
+      if (this.headStartedAt) {
+        this.headStartedAt = 0;
+        this.socket.setTimeout(this.options.idleTimeoutMs);
+      }
       if (head.kind === 'unsupported') {
         this.handOver();
         return;

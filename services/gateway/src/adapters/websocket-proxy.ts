@@ -9,24 +9,53 @@ import {
   type ServiceApp,
   statusTitle,
 } from '@phzzk/kit';
-import { identityHeaders } from '../domain/access-claims.ts';
+import { identityFlat } from '../domain/access-claims.ts';
 import { upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
+import { bearerSubprotocol, isWebSocketRoute, withoutQueryToken } from '../domain/upgrade-request.ts';
 import { authenticate, type GateDeps, resolveRoute } from '../routes/request-gate.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 
-function refuse(socket: Duplex, status: number, code: string, detail: string): void {
+function refuse(socket: Duplex, status: number, code: string, detail: string, extra = ''): void {
   const body = JSON.stringify(problemBody(status, code, detail));
   socket.end(
-    `HTTP/1.1 ${status} ${statusTitle(status)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${statusTitle(status)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
   );
 }
 
+export interface WebSocketProxyDeps extends GateDeps {
+  balancer: LoadBalancer;
+  rateLimiter: RateLimiter | undefined;
+  /** Upgrades per client address and minute (0: no limit). */
+  upgradesPerMinute: () => number;
+}
+
+async function limitUpgrades(deps: WebSocketProxyDeps, clientIp: string): Promise<void> {
+  const limit = deps.upgradesPerMinute();
+  if (!deps.rateLimiter || limit <= 0) return;
+  let decision: Awaited<ReturnType<RateLimiter['hit']>>;
+  try {
+    decision = await deps.rateLimiter.hit(`ws-upgrade:ip:${clientIp}`, limit, 60_000);
+  } catch {
+    return; // Redis away: as for HTTP, the limiter fails open
+  }
+  if (!decision.allowed) {
+    throw new ProblemError(429, 'RATE_LIMITED', 'Too many WebSocket connections; retry later', {
+      retryAfter: decision.resetMs / 1000,
+    });
+  }
+}
+
 /**
- * Proxies WebSocket upgrades (`/ws/**`): the same routing and token check as HTTP (a browser
- * passes its token as `access_token` in the query), then the two sockets are spliced together.
- * Upgraded sockets are tracked so that a shutdown can close them after in-flight requests drained.
+ * Proxies WebSocket upgrades, on `/ws/**` routes only: the same routing and token check as HTTP,
+ * a per-address limit on upgrades, then the two sockets are spliced together. The access token
+ * comes in `Authorization: Bearer` or, from a browser, as the offered subprotocol
+ * `phzzk.bearer.{token}`, which is taken out of `Sec-WebSocket-Protocol` before forwarding (the
+ * service selects its own protocol); a bad or expired token is refused with 401 before the
+ * upgrade; tokens are never logged nor put in the upstream URL. Upgraded sockets are tracked so
+ * that a shutdown can close them after in-flight requests drained.
  */
-export function installWebSocketProxy(app: ServiceApp, deps: GateDeps & { balancer: LoadBalancer }): void {
+export function installWebSocketProxy(app: ServiceApp, deps: WebSocketProxyDeps): void {
   const open = new Set<Duplex>();
   app.server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -35,18 +64,31 @@ export function installWebSocketProxy(app: ServiceApp, deps: GateDeps & { balanc
       if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
         throw new ProblemError(400, 'BAD_UPGRADE', 'only WebSocket upgrades are proxied');
       const { route, upstreamPath } = resolveRoute(deps, 'GET', url);
-      const claims = await authenticate(deps, route, req.headers.authorization, url, true);
+      if (!isWebSocketRoute(route.path)) {
+        throw new ProblemError(404, 'ROUTE_NOT_FOUND', 'WebSocket upgrades are accepted on /ws/** only');
+      }
+      const clientIp = req.socket.remoteAddress ?? '';
+      await limitUpgrades(deps, clientIp);
+      const offered = bearerSubprotocol(req.headers['sec-websocket-protocol']);
+      const authorization = req.headers.authorization ?? (offered.token ? `Bearer ${offered.token}` : undefined);
+      const claims = await authenticate(deps, route, authorization, url, false);
       const instance = deps.balancer.pick(route.service, deps.discovery.instances(route.service));
       if (!instance) throw new ProblemError(503, 'NO_INSTANCE', `No instance behind route ${route.id}`);
-      const headers = upstreamRequestHeaders(req, {
-        clientIp: req.socket.remoteAddress ?? '',
+      const path = withoutQueryToken(upstreamPath);
+      const forwarded = upstreamRequestHeaders(req, {
+        clientIp,
         requestId: requestIdFrom(req),
         host: req.headers.host ?? '',
         proto: 'http',
-        trusted: claims ? identityHeaders(claims) : {},
+        identity: identityFlat(deps.trust, claims, clientIp, 'GET', path),
       });
+      const headers: string[] = [];
+      for (let i = 0; i < forwarded.length; i += 2) {
+        if (forwarded[i] !== 'sec-websocket-protocol') headers.push(forwarded[i]!, forwarded[i + 1]!);
+      }
+      if (offered.rest) headers.push('sec-websocket-protocol', offered.rest);
       headers.push('connection', 'Upgrade', 'upgrade', 'websocket');
-      const upstreamReq = request(`${instanceUrl(instance)}${upstreamPath}`, { method: 'GET', headers });
+      const upstreamReq = request(`${instanceUrl(instance)}${path}`, { method: 'GET', headers });
       upstreamReq.on('upgrade', (res, upstream, upstreamHead) => {
         const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
         for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
@@ -82,7 +124,9 @@ export function installWebSocketProxy(app: ServiceApp, deps: GateDeps & { balanc
         error instanceof ProblemError
           ? error
           : new ProblemError(500, 'INTERNAL_ERROR', 'An unexpected error occurred.');
-      refuse(socket, p.status, p.code, p.message);
+      const retry = typeof p.extra.retryAfter === 'number' ? `Retry-After: ${Math.ceil(p.extra.retryAfter)}\r\n` : '';
+      const challenge = p.status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
+      refuse(socket, p.status, p.code, p.message, `${retry}${challenge}`);
     }
   });
   app.addHook('onClose', async () => {

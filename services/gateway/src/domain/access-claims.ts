@@ -1,3 +1,6 @@
+import { IdentityHeader } from '@phzzk/contracts';
+import type { ServiceTrust, SignedFields } from '@phzzk/kit';
+
 /** What the gateway needs from a verified access token, and how it reaches services. */
 export interface AccessClaims {
   sub: string;
@@ -15,17 +18,38 @@ export function claimsFromPayload(payload: Record<string, unknown>): AccessClaim
   return { sub, sid, roles: roleList, exp };
 }
 
-/** Claims objects live as long as their token is cached: their headers are made once, not per request. */
-const headersOf = new WeakMap<AccessClaims, Readonly<Record<string, string>>>();
+/** Claims objects live as long as their token is cached: their signed fields are made once, not per request. */
+const fieldsOf = new WeakMap<AccessClaims, SignedFields>();
 
-/** The trusted identity headers (prefixed x-phzzk- by the forwarder); clients can never set them. */
-export function identityHeaders(claims: AccessClaims): Readonly<Record<string, string>> {
-  let headers = headersOf.get(claims);
-  if (!headers) {
-    headers = { 'user-id': claims.sub, 'session-id': claims.sid, roles: claims.roles.join(',') };
-    headersOf.set(claims, headers);
+function fields(claims: AccessClaims): SignedFields {
+  let f = fieldsOf.get(claims);
+  if (!f) {
+    f = { userId: claims.sub, sessionId: claims.sid, roles: claims.roles.join(',') || undefined };
+    fieldsOf.set(claims, f);
   }
-  return headers;
+  return f;
+}
+
+/**
+ * The identity a service receives for one forwarded request, as x-phzzk-* headers: the verified
+ * caller (if any) and the client's address, with an HMAC over them, the method and the upstream
+ * path, valid for 30 s (see ServiceTrust in the kit). One HMAC per request.
+ */
+export function identityFlat(
+  trust: ServiceTrust,
+  claims: AccessClaims | undefined,
+  clientIp: string,
+  method: string,
+  upstreamPath: string,
+): string[] {
+  const out: string[] = [];
+  const signed: SignedFields = claims ? { ...fields(claims), clientIp } : { clientIp };
+  if (claims) {
+    out.push(IdentityHeader.userId, claims.sub, IdentityHeader.sessionId, claims.sid);
+    if (signed.roles) out.push(IdentityHeader.roles, signed.roles);
+  }
+  out.push(IdentityHeader.clientIp, clientIp, IdentityHeader.signature, trust.signature(signed, method, upstreamPath));
+  return out;
 }
 
 const BEARER = /^\s*Bearer\s+/i;

@@ -6,7 +6,7 @@ const context = {
   requestId: 'req-1',
   host: 'phzzk.example',
   proto: 'http',
-  trusted: { 'user-id': 'u1', roles: 'user' },
+  identity: ['x-phzzk-user-id', 'u1', 'x-phzzk-signature', 'v1.1.sig'],
 };
 
 /** The request as Node hands it over: raw headers, and every Connection header joined. */
@@ -45,24 +45,30 @@ describe('upstreamRequestHeaders', () => {
       ['cookie', 'a=1'],
       ['cookie', 'b=2'],
       ['x-forwarded-for', '10.0.0.9'],
+      ['x-real-ip', '10.0.0.9'],
+      ['forwarded', 'for=10.0.0.9;proto=http'],
       ['x-forwarded-host', 'phzzk.example'],
       ['x-forwarded-proto', 'http'],
       ['x-request-id', 'req-1'],
       ['x-phzzk-user-id', 'u1'],
-      ['x-phzzk-roles', 'user'],
+      ['x-phzzk-signature', 'v1.1.sig'],
     ]);
   });
 
-  it('appends the client to an existing X-Forwarded-For chain and replaces forged forwarding headers', () => {
+  it('drops every forwarding header a client sends and sets its own (the gateway is the edge)', () => {
     const raw = [
       'X-Forwarded-For', '1.1.1.1',
       'x-forwarded-for', '2.2.2.2',
       'X-Forwarded-Host', 'evil.example',
       'X-Forwarded-Proto', 'https',
+      'X-Real-IP', '3.3.3.3',
+      'Forwarded', 'for=4.4.4.4',
     ]; // biome-ignore format: header pairs read best one per line
-    const out = pairs(upstreamRequestHeaders(asRequest(raw), { ...context, trusted: {} }));
+    const out = pairs(upstreamRequestHeaders(asRequest(raw), { ...context, clientIp: '::1', identity: [] }));
     expect(out).toEqual([
-      ['x-forwarded-for', '1.1.1.1, 2.2.2.2, 10.0.0.9'],
+      ['x-forwarded-for', '::1'],
+      ['x-real-ip', '::1'],
+      ['forwarded', 'for="[::1]";proto=http'],
       ['x-forwarded-host', 'phzzk.example'],
       ['x-forwarded-proto', 'http'],
       ['x-request-id', 'req-1'],

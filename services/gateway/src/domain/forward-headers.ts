@@ -18,8 +18,12 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
-/** Set by the upstream client for the request it sends (its origin, the body it has read). */
-const REQUEST_OWN = new Set(['host', 'content-length']);
+/**
+ * Set by the upstream client for the request it sends (its origin, the body it has read), or
+ * answered by the gateway itself: `Expect: 100-continue` is the gateway's to answer (Node's
+ * server does, before the body is read), never forwarded.
+ */
+const REQUEST_OWN = new Set(['host', 'content-length', 'expect']);
 
 /** Identity headers only the gateway may set: whatever a client sends under these names is dropped. */
 export const TRUSTED_PREFIX = 'x-phzzk-';
@@ -43,14 +47,30 @@ export interface ForwardContext {
   requestId: string;
   host: string;
   proto: string;
-  /** Identity the gateway vouches for, sent as x-phzzk-<name>. */
-  trusted: Readonly<Record<string, string>>;
+  /** The signed identity (x-phzzk-* names and values, see identityFlat), appended as it is. */
+  identity: FlatHeaders;
+}
+
+/** Forwarding headers a client may send but only the gateway sets. */
+const GATEWAY_SET = new Set([
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-request-id',
+  'x-real-ip',
+  'forwarded',
+]);
+
+/** RFC 7239 node: an IPv6 address is bracketed and quoted. */
+function forwardedFor(ip: string): string {
+  return ip.includes(':') ? `"[${ip}]"` : ip;
 }
 
 /**
  * What goes upstream: the client's end-to-end headers (minus hop-by-hop ones, anything claiming
- * gateway-set identity, and its own forwarding headers), then the gateway's forwarding headers.
- * The request as Node parsed it: `rawHeaders` in order, `headers.connection` with every
+ * gateway-set identity, and every forwarding header: the gateway is the edge, so what a client
+ * says about addresses is never passed on), then the gateway's forwarding headers and the signed
+ * identity. The request as Node parsed it: `rawHeaders` in order, `headers.connection` with every
  * Connection header joined.
  */
 export function upstreamRequestHeaders(
@@ -60,21 +80,20 @@ export function upstreamRequestHeaders(
   const { rawHeaders } = request;
   const out: FlatHeaders = [];
   const listed = connectionListed(request.headers.connection);
-  let forwardedFor: string | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
-    const value = rawHeaders[i + 1]!;
     if (HOP_BY_HOP.has(name) || REQUEST_OWN.has(name) || listed?.has(name) || name.startsWith(TRUSTED_PREFIX)) continue;
-    if (name === 'x-forwarded-for') {
-      forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
-      continue;
-    }
-    if (name === 'x-forwarded-host' || name === 'x-forwarded-proto' || name === 'x-request-id') continue;
-    out.push(name, value);
+    if (GATEWAY_SET.has(name)) continue;
+    out.push(name, rawHeaders[i + 1]!);
   }
+  const ip = context.clientIp;
   out.push(
     'x-forwarded-for',
-    forwardedFor ? `${forwardedFor}, ${context.clientIp}` : context.clientIp,
+    ip,
+    'x-real-ip',
+    ip,
+    'forwarded',
+    `for=${forwardedFor(ip)};proto=${context.proto}`,
     'x-forwarded-host',
     context.host,
     'x-forwarded-proto',
@@ -82,7 +101,7 @@ export function upstreamRequestHeaders(
     'x-request-id',
     context.requestId,
   );
-  for (const name in context.trusted) out.push(`${TRUSTED_PREFIX}${name}`, context.trusted[name]!);
+  for (let i = 0; i < context.identity.length; i++) out.push(context.identity[i]!);
   return out;
 }
 

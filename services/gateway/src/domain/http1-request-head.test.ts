@@ -34,6 +34,11 @@ describe('readRequestHead', () => {
     expect(read('')).toEqual({ kind: 'incomplete' });
   });
 
+  it('hands a head with a bare LF to the full server at once (it would never end in CRLFCRLF)', () => {
+    expect(read('GET / HTTP/1.1\nhost: gw\n\n')).toEqual({ kind: 'unsupported' });
+    expect(read('GET / HTTP/1.1\r\nhost: gw\n')).toEqual({ kind: 'unsupported' });
+  });
+
   it('leaves everything outside the plain subset to the full server', () => {
     const unsupported = [
       'POST / HTTP/1.1\r\nhost: gw\r\ncontent-length: 1\r\n\r\nx',

@@ -38,10 +38,18 @@ const SINGLE = new Set(['host', 'authorization']);
 const INCOMPLETE: RequestHead = { kind: 'incomplete' };
 const UNSUPPORTED: RequestHead = { kind: 'unsupported' };
 
+/** A LF not preceded by CR: a head with one never ends in CRLFCRLF, Node's parser must refuse it. */
+function hasBareLf(buffer: Buffer): boolean {
+  for (let at = buffer.indexOf(0x0a); at !== -1; at = buffer.indexOf(0x0a, at + 1)) {
+    if (at === 0 || buffer[at - 1] !== 0x0d) return true;
+  }
+  return false;
+}
+
 export function readRequestHead(buffer: Buffer): RequestHead {
   const end = buffer.indexOf(HEAD_END);
   if (end < 0 || end + 4 > MAX_REQUEST_HEAD)
-    return buffer.length > MAX_REQUEST_HEAD || end >= 0 ? UNSUPPORTED : INCOMPLETE;
+    return buffer.length > MAX_REQUEST_HEAD || end >= 0 || hasBareLf(buffer) ? UNSUPPORTED : INCOMPLETE;
   const lines = buffer.toString('latin1', 0, end).split('\r\n');
   const requestLine = REQUEST_LINE.exec(lines[0]!);
   if (!requestLine) return UNSUPPORTED;

@@ -19,3 +19,16 @@ export function canRetry(method: string, error: unknown): boolean {
   const code = errorCode(error) ?? '';
   return NOTHING_SENT.has(code) || (IDEMPOTENT.has(method) && INSTANCE_FAILED.has(code));
 }
+
+/** The instance did not answer in time: it counts against its circuit breaker. */
+const SLOW = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * Whether a failed attempt says something about the instance (it counts against its breaker).
+ * What the request or the client caused (an abort, a body that does not match its length, a
+ * header the client library refuses) says nothing about the instance and never ejects it.
+ */
+export function countsAgainstInstance(error: unknown): boolean {
+  const code = errorCode(error) ?? '';
+  return INSTANCE_FAILED.has(code) || SLOW.has(code);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LoadBalancer } from './load-balancer.ts';
-import { canRetry } from './retry-policy.ts';
-import { matchRoute, stripSegments } from './route-table.ts';
+import { canRetry, countsAgainstInstance } from './retry-policy.ts';
+import { locatorRoute, matchRoute, reachesInternal, stripSegments } from './route-table.ts';
 
 const routes = [
   { id: 'api', path: '/api/**', service: 'fallback' },
@@ -13,11 +13,34 @@ const routes = [
 describe('route table', () => {
   it('prefers the most specific predicate whatever the order', () => {
     expect(matchRoute(routes, '/api/auth/login')?.route.id).toBe('auth');
-    expect(matchRoute(routes, '/api/other?x=1')).toEqual({ route: routes[0], upstreamPath: '/api/other?x=1' });
+    expect(matchRoute(routes, '/api/other?x=1')).toEqual({
+      route: routes[0],
+      upstreamPath: '/api/other?x=1',
+      upstreamDecoded: '/api/other',
+    });
     expect(matchRoute(routes, '/api')?.route.id).toBe('api');
     expect(matchRoute(routes, '/apix')).toBeUndefined();
     expect(matchRoute(routes, '/exact')?.route.id).toBe('exact');
     expect(matchRoute(routes, '/exact/more')).toBeUndefined();
+  });
+
+  it('matches on the decoded path, strips the raw one, and refuses what decodes ambiguously', () => {
+    expect(matchRoute(routes, '/%61pi/auth/login')?.route.id).toBe('auth');
+    expect(matchRoute(routes, '/svc/user/%69nternal/x?q')).toMatchObject({
+      upstreamPath: '/%69nternal/x?q',
+      upstreamDecoded: '/internal/x',
+    });
+    expect(reachesInternal(matchRoute(routes, '/svc/user/%69nternal/x')!)).toBe(true);
+    expect(matchRoute(routes, '/svc/user%2Finternal/x')).toBeUndefined();
+    expect(matchRoute(routes, '/api/../internal')).toBeUndefined();
+  });
+
+  it('never lets the discovery locator reach the gateway, discovery or config', () => {
+    const known = ['user', 'gateway', 'discovery', 'config'];
+    expect(locatorRoute('/svc/user/api/users/1', known)?.upstreamPath).toBe('/api/users/1');
+    for (const s of ['gateway', 'discovery', 'config'])
+      expect(locatorRoute(`/svc/${s}/svc/${s}/x`, known)).toBeUndefined();
+    expect(locatorRoute('/svc/%67ateway/x', known)).toBeUndefined();
   });
 
   it('strips prefixes and keeps the query', () => {
@@ -65,5 +88,23 @@ describe('retry policy', () => {
     expect(canRetry('POST', err('ECONNRESET'))).toBe(false);
     expect(canRetry('POST', err('ECONNREFUSED'))).toBe(true);
     expect(canRetry('GET', err('UND_ERR_HEADERS_TIMEOUT'))).toBe(false);
+  });
+  it('counts only what the instance did against its breaker, never what the request or client caused', () => {
+    for (const code of [
+      'ECONNRESET',
+      'ECONNREFUSED',
+      'UND_ERR_SOCKET',
+      'UND_ERR_HEADERS_TIMEOUT',
+      'UND_ERR_BODY_TIMEOUT',
+    ])
+      expect(countsAgainstInstance(err(code))).toBe(true);
+    for (const code of [
+      'UND_ERR_NOT_SUPPORTED',
+      'UND_ERR_INVALID_ARG',
+      'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+      'UND_ERR_ABORTED',
+    ])
+      expect(countsAgainstInstance(err(code))).toBe(false);
+    expect(countsAgainstInstance(new Error('client gone'))).toBe(false);
   });
 });

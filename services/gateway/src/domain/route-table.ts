@@ -1,3 +1,5 @@
+import { decidePath, isInternalPath } from '@phzzk/kit';
+
 export interface RouteDefinition {
   id: string;
   /** Path predicate: an exact path, or a prefix ending in `/**` (Spring Cloud Gateway style). */
@@ -29,8 +31,23 @@ export function holderEntityId(route: RouteDefinition, url: string): string | un
 
 export interface RouteMatch {
   route: RouteDefinition;
-  /** The path (with query) to send upstream. */
+  /** The path (with query) to send upstream: as received, its first `stripPrefix` segments dropped. */
   upstreamPath: string;
+  /** The same path decoded: what the service will route on (and every check here is made on). */
+  upstreamDecoded: string;
+}
+
+/** A request target as decidePath accepted it. */
+export interface DecidedPath {
+  path: string;
+  rawPath: string;
+  query: string;
+}
+
+function decided(target: string | DecidedPath): DecidedPath | undefined {
+  if (typeof target !== 'string') return target;
+  const decision = decidePath(target);
+  return decision.ok ? decision : undefined;
 }
 
 function matches(pattern: string, path: string): boolean {
@@ -52,32 +69,46 @@ export function stripSegments(path: string, count: number): string {
  * Picks the route for a request path: the most specific predicate wins (longest literal prefix),
  * so `/api/auth/**` beats `/api/**` whatever their order in configuration.
  */
-export function matchRoute(routes: RouteDefinition[], url: string): RouteMatch | undefined {
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
-  const query = q === -1 ? '' : url.slice(q);
+export function matchRoute(routes: RouteDefinition[], target: string | DecidedPath): RouteMatch | undefined {
+  const at = decided(target);
+  if (!at) return undefined;
   let best: RouteDefinition | undefined;
   for (const route of routes) {
-    if (!matches(route.path, path)) continue;
+    if (!matches(route.path, at.path)) continue;
     if (!best || route.path.replace('/**', '').length > best.path.replace('/**', '').length) best = route;
   }
   if (!best) return undefined;
-  return { route: best, upstreamPath: `${stripSegments(path, best.stripPrefix ?? 0)}${query}` };
+  return routeMatch(best, at, best.stripPrefix ?? 0);
+}
+
+/** A decided path has no empty or encoded separators: raw and decoded segments line up one to one. */
+function routeMatch(route: RouteDefinition, at: DecidedPath, strip: number): RouteMatch {
+  return {
+    route,
+    upstreamPath: `${stripSegments(at.rawPath, strip)}${at.query}`,
+    upstreamDecoded: stripSegments(at.path, strip),
+  };
+}
+
+/** What the discovery locator never reaches: the gateway itself (no loops), discovery and config. */
+export const LOCATOR_EXCLUDED = new Set(['gateway', 'discovery', 'config']);
+
+/** Service-to-service endpoints are never reachable through the gateway, whatever maps there. */
+export function reachesInternal(match: RouteMatch): boolean {
+  return isInternalPath(match.upstreamDecoded);
 }
 
 /**
  * Spring Cloud Gateway's discovery locator: `/svc/{serviceId}/**` reaches any registered service,
- * with the two leading segments stripped. Only for ids discovery knows.
+ * with the two leading segments stripped. Only for ids discovery knows, never for the gateway,
+ * discovery or config (LOCATOR_EXCLUDED), decided on the decoded path.
  */
-export function locatorRoute(url: string, knownServices: readonly string[]): RouteMatch | undefined {
-  const match = /^\/svc\/([a-z][a-z0-9-]{0,63})(\/.*)?$/.exec(url.split('?')[0] ?? '');
-  if (!match || !knownServices.includes(match[1]!)) return undefined;
-  const route: RouteDefinition = {
-    id: `svc-${match[1]}`,
-    path: `/svc/${match[1]}/**`,
-    service: match[1]!,
-    stripPrefix: 2,
-  };
-  const q = url.indexOf('?');
-  return { route, upstreamPath: `${match[2] ?? '/'}${q === -1 ? '' : url.slice(q)}` };
+export function locatorRoute(target: string | DecidedPath, knownServices: readonly string[]): RouteMatch | undefined {
+  const at = decided(target);
+  if (!at) return undefined;
+  const match = /^\/svc\/([a-z][a-z0-9-]{0,63})(\/.*)?$/.exec(at.path);
+  const service = match?.[1];
+  if (!service || LOCATOR_EXCLUDED.has(service) || !knownServices.includes(service)) return undefined;
+  const route: RouteDefinition = { id: `svc-${service}`, path: `/svc/${service}/**`, service, stripPrefix: 2 };
+  return routeMatch(route, at, 2);
 }

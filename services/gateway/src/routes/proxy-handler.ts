@@ -15,11 +15,11 @@ import type { HolderResolver } from '../adapters/holder-resolver.ts';
 import type { RateLimiter } from '../adapters/rate-limiter.ts';
 import type { RouteMetrics } from '../adapters/route-metrics.ts';
 import { ClientLink, type Relay, type ResponseSink } from '../adapters/relay.ts';
-import { type AccessClaims, identityHeaders } from '../domain/access-claims.ts';
+import { type AccessClaims, identityFlat } from '../domain/access-claims.ts';
 import { corsHeaders, preflightHeaders, SECURITY_HEADERS } from '../domain/cors.ts';
 import { type FlatHeaders, upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
-import { canRetry, errorCode, isInstanceFailure } from '../domain/retry-policy.ts';
+import { canRetry, countsAgainstInstance, errorCode, isInstanceFailure } from '../domain/retry-policy.ts';
 import { holderEntityId, type RouteDefinition, type RouteMatch } from '../domain/route-table.ts';
 import { authenticate, type GateDeps, resolveRoute } from './request-gate.ts';
 
@@ -87,15 +87,26 @@ function hasBody(req: IncomingMessage): boolean {
   );
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+async function readBody(req: IncomingMessage, limit: number, link: ClientLink): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) throw new ProblemError(413, 'BODY_TOO_LARGE', `Request bodies are limited to ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new ProblemError(413, 'BODY_TOO_LARGE', `Request bodies are limited to ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new ProblemError(413, 'BODY_TOO_LARGE', `Request bodies are limited to ${limit} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    // The client went away mid-upload: its doing, not the gateway's (499, see serveProxied).
+    if (!(error instanceof ProblemError)) link.clientGone();
+    throw error;
+  }
+  // Cut short (a timeout closed the connection): a partial body is never forwarded.
+  if (!req.complete) {
+    link.clientGone();
+    throw new ProblemError(400, 'INCOMPLETE_BODY', 'The request body did not arrive in full');
   }
   return Buffer.concat(chunks);
 }
@@ -194,7 +205,7 @@ async function forward<S extends ResponseSink>(
     requestId,
     host: req.headers.host ?? '',
     proto: 'http',
-    trusted: claims ? identityHeaders(claims) : {},
+    identity: identityFlat(deps.trust, claims, clientIp, req.method, upstreamPath),
   });
   const method = req.method;
   // Made on the first failure only: most requests never retry.
@@ -231,7 +242,7 @@ async function forward<S extends ResponseSink>(
       tried.add(instance.instanceId);
       lastError = error;
       if (isInstanceFailure(error)) deps.balancer.eject(instance.instanceId);
-      else deps.balancer.failure(instance.instanceId);
+      else if (countsAgainstInstance(error)) deps.balancer.failure(instance.instanceId);
       deps.logger.warn(
         { route: route.id, instance: instance.instanceId, code: errorCode(error), requestId },
         'upstream failed',
@@ -327,6 +338,12 @@ export function serveProxied<S extends ResponseSink>(
     return;
   }
   forward(deps, exchange, requestId, own).then(finish, (error: unknown) => {
+    if (exchange.link.gone) {
+      // Nginx's 499: the client closed the connection before the answer; nothing to send.
+      res.destroy();
+      finish(499);
+      return;
+    }
     const problem =
       error instanceof ProblemError ? error : new ProblemError(500, 'INTERNAL_ERROR', 'An unexpected error occurred.');
     if (!(error instanceof ProblemError)) deps.logger.error({ err: error, requestId }, 'proxy error');
@@ -355,7 +372,7 @@ export function createProxyHandler(deps: ProxyDeps, isClosing: () => boolean) {
       headers: req.headers,
       rawHeaders: req.rawHeaders,
       remoteAddress: req.socket.remoteAddress ?? '',
-      ...(hasBody(req) ? { readBody: (limit: number) => readBody(req, limit) } : {}),
+      ...(hasBody(req) ? { readBody: (limit: number) => readBody(req, limit, link) } : {}),
     };
     serveProxied(deps, { match, req: request, res, upstream: deps.upstream, link }, isClosing);
     return true;

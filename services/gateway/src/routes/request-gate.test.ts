@@ -1,4 +1,4 @@
-import type { DiscoveryClient, ProblemError } from '@phzzk/kit';
+import { type DiscoveryClient, type ProblemError, ServiceTrust } from '@phzzk/kit';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { JwtVerifier } from '../adapters/jwt-verifier.ts';
@@ -31,6 +31,7 @@ function gate(): GateDeps {
       audience: () => 'phzzk',
     }),
     revoked: { has: (sid: string) => sid === 'ended' } as unknown as RevokedSessions,
+    trust: ServiceTrust.fromConfig('gateway', undefined, 'test'),
   };
 }
 

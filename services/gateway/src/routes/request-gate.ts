@@ -1,9 +1,15 @@
-import { type DiscoveryClient, ProblemError } from '@phzzk/kit';
+import { type DiscoveryClient, decidePath, ProblemError, type ServiceTrust } from '@phzzk/kit';
 import type { JwtVerifier } from '../adapters/jwt-verifier.ts';
 import { TokenRejected } from '../adapters/jwt-verifier.ts';
 import type { RevokedSessions } from '../adapters/revoked-sessions.ts';
 import { type AccessClaims, bearerToken, isTokenSyntax } from '../domain/access-claims.ts';
-import { locatorRoute, matchRoute, type RouteDefinition, type RouteMatch } from '../domain/route-table.ts';
+import {
+  locatorRoute,
+  matchRoute,
+  type RouteDefinition,
+  type RouteMatch,
+  reachesInternal,
+} from '../domain/route-table.ts';
 
 export interface GateDeps {
   routes: () => RouteDefinition[];
@@ -11,17 +17,24 @@ export interface GateDeps {
   locatorEnabled: () => boolean;
   verifier: JwtVerifier;
   revoked: RevokedSessions | undefined;
+  /** Signs the identity passed on to services (the platform's service key). */
+  trust: ServiceTrust;
 }
 
-/** Which route a request takes: configured routes first, then the discovery locator when enabled. */
+/**
+ * Which route a request takes: configured routes first, then the discovery locator when enabled,
+ * matched on the path as decidePath decodes it (what the service routes on); a path that would
+ * decode to something else than it normalizes to is refused (400).
+ */
 export function resolveRoute(deps: GateDeps, method: string, url: string): RouteMatch {
+  const at = decidePath(url);
+  if (!at.ok) throw new ProblemError(400, 'PATH_REFUSED', `Refused path: ${at.reason}`);
   const match =
-    matchRoute(deps.routes(), url) ??
-    (deps.locatorEnabled() ? locatorRoute(url, deps.discovery.services()) : undefined);
+    matchRoute(deps.routes(), at) ?? (deps.locatorEnabled() ? locatorRoute(at, deps.discovery.services()) : undefined);
   // Services keep their service-to-service endpoints under /internal: never reachable from outside,
   // whatever a route or the discovery locator would map a path to.
-  if (!match || /^\/internal(\/|$|\?)/i.test(match.upstreamPath)) {
-    throw new ProblemError(404, 'ROUTE_NOT_FOUND', `No route for ${method} ${url.split('?')[0]}`);
+  if (!match || reachesInternal(match)) {
+    throw new ProblemError(404, 'ROUTE_NOT_FOUND', `No route for ${method} ${at.rawPath}`);
   }
   return match;
 }

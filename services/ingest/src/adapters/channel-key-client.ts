@@ -5,8 +5,8 @@ export interface ChannelKeyClientOptions {
   discovery: DiscoveryClient;
   /** Budget for the whole check, every instance tried included. */
   timeoutMs: () => number;
-  /** Sent as x-phzzk-internal-token when the platform protects /internal. */
-  internalToken?: () => string | undefined;
+  /** This service's signed credential for a call to another service's /internal (ctx.trust.internalHeaders). */
+  credential: (method: string, path: string) => Record<string, string>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -32,13 +32,13 @@ export class ChannelKeyClient implements StreamKeyAuthority {
     const failures: string[] = [];
     for (let i = 0; i < instances.length; i++) {
       const instance = instances[(start + i) % instances.length]!;
-      const url = `${instanceUrl(instance)}/internal/stream-keys/authorize`;
+      const path = '/internal/stream-keys/authorize';
+      const url = `${instanceUrl(instance)}${path}`;
       let response: Response;
       try {
-        const token = this.options.internalToken?.();
         response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { 'x-phzzk-internal-token': token } : {}) },
+          headers: { 'content-type': 'application/json', ...this.options.credential('POST', path) },
           body: JSON.stringify({ streamKey }),
           signal: deadline,
         });

@@ -39,12 +39,12 @@ const SessionView = Type.Object(
 
 const SessionParams = Type.Object({ sessionId: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
 
-/** Not routed by the gateway: the transcoder (source.flv) and operators (the list) call these directly. */
+/** Under /internal (see app.ts): the transcoder (source.flv) and operators (the list) call these. */
 export function sessionRoutes(app: ServiceApp, deps: SessionRoutesDeps): void {
   const { sessions, readers } = deps;
 
   app.get(
-    '/internal/sessions',
+    '/sessions',
     { schema: { response: { 200: Type.Object({ rtmpUrl: Type.String(), sessions: Type.Array(SessionView) }) } } },
     async () => ({
       rtmpUrl: deps.rtmpUrl,
@@ -66,7 +66,7 @@ export function sessionRoutes(app: ServiceApp, deps: SessionRoutesDeps): void {
     }),
   );
 
-  app.get('/internal/sessions/:sessionId/source.flv', { schema: { params: SessionParams } }, async (request, reply) => {
+  app.get('/sessions/:sessionId/source.flv', { schema: { params: SessionParams } }, async (request, reply) => {
     const { sessionId } = request.params;
     const source = sessions.get(sessionId) ? deps.sourceOf(sessionId) : undefined;
     if (!source || source.ended) throw notFound('SESSION_NOT_FOUND', `No live session ${sessionId} on this node.`);

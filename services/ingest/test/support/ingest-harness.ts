@@ -2,6 +2,7 @@ import { Topics } from '@phzzk/contracts';
 import {
   createRedis,
   ensureTopics,
+  internalCallHeaders,
   parseStaticInstances,
   type RunningService,
   StaticDiscovery,
@@ -62,7 +63,8 @@ export async function startIngestNode(
     },
     discovery: new StaticDiscovery(channelUrl ? parseStaticInstances(`channel=${channelUrl}`) : []),
   });
-  const api = new ApiClient(running.url);
+  // Everything the ingest serves is under /internal: called with an operator's service credential.
+  const api = operatorClient(running.url);
   // Rotations are read from the latest offset on: the listener must have joined before a test rotates.
   await waitFor(
     async () =>
@@ -127,3 +129,8 @@ export async function ingestFixture(env: Record<string, string> = {}) {
 }
 
 export type IngestFixture = Awaited<ReturnType<typeof ingestFixture>>;
+
+/** A client that signs each call as a service (the ingest answers only /internal routes). */
+export function operatorClient(url: string): ApiClient {
+  return new ApiClient(url).withSigner((method, path) => internalCallHeaders(method, path));
+}

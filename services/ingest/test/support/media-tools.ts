@@ -1,10 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { get } from 'node:http';
+import { type ClientRequest, type IncomingMessage, get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { internalCallHeaders } from '@phzzk/kit';
 import { type ProbedStream, probe as probeFile } from '@phzzk/media/test-support/process';
+
+/** A source URL's /internal credential, as the transcoder signs it. */
+export function sourceHeaders(url: string): Record<string, string> {
+  const { pathname, search } = new URL(url);
+  return internalCallHeaders('GET', `${pathname}${search}`, { service: 'transcoder' });
+}
+
+/** GET of an ingest node's live source with the transcoder's credential. */
+export function get(url: string, onResponse: (res: IncomingMessage) => void): ClientRequest {
+  return httpGet(url, { headers: sourceHeaders(url) }, onResponse);
+}
 
 // Real publishers and decoders (ffmpeg, GStreamer, ffprobe) as child processes, each ended by its
 // own pid. Loads are kept small: the machine is shared.

@@ -14,6 +14,8 @@ export interface SourceOptions {
   signal: AbortSignal;
   /** Connecting, and later any silence this long, counts as a dropped source. */
   idleTimeoutMs: number;
+  /** This service's signed credential for the ingest node's /internal route (ctx.trust.internalHeaders). */
+  credential?: (method: string, path: string) => Record<string, string>;
 }
 
 /**
@@ -29,7 +31,12 @@ export function openFlvSource(url: string, options: SourceOptions): Promise<Inco
       return reject(new SourceUnavailable(`bad source URL ${url}`));
     }
     const request = parsed.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = request(parsed, { method: 'GET', signal: options.signal, headers: { accept: 'video/x-flv' } });
+    const credential = options.credential?.('GET', `${parsed.pathname}${parsed.search}`) ?? {};
+    const req = request(parsed, {
+      method: 'GET',
+      signal: options.signal,
+      headers: { accept: 'video/x-flv', ...credential },
+    });
     req.setTimeout(options.idleTimeoutMs, () => req.destroy(new SourceUnavailable('source idle')));
     req.on('error', (error) =>
       reject(error instanceof SourceUnavailable ? error : new SourceUnavailable(error.message)),

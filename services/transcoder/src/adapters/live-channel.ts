@@ -19,6 +19,8 @@ export interface LiveChannelSettings {
   giveUpAfterMs: number;
   drainTimeoutMs: number;
   storageRoot: string;
+  /** Signs the source request (the ingest node's /internal route). */
+  sourceCredential?: (method: string, path: string) => Record<string, string>;
 }
 
 export interface LiveChannelDeps {
@@ -107,6 +109,7 @@ export class LiveChannel {
     const frameSeconds = frameSecondsOf(session.video, session.audio);
     this.runner = new StreamRunner({
       sourceUrl: session.sourceUrl,
+      ...(settings.sourceCredential ? { sourceCredential: settings.sourceCredential } : {}),
       ffmpegPath: settings.ffmpegPath,
       args: (run) => buildFfmpegArgs(plans, { ...settings.encoder, frameSeconds }, run),
       renditions: this.renditions,

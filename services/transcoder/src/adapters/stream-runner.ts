@@ -20,6 +20,8 @@ export interface StreamRunnerEvents {
 
 export interface StreamRunnerOptions {
   sourceUrl: string;
+  /** Signs the source request (the ingest node's /internal route). */
+  sourceCredential?: (method: string, path: string) => Record<string, string>;
   ffmpegPath: string;
   /** ffmpeg's arguments for run n (1, 2, ...). */
   args: (run: number) => string[];
@@ -101,6 +103,7 @@ export class StreamRunner {
         source = await openFlvSource(this.o.sourceUrl, {
           signal: this.abort.signal,
           idleTimeoutMs: this.o.sourceIdleMs,
+          ...(this.o.sourceCredential ? { credential: this.o.sourceCredential } : {}),
         });
       } catch (error) {
         if (this.stopping) break;

@@ -1,6 +1,8 @@
-import type { ServiceApp } from '@phzzk/kit';
+import { internalRoutes, type ServiceApp } from '@phzzk/kit';
 
-/** What this instance transcodes: sessions, ffmpeg pids, restarts, numbering, part latency. */
-export function internalRoutes(app: ServiceApp, list: () => unknown[]): void {
-  app.get('/internal/streams', async () => ({ streams: list() }));
+/** What this instance transcodes: sessions, ffmpeg pids, restarts, numbering, part latency (operators, tests). */
+export function streamInternalRoutes(app: ServiceApp, list: () => unknown[]): void {
+  internalRoutes(app, (scope) => {
+    scope.get('/streams', async () => ({ streams: list() }));
+  });
 }

@@ -7,21 +7,23 @@ import {
   Uuid,
   VerifyCredentialsRequest,
 } from '@phzzk/contracts';
-import { internalGuard, type ServiceApp } from '@phzzk/kit';
+import { internalRoutes, type ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
 import type { Accounts } from '../domain/accounts.ts';
 import { internalAccount } from '../domain/user.ts';
 import { asProblem } from './problems.ts';
 
 /**
- * The auth service's view of accounts, under /internal (the gateway routes only /api/users/**
- * here). When `internal.api-token` is configured, callers must present it as well.
+ * The auth service's view of accounts, under /internal (the gateway never routes there): only the
+ * auth service, with its signed service credential, may call them.
  */
-export function internalRoutes(app: ServiceApp, accounts: Accounts, apiToken: () => string | undefined): void {
-  internalGuard(app, apiToken);
+export function accountInternalRoutes(app: ServiceApp, accounts: Accounts): void {
+  internalRoutes(app, (scope) => routes(scope, accounts), { callers: ['auth'] });
+}
 
+function routes(app: ServiceApp, accounts: Accounts): void {
   app.post(
-    '/internal/accounts',
+    '/accounts',
     { schema: { body: CreateAccountRequest, response: { 201: InternalAccount } } },
     async (request, reply) => {
       const user = await asProblem(() => accounts.create(request.body));
@@ -30,14 +32,14 @@ export function internalRoutes(app: ServiceApp, accounts: Accounts, apiToken: ()
   );
 
   app.post(
-    '/internal/credentials/verify',
+    '/credentials/verify',
     { schema: { body: VerifyCredentialsRequest, response: { 200: InternalAccount } } },
     async (request) =>
       internalAccount(await asProblem(() => accounts.verifyCredentials(request.body.email, request.body.password))),
   );
 
   app.post(
-    '/internal/accounts/lookup',
+    '/accounts/lookup',
     { schema: { body: LookupAccountRequest, response: { 200: InternalAccount } } },
     async (request) => {
       const body = request.body;
@@ -49,7 +51,7 @@ export function internalRoutes(app: ServiceApp, accounts: Accounts, apiToken: ()
   );
 
   app.get(
-    '/internal/accounts/:id',
+    '/accounts/:id',
     {
       schema: {
         params: Type.Object({ id: Uuid }, { additionalProperties: false }),
@@ -60,7 +62,7 @@ export function internalRoutes(app: ServiceApp, accounts: Accounts, apiToken: ()
   );
 
   app.post(
-    '/internal/accounts/:id/identities',
+    '/accounts/:id/identities',
     {
       schema: {
         params: Type.Object({ id: Uuid }, { additionalProperties: false }),

@@ -28,7 +28,13 @@ export const LOCAL_CREDENTIALS: Record<string, () => string> = {
   'config.monitor-secret': () => secret(32),
   /** Encrypts the development signing key the auth service generates (never plain PEM in Redis). */
   'auth.dev-key-secret': () => secret(32),
-  // The gateway's identity key and per-service internal credentials go here too.
+  /**
+   * SECURITY_SERVICE_KEYS: the key with which the gateway signs the caller it verified and every
+   * service signs its /internal calls; every service verifies both with it.
+   */
+  'security.service-keys': () => secret(32),
+  /** GATEWAY_OPERATOR_TOKEN: the bearer token for the gateway's /metrics, /info and detailed /health. */
+  'gateway.operator-token': () => secret(32),
 };
 
 export type LocalCredentials = Record<string, string>;
@@ -118,6 +124,8 @@ export function credentialEnv(
     CONFIG_SECURITY_PASSWORD: credentials['config.password'] ?? '',
     CONFIG_MONITOR_SECRET: credentials['config.monitor-secret'] ?? '',
     AUTH_DEV_KEY_SECRET: credentials['auth.dev-key-secret'] ?? '',
+    SECURITY_SERVICE_KEYS: credentials['security.service-keys'] ?? '',
+    GATEWAY_OPERATOR_TOKEN: credentials['gateway.operator-token'] ?? '',
   };
   for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
   return env;

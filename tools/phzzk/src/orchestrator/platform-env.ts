@@ -35,16 +35,17 @@ export function platformEnv(
     discovery: 'eureka' | 'static';
     staticInstances?: string;
     withConfigServer: boolean;
-    /** The local credentials (`.phzzk/credentials.json`); without them discovery and config refuse to start. */
-    credentials?: LocalCredentials;
+    /** The local credentials (`.phzzk/credentials.json`, `ensureLocalCredentials`). */
+    credentials: LocalCredentials;
   },
   base: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
   const home = homeOf(root, base);
   const ports = fixedPorts(base);
-  const secured = options.credentials
-    ? credentialEnv(options.credentials, { discovery: ports.discovery ?? 8761, config: ports.config ?? 8888 })
-    : {};
+  const secured = credentialEnv(options.credentials, {
+    discovery: ports.discovery ?? 8761,
+    config: ports.config ?? 8888,
+  });
   const defaults: Record<string, string> = {
     DATABASE_URL: endpoints.databaseUrl,
     REDIS_URL: endpoints.redisUrl,
