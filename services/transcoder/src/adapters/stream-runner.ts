@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { sleep, type Logger } from '@phzzk/kit';
 import { type Fmp4Event, Fmp4Parser, type Fragment } from '@phzzk/media/fmp4';
 import type { LiveStream } from '@phzzk/media/hls';
+import { JpegSplitter } from '@phzzk/media/jpeg';
 import { restartDelayMs, STABLE_RUN_MS } from '../domain/claims.ts';
 import { FLV_TAG_AUDIO, FLV_TAG_VIDEO, FlvTagScanner } from '../domain/flv-tag-scanner.ts';
 import { FrameClock, PartTimeline } from '../domain/latency.ts';
@@ -14,6 +15,8 @@ export interface StreamRunnerEvents {
   restarted(detail: { code: number | null; signal: string | null }): void;
   sourceFailed(error: Error): void;
   partLatency(rendition: string, ms: number): void;
+  /** A JPEG of the stream (ffmpeg's thumbnail output), every few seconds. */
+  thumbnail(jpeg: Buffer): void;
   /** The source stayed unreachable for giveUpAfterMs: the session is over as far as we can tell. */
   gaveUp(): void;
 }
@@ -25,6 +28,8 @@ export interface StreamRunnerOptions {
   args: (run: number) => string[];
   /** Rendition of each ffmpeg output, in output order. */
   renditions: readonly string[];
+  /** ffmpeg has a thumbnail output (JPEGs, image2pipe) after the renditions'. */
+  thumbnails: boolean;
   stream: LiveStream;
   hasVideo: boolean;
   frameSeconds: number;
@@ -136,7 +141,8 @@ export class StreamRunner {
   ): Promise<{ produced: boolean; exit: { code: number | null; signal: string | null } }> {
     const o = this.o;
     this.runs++;
-    const ffmpeg = spawnFfmpeg(o.ffmpegPath, o.args(this.runs), o.renditions.length);
+    const outputCount = o.renditions.length + (o.thumbnails ? 1 : 0);
+    const ffmpeg = spawnFfmpeg(o.ffmpegPath, o.args(this.runs), outputCount);
     this.current = { ffmpeg, source };
     const clock = new FrameClock();
     this.clock = clock;
@@ -159,6 +165,7 @@ export class StreamRunner {
         produced = true;
       }),
     );
+    if (o.thumbnails) outputs.push(this.consumeThumbnails(ffmpeg.outputs[o.renditions.length]!));
     const exit = await ffmpeg.exited;
     await Promise.all(outputs);
     source.destroy();
@@ -204,6 +211,24 @@ export class StreamRunner {
         }
         resolve();
       });
+    });
+  }
+
+  /** Cuts the thumbnail pipe into JPEGs; a broken picture stream only loses thumbnails. */
+  private consumeThumbnails(output: Readable): Promise<void> {
+    const splitter = new JpegSplitter();
+    let failed = false;
+    return new Promise((resolve) => {
+      output.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        try {
+          for (const jpeg of splitter.push(chunk)) this.o.events.thumbnail(jpeg);
+        } catch (error) {
+          failed = true;
+          this.o.logger.warn({ err: error }, 'bad thumbnail output from ffmpeg; thumbnails stop until its restart');
+        }
+      });
+      output.once('close', () => resolve());
     });
   }
 

@@ -35,14 +35,31 @@ export function frameSecondsOf(video: { fps: number } | null, audio: { sampleRat
   return 1024 / (audio && audio.sampleRate > 0 ? audio.sampleRate : 48000);
 }
 
+/** Thumbnails: one JPEG every `everySeconds` of the stream, on the pipe after the renditions'. */
+export interface ThumbnailOutput {
+  everySeconds: number;
+  /** JPEG quality, ffmpeg's -q:v scale (2 best .. 31 worst). */
+  quality?: number;
+}
+
+/** The height of a thumbnail taken from the source when no rung is scaled (never upscaled). */
+const SOURCE_THUMBNAIL_HEIGHT = 360;
+
 /**
  * One ffmpeg per stream: FLV on stdin, one fragmented-MP4 (CMAF) output per rendition on its own
  * pipe. Decoding happens once; scaled ladder rungs come from one split filter graph. `run` counts
  * the stream's ffmpeg runs: it is written into each init segment, so that a restarted encoder's
  * init differs from the last one even with the same settings (the packager drops an init equal to
- * the current one, and a restart must come with a new EXT-X-MAP).
+ * the current one, and a restart must come with a new EXT-X-MAP). With `thumbnail`, the same decode
+ * also yields a JPEG every few seconds from the smallest scaled rung (an extra split, no second
+ * decode), image2pipe'd on the pipe after the renditions' (outputFd(plans.length)).
  */
-export function buildFfmpegArgs(plans: readonly RenditionPlan[], settings: EncoderSettings, run = 1): string[] {
+export function buildFfmpegArgs(
+  plans: readonly RenditionPlan[],
+  settings: EncoderSettings,
+  run = 1,
+  thumbnail?: ThumbnailOutput,
+): string[] {
   if (plans.length === 0) throw new RangeError('a stream needs at least one rendition');
   const args = ['-hide_banner', '-nostats', '-loglevel', settings.logLevel];
   // Slice threads: frame threading would hold back one decoded frame per thread.
@@ -50,14 +67,23 @@ export function buildFfmpegArgs(plans: readonly RenditionPlan[], settings: Encod
   args.push('-analyzeduration', String(settings.analyzeDurationUs), '-f', 'flv', '-i', 'pipe:0');
 
   const scaled = plans.filter((p) => p.video?.mode === 'encode');
+  const withThumbnail = thumbnail !== undefined && hasThumbnailOutput(plans);
+  const graph: string[] = [];
   if (scaled.length > 0) {
     const labels = scaled.map((_, i) => `[s${i}]`).join('');
-    const chains = scaled.map((p, i) => {
+    graph.push(`[0:v:0]split=${scaled.length}${labels}`);
+    const smallest = smallestIndex(scaled);
+    scaled.forEach((p, i) => {
       const v = p.video as { width: number; height: number };
-      return `[s${i}]scale=${v.width}:${v.height}:flags=bilinear,format=yuv420p[v${i}]`;
+      const chain = `[s${i}]scale=${v.width}:${v.height}:flags=bilinear,format=yuv420p`;
+      graph.push(withThumbnail && i === smallest ? `${chain},split=2[v${i}][t]` : `${chain}[v${i}]`);
     });
-    args.push('-filter_complex', [`[0:v:0]split=${scaled.length}${labels}`, ...chains].join(';'));
+  } else if (withThumbnail) {
+    // Only the source (copied): thumbnails need a decode of their own, scaled down.
+    graph.push(`[0:v:0]scale=-2:min(ih\\,${SOURCE_THUMBNAIL_HEIGHT}):flags=bilinear[t]`);
   }
+  if (withThumbnail) graph.push(`[t]fps=1/${thumbnail.everySeconds}[thumb]`);
+  if (graph.length > 0) args.push('-filter_complex', graph.join(';'));
 
   const fragment = fragmentDurationUs(settings.partTarget, settings.frameSeconds);
   plans.forEach((plan, index) => {
@@ -86,5 +112,21 @@ export function buildFfmpegArgs(plans: readonly RenditionPlan[], settings: Encod
     args.push('-frag_duration', String(fragment), '-flush_packets', '1', '-max_interleave_delta', '0');
     args.push(`pipe:${outputFd(index)}`);
   });
+  if (withThumbnail) {
+    args.push('-map', '[thumb]', '-c:v', 'mjpeg', '-q:v', String(thumbnail.quality ?? 5), '-an');
+    args.push('-f', 'image2pipe', `pipe:${outputFd(plans.length)}`);
+  }
   return args;
+}
+
+/** Whether buildFfmpegArgs adds a thumbnail output for these renditions (it needs video). */
+export const hasThumbnailOutput = (plans: readonly RenditionPlan[]): boolean => plans.some((p) => p.video !== null);
+
+function smallestIndex(scaled: readonly RenditionPlan[]): number {
+  let best = 0;
+  scaled.forEach((p, i) => {
+    const height = (p.video as { height: number }).height;
+    if (height < (scaled[best]!.video as { height: number }).height) best = i;
+  });
+  return best;
 }
