@@ -1,4 +1,4 @@
-import { Topics } from '@phzzk/contracts';
+import { Topics, TRANSCODER_KEY_PREFIX } from '@phzzk/contracts';
 import {
   BaseConfig,
   createRedis,
@@ -44,8 +44,8 @@ export const TranscoderConfig = Type.Object({
   'transcoder.consumer.start-from': Type.Union([Type.Literal('earliest'), Type.Literal('latest')], {
     default: 'earliest',
   }),
-  /** Prefix of every Redis key; the gateway reads `phzzk:transcoder:holder:<channelId>`. */
-  'transcoder.redis.key-prefix': Type.String({ default: 'phzzk:transcoder:', minLength: 1, maxLength: 128 }),
+  /** Prefix of every Redis key; the gateway reads the holder key built from the default (contracts). */
+  'transcoder.redis.key-prefix': Type.String({ default: TRANSCODER_KEY_PREFIX, minLength: 1, maxLength: 128 }),
   'transcoder.ffmpeg.path': Type.String({ default: 'ffmpeg', minLength: 1 }),
   'transcoder.ffmpeg.log-level': Type.String({ default: 'error', pattern: '^(quiet|panic|fatal|error|warning|info)$' }),
   /** x264 preset of the ladder rungs. */
