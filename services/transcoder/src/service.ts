@@ -20,6 +20,7 @@ import { RedisLeases } from './adapters/redis-leases.ts';
 import { RedisSessionStore } from './adapters/redis-session-store.ts';
 import { StreamManager } from './adapters/stream-manager.ts';
 import { buildTranscoderApp } from './app.ts';
+import { DEFAULT_CLAIM_POLICY } from './domain/claims.ts';
 import { resumePoint } from './domain/continuity.ts';
 import { planRenditions } from './domain/rendition-plan.ts';
 
@@ -110,7 +111,7 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
       claimIntervalMs: config['transcoder.claim-interval-ms'],
       renewIntervalMs: config['transcoder.renew-interval-ms'],
       lingerMs: config['transcoder.ended-linger-ms'],
-      policy: { capacity: config['transcoder.capacity'], claimsPerTick: 2, streamsPerStagger: 4 },
+      policy: { ...DEFAULT_CLAIM_POLICY, capacity: config['transcoder.capacity'] },
       async createChannel(session) {
         const plans = planRenditions(session, {
           ladder: ctx.config.get('transcoder.ladder'),

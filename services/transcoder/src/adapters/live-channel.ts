@@ -3,15 +3,15 @@ import { blockingTimeoutMs, hlsNames, LiveStream } from '@phzzk/media/hls';
 import { ContinuityTracker, type RenditionContinuity, type ResumePoint } from '../domain/continuity.ts';
 import type { LocalPhase } from '../domain/claims.ts';
 import {
-  buildFfmpegArgs,
+  buildLadderArgs,
   type EncoderSettings,
   frameSecondsOf,
   hasThumbnailOutput,
+  type RenditionPlan,
   type ThumbnailOutput,
-} from '../domain/ffmpeg-args.ts';
+} from '@phzzk/media/ffmpeg';
 import { RecentSamples } from '../domain/latency.ts';
 import { toExposedPlaylist, toLocalPath } from '../domain/playlist-offsets.ts';
-import type { RenditionPlan } from '../domain/rendition-plan.ts';
 import type { LiveSession } from '../domain/session.ts';
 import { ThumbnailPacer } from '../domain/thumbnail-pacer.ts';
 import type { TranscoderMetrics } from './metrics.ts';
@@ -126,7 +126,7 @@ export class LiveChannel {
       sourceUrl: session.sourceUrl,
       ffmpegPath: settings.ffmpegPath,
       args: (run) =>
-        buildFfmpegArgs(plans, { ...settings.encoder, frameSeconds }, run, thumbnails ? THUMBNAILS : undefined),
+        buildLadderArgs(plans, { ...settings.encoder, frameSeconds }, run, thumbnails ? THUMBNAILS : undefined),
       renditions: this.renditions,
       thumbnails,
       stream: this.stream,

@@ -1,13 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { sleep, type Logger } from '@phzzk/kit';
+import { backoffDelay, sleep, type Logger } from '@phzzk/kit';
+import { type FfmpegProcess, RestartBackoff, spawnFfmpeg } from '@phzzk/media/ffmpeg';
+import { FlvTagScanner } from '@phzzk/media/flv';
 import { type Fmp4Event, Fmp4Parser, type Fragment } from '@phzzk/media/fmp4';
 import type { LiveStream } from '@phzzk/media/hls';
 import { JpegSplitter } from '@phzzk/media/jpeg';
-import { restartDelayMs, STABLE_RUN_MS } from '../domain/claims.ts';
-import { FLV_TAG_AUDIO, FLV_TAG_VIDEO, FlvTagScanner } from '../domain/flv-tag-scanner.ts';
 import { FrameClock, PartTimeline } from '../domain/latency.ts';
-import { type FfmpegProcess, spawnFfmpeg } from './ffmpeg-process.ts';
 import { openFlvSource } from './flv-source.ts';
 
 export interface StreamRunnerEvents {
@@ -41,6 +40,9 @@ export interface StreamRunnerOptions {
 }
 
 type Timing = { trackId: number; timescale: number };
+
+/** Restarts back off from ~250 ms to 5 s; a run of 10 s or more counts as healthy. */
+const RESTARTS = { delayMs: (attempt: number) => backoffDelay(attempt, 250, 5000), stableRunMs: 10_000 };
 
 /**
  * Supervises one stream's ffmpeg: pulls the HTTP-FLV source into its stdin, parses each fMP4
@@ -98,7 +100,7 @@ export class StreamRunner {
   }
 
   private async run(): Promise<void> {
-    let attempt = 0;
+    const backoff = new RestartBackoff(RESTARTS);
     let lastAliveAt = Date.now();
     while (!this.stopping) {
       let source: IncomingMessage;
@@ -114,7 +116,7 @@ export class StreamRunner {
           this.o.events.gaveUp();
           break;
         }
-        await sleep(restartDelayMs(attempt++), this.abort.signal);
+        await sleep(backoff.next(0), this.abort.signal);
         continue;
       }
       const startedAt = Date.now();
@@ -131,8 +133,7 @@ export class StreamRunner {
         this.o.events.gaveUp();
         break;
       }
-      if (Date.now() - startedAt > STABLE_RUN_MS) attempt = 0;
-      await sleep(restartDelayMs(attempt++), this.abort.signal);
+      await sleep(backoff.next(Date.now() - startedAt), this.abort.signal);
     }
   }
 
@@ -142,7 +143,7 @@ export class StreamRunner {
     const o = this.o;
     this.runs++;
     const outputCount = o.renditions.length + (o.thumbnails ? 1 : 0);
-    const ffmpeg = spawnFfmpeg(o.ffmpegPath, o.args(this.runs), outputCount);
+    const ffmpeg = spawnFfmpeg(o.ffmpegPath, o.args(this.runs), { outputs: outputCount });
     this.current = { ffmpeg, source };
     const clock = new FrameClock();
     this.clock = clock;
@@ -153,10 +154,10 @@ export class StreamRunner {
     source.once('close', () => ffmpeg.stdin.end());
     source.pipe(ffmpeg.stdin);
     const scanner = new FlvTagScanner();
-    const frameTag = o.hasVideo ? FLV_TAG_VIDEO : FLV_TAG_AUDIO;
+    const frameKind = o.hasVideo ? 'video' : 'audio';
     source.on('data', (chunk: Buffer) => {
       const now = performance.now();
-      for (const tag of scanner.push(chunk)) if (tag.type === frameTag) clock.record(tag.timestampMs, now);
+      for (const tag of scanner.push(chunk)) if (tag.kind === frameKind) clock.record(tag.timestamp, now);
     });
 
     let produced = false;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+// The renditions of a session and the ladder arguments built from them (@phzzk/media/ffmpeg).
 import {
-  buildFfmpegArgs,
+  buildLadderArgs as buildFfmpegArgs,
   type EncoderSettings,
   fragmentDurationUs,
   frameSecondsOf,
   hasThumbnailOutput,
-} from './ffmpeg-args.ts';
+} from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER_SETTINGS, planRenditions } from './rendition-plan.ts';
 
 const settings: EncoderSettings = {

@@ -1,4 +1,20 @@
-import type { RenditionPlan } from './rendition-plan.ts';
+// ffmpeg arguments for a live stream's ladder: FLV on stdin, one fMP4 (CMAF) pipe per rendition,
+// and a JPEG thumbnail pipe, all from one decode.
+import { outputFd } from './process.ts';
+
+export type VideoPlan =
+  | { mode: 'copy'; codec: string }
+  | { mode: 'encode'; width: number; height: number; kbps: number };
+export type AudioPlan = { mode: 'copy' } | { mode: 'encode'; kbps: number };
+
+/** One output of the stream's ffmpeg: one fMP4 pipe, one LL-HLS rendition. */
+export interface RenditionPlan {
+  name: string;
+  video: VideoPlan | null;
+  audio: AudioPlan | null;
+  /** Declared peak bits/s for the master playlist until measured; undefined = measure only. */
+  bandwidth: number | undefined;
+}
 
 export interface EncoderSettings {
   /** x264 preset for the ladder (veryfast/superfast in production, ultrafast in tests). */
@@ -12,9 +28,6 @@ export interface EncoderSettings {
   analyzeDurationUs: number;
   logLevel: string;
 }
-
-/** Extra stdio descriptor of output i: stdin is the FLV, stdout/stderr are ffmpeg's own. */
-export const outputFd = (index: number): number => 3 + index;
 
 /** Margin for millisecond FLV timestamps: a frame may arrive up to 1 ms early. */
 const JITTER_SECONDS = 0.002;
@@ -54,7 +67,7 @@ const SOURCE_THUMBNAIL_HEIGHT = 360;
  * also yields a JPEG every few seconds from the smallest scaled rung (an extra split, no second
  * decode), image2pipe'd on the pipe after the renditions' (outputFd(plans.length)).
  */
-export function buildFfmpegArgs(
+export function buildLadderArgs(
   plans: readonly RenditionPlan[],
   settings: EncoderSettings,
   run = 1,
@@ -119,7 +132,7 @@ export function buildFfmpegArgs(
   return args;
 }
 
-/** Whether buildFfmpegArgs adds a thumbnail output for these renditions (it needs video). */
+/** Whether buildLadderArgs adds a thumbnail output for these renditions (it needs video). */
 export const hasThumbnailOutput = (plans: readonly RenditionPlan[]): boolean => plans.some((p) => p.video !== null);
 
 function smallestIndex(scaled: readonly RenditionPlan[]): number {
