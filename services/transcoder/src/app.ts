@@ -1,11 +1,11 @@
 import type { ServiceApp } from '@phzzk/kit';
-import type { LiveChannel } from './adapters/live-channel.ts';
+import type { OriginStream } from './domain/ports.ts';
 import { hlsRoutes } from './routes/hls-routes.ts';
 import { internalRoutes } from './routes/internal-routes.ts';
 
 export interface TranscoderAppDeps {
   app: ServiceApp;
-  channelOf(channelId: string): LiveChannel | undefined;
+  channelOf(channelId: string): OriginStream | undefined;
   streams(): unknown[];
 }
 

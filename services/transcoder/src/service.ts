@@ -9,20 +9,23 @@ import {
   redisHealth,
   type ServiceDefinition,
 } from '@phzzk/kit';
+import { spawnFfmpeg } from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER } from '@phzzk/media/ladder';
 import Type from 'typebox';
-import { transcoderEventHandler } from './adapters/event-handler.ts';
 import { FfmpegHealth } from './adapters/ffmpeg-health.ts';
-import { LiveChannel } from './adapters/live-channel.ts';
+import { FileSegmentStorage } from './adapters/file-segment-storage.ts';
+import { openFlvSource } from './adapters/flv-source.ts';
 import { createTranscoderMetrics } from './adapters/metrics.ts';
 import { transcoderKeys } from './adapters/redis-keys.ts';
 import { RedisLeases } from './adapters/redis-leases.ts';
 import { RedisSessionStore } from './adapters/redis-session-store.ts';
-import { StreamManager } from './adapters/stream-manager.ts';
 import { buildTranscoderApp } from './app.ts';
 import { DEFAULT_CLAIM_POLICY } from './domain/claims.ts';
 import { resumePoint } from './domain/continuity.ts';
 import { planRenditions } from './domain/rendition-plan.ts';
+import { LiveChannel } from './workers/live-channel.ts';
+import { transcoderEventHandler } from './workers/session-events.ts';
+import { StreamManager } from './workers/stream-manager.ts';
 
 const Rung = Type.Object(
   {
@@ -119,14 +122,21 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
         });
         if (plans.length === 0) throw new Error('the session has neither video nor audio');
         const resume = resumePoint(await store.continuity(session.channelId));
+        const channelLogger = logger.child({ channelId: session.channelId, sessionId: session.sessionId });
         return new LiveChannel({
           session,
           plans,
           resume,
           metrics,
-          logger: logger.child({ channelId: session.channelId, sessionId: session.sessionId }),
+          logger: channelLogger,
+          storage: new FileSegmentStorage({
+            root: config['storage.root'],
+            sessionId: session.sessionId,
+            logger: channelLogger,
+          }),
+          openSource: openFlvSource,
+          launchFfmpeg: (args, options) => spawnFfmpeg(ffmpegPath, args, options),
           settings: {
-            ffmpegPath,
             encoder: {
               preset: ctx.config.get('transcoder.ffmpeg.preset'),
               partTarget: config['transcoder.hls.part-target'],
@@ -138,7 +148,6 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
             sourceIdleMs: ctx.config.get('transcoder.source.idle-timeout-ms'),
             giveUpAfterMs: ctx.config.get('transcoder.source.give-up-after-ms'),
             drainTimeoutMs: ctx.config.get('transcoder.drain-timeout-ms'),
-            storageRoot: config['storage.root'],
           },
           saveContinuity: (rendition, state) => store.saveContinuity(session.channelId, rendition, state),
           onGaveUp: () => {

@@ -1,6 +1,7 @@
 import { type Redis, defineScript, type ScriptCall } from '@phzzk/kit';
 import type { RenditionContinuity } from '../domain/continuity.ts';
 import { type LiveSession, parseSession } from '../domain/session.ts';
+import type { SessionStore } from '../domain/ports.ts';
 import type { TranscoderKeys } from './redis-keys.ts';
 
 // Records a started session unless it has ended already (events may be redelivered or replayed).
@@ -24,7 +25,7 @@ const ENDED_MARKER_SECONDS = 7 * 24 * 3600;
 const CONTINUITY_SECONDS = 24 * 3600;
 
 /** The durable record of live sessions and their numbering, shared by every instance. */
-export class RedisSessionStore {
+export class RedisSessionStore implements SessionStore {
   private readonly redis: Redis;
   private readonly keys: TranscoderKeys;
   private readonly putStartedScript: ScriptCall;

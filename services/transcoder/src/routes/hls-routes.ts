@@ -1,6 +1,6 @@
 import { notFound, ProblemError, type ServiceApp } from '@phzzk/kit';
 import { CONTENT_TYPES, parseHlsPath, serveHls } from '@phzzk/media/hls';
-import type { LiveChannel } from '../adapters/live-channel.ts';
+import type { OriginStream } from '../domain/ports.ts';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 /** A thumbnail is replaced every 2 s. */
@@ -11,7 +11,7 @@ const THUMBNAIL_CACHE = 'public, max-age=2';
  * delta updates), init segments, segments and parts (preload hints block until the part exists).
  * The gateway forwards the original path to the instance holding the channel.
  */
-export function hlsRoutes(app: ServiceApp, channelOf: (channelId: string) => LiveChannel | undefined): void {
+export function hlsRoutes(app: ServiceApp, channelOf: (channelId: string) => OriginStream | undefined): void {
   // The latest frame of the stream (a static segment: routed before the wildcard below).
   app.get('/hls/:channelId/thumbnail.jpg', async (request, reply) => {
     const { channelId } = request.params as { channelId: string };

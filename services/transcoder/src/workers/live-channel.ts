@@ -14,18 +14,15 @@ import { RecentSamples } from '../domain/latency.ts';
 import { toExposedPlaylist, toLocalPath } from '../domain/playlist-offsets.ts';
 import type { LiveSession } from '../domain/session.ts';
 import { ThumbnailPacer } from '../domain/thumbnail-pacer.ts';
-import type { TranscoderMetrics } from './metrics.ts';
-import { SegmentStorage } from './segment-storage.ts';
+import type { LaunchFfmpeg, OpenSource, OriginStream, SegmentStorage, TranscoderMetrics } from '../domain/ports.ts';
 import { StreamRunner } from './stream-runner.ts';
 
 export interface LiveChannelSettings {
-  ffmpegPath: string;
   encoder: Omit<EncoderSettings, 'frameSeconds'>;
   targetDuration: number;
   sourceIdleMs: number;
   giveUpAfterMs: number;
   drainTimeoutMs: number;
-  storageRoot: string;
 }
 
 /** A thumbnail every 2 s of stream time; at most one kept per 2 s of wall-clock time. */
@@ -39,6 +36,10 @@ export interface LiveChannelDeps {
   plans: RenditionPlan[];
   resume: ResumePoint;
   settings: LiveChannelSettings;
+  /** Where this session's media is kept for VOD. */
+  storage: SegmentStorage;
+  openSource: OpenSource;
+  launchFfmpeg: LaunchFfmpeg;
   metrics: TranscoderMetrics;
   logger: Logger;
   saveContinuity(rendition: string, state: RenditionContinuity): Promise<void>;
@@ -50,7 +51,7 @@ export interface LiveChannelDeps {
  * One live session on this instance: its LL-HLS stream (what the origin serves), the ffmpeg
  * runner feeding it, the VOD storage behind it, and the numbering a successor continues from.
  */
-export class LiveChannel {
+export class LiveChannel implements OriginStream {
   readonly session: LiveSession;
   readonly stream: LiveStream;
   readonly resume: ResumePoint;
@@ -82,11 +83,7 @@ export class LiveChannel {
       firstMediaSequence: resume.firstMediaSequence,
       logger: deps.logger,
     });
-    this.storage = new SegmentStorage({
-      root: settings.storageRoot,
-      sessionId: session.sessionId,
-      logger: deps.logger,
-    });
+    this.storage = deps.storage;
 
     const save = (rendition: string, state: RenditionContinuity) => {
       this.saving = this.saving
@@ -124,7 +121,8 @@ export class LiveChannel {
     const thumbnails = hasThumbnailOutput(plans);
     this.runner = new StreamRunner({
       sourceUrl: session.sourceUrl,
-      ffmpegPath: settings.ffmpegPath,
+      openSource: deps.openSource,
+      launchFfmpeg: deps.launchFfmpeg,
       args: (run) =>
         buildLadderArgs(plans, { ...settings.encoder, frameSeconds }, run, thumbnails ? THUMBNAILS : undefined),
       renditions: this.renditions,

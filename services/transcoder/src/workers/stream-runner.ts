@@ -1,13 +1,11 @@
-import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
 import { backoffDelay, sleep, type Logger } from '@phzzk/kit';
-import { type FfmpegProcess, RestartBackoff, spawnFfmpeg } from '@phzzk/media/ffmpeg';
+import { type FfmpegProcess, RestartBackoff } from '@phzzk/media/ffmpeg';
 import { FlvTagScanner } from '@phzzk/media/flv';
 import { type Fmp4Event, Fmp4Parser, type Fragment } from '@phzzk/media/fmp4';
 import type { LiveStream } from '@phzzk/media/hls';
 import { JpegSplitter } from '@phzzk/media/jpeg';
 import { FrameClock, PartTimeline } from '../domain/latency.ts';
-import { openFlvSource } from './flv-source.ts';
+import type { LaunchFfmpeg, OpenSource } from '../domain/ports.ts';
 
 export interface StreamRunnerEvents {
   /** An ffmpeg run that had produced output ended while the stream is live; a new one follows. */
@@ -22,7 +20,8 @@ export interface StreamRunnerEvents {
 
 export interface StreamRunnerOptions {
   sourceUrl: string;
-  ffmpegPath: string;
+  openSource: OpenSource;
+  launchFfmpeg: LaunchFfmpeg;
   /** ffmpeg's arguments for run n (1, 2, ...). */
   args: (run: number) => string[];
   /** Rendition of each ffmpeg output, in output order. */
@@ -40,6 +39,8 @@ export interface StreamRunnerOptions {
 }
 
 type Timing = { trackId: number; timescale: number };
+type Source = Awaited<ReturnType<OpenSource>>;
+type Output = FfmpegProcess['outputs'][number];
 
 /** Restarts back off from ~250 ms to 5 s; a run of 10 s or more counts as healthy. */
 const RESTARTS = { delayMs: (attempt: number) => backoffDelay(attempt, 250, 5000), stableRunMs: 10_000 };
@@ -53,7 +54,7 @@ export class StreamRunner {
   private readonly o: StreamRunnerOptions;
   private readonly abort = new AbortController();
   private stopping: 'drain' | 'kill' | undefined;
-  private current: { ffmpeg: FfmpegProcess; source: IncomingMessage } | undefined;
+  private current: { ffmpeg: FfmpegProcess; source: Source } | undefined;
   private loop: Promise<void> | undefined;
   private clock = new FrameClock();
   private readonly timelines = new Map<string, PartTimeline>();
@@ -103,9 +104,9 @@ export class StreamRunner {
     const backoff = new RestartBackoff(RESTARTS);
     let lastAliveAt = Date.now();
     while (!this.stopping) {
-      let source: IncomingMessage;
+      let source: Source;
       try {
-        source = await openFlvSource(this.o.sourceUrl, {
+        source = await this.o.openSource(this.o.sourceUrl, {
           signal: this.abort.signal,
           idleTimeoutMs: this.o.sourceIdleMs,
         });
@@ -138,12 +139,12 @@ export class StreamRunner {
   }
 
   private async runOnce(
-    source: IncomingMessage,
+    source: Source,
   ): Promise<{ produced: boolean; exit: { code: number | null; signal: string | null } }> {
     const o = this.o;
     this.runs++;
     const outputCount = o.renditions.length + (o.thumbnails ? 1 : 0);
-    const ffmpeg = spawnFfmpeg(o.ffmpegPath, o.args(this.runs), { outputs: outputCount });
+    const ffmpeg = o.launchFfmpeg(o.args(this.runs), { outputs: outputCount });
     this.current = { ffmpeg, source };
     const clock = new FrameClock();
     this.clock = clock;
@@ -181,7 +182,7 @@ export class StreamRunner {
   }
 
   /** Parses one output pipe into its rendition; resolves when the pipe closes. */
-  private consume(name: string, output: Readable, ffmpeg: FfmpegProcess, onOutput: () => void): Promise<void> {
+  private consume(name: string, output: Output, ffmpeg: FfmpegProcess, onOutput: () => void): Promise<void> {
     const parser = new Fmp4Parser();
     let failed = false;
     const deliver = (events: Fmp4Event[]) => {
@@ -216,7 +217,7 @@ export class StreamRunner {
   }
 
   /** Cuts the thumbnail pipe into JPEGs; a broken picture stream only loses thumbnails. */
-  private consumeThumbnails(output: Readable): Promise<void> {
+  private consumeThumbnails(output: Output): Promise<void> {
     const splitter = new JpegSplitter();
     let failed = false;
     return new Promise((resolve) => {

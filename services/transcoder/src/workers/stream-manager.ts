@@ -1,14 +1,12 @@
 import { sleep, type Logger } from '@phzzk/kit';
 import { type ClaimPolicy, decideClaims, type LocalStream } from '../domain/claims.ts';
 import type { LiveSession } from '../domain/session.ts';
+import type { Leases, SessionStore, TranscoderMetrics } from '../domain/ports.ts';
 import type { LiveChannel } from './live-channel.ts';
-import type { TranscoderMetrics } from './metrics.ts';
-import type { RedisLeases } from './redis-leases.ts';
-import type { RedisSessionStore } from './redis-session-store.ts';
 
 export interface StreamManagerOptions {
-  store: RedisSessionStore;
-  leases: RedisLeases;
+  store: SessionStore;
+  leases: Leases;
   /** Builds (not starts) the channel for a session this instance now holds. */
   createChannel(session: LiveSession): Promise<LiveChannel>;
   metrics: TranscoderMetrics;

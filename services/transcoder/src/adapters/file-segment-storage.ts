@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@phzzk/kit';
+import type { SegmentStorage } from '../domain/ports.ts';
 import { formatIndexLine, parseIndex, renderVodPlaylist, type VodSegmentEntry } from '../domain/vod-playlist.ts';
 
 export const SEGMENT_INDEX = 'segments.jsonl';
@@ -14,7 +15,7 @@ export const THUMBNAILS_DIR = 'thumbnails';
  * complete segments, and an append-only index that a successor instance continues after a
  * takeover; thumbnails under `<root>/sessions/<sessionId>/thumbnails/<epochMs>.jpg`. When the stream ends, the index becomes a VOD playlist (EXT-X-ENDLIST).
  */
-export class SegmentStorage {
+export class FileSegmentStorage implements SegmentStorage {
   readonly sessionDir: string;
   private readonly logger: Logger;
   private readonly queues = new Map<string, Promise<void>>();
