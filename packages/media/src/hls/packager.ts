@@ -6,133 +6,48 @@
 // track), so part and segment durations are exact sums, and comparisons with PART-TARGET are not
 // subject to float drift.
 import type { Fmp4Event, Fragment, InitSegment } from '../fmp4/types.ts';
+import { livePlaylistModel } from './live-playlist-model.ts';
+import { LiveWindow } from './live-window.ts';
+import { type MediaPlaylistModel, renderMediaPlaylist } from './media-playlist.ts';
 import { hlsNames } from './naming.ts';
 import {
-  LL_HLS_VERSION,
-  type MediaPlaylistModel,
-  type PlaylistSegment,
-  type RenditionReport,
-  renderMediaPlaylist,
-} from './media-playlist.ts';
-import { Listeners, type MediaLogger, systemTimers, type Timers, WaitQueue } from './waiting.ts';
+  type InitInfo,
+  type InitRecord,
+  type OpenPart,
+  type PackagerOptions,
+  type Part,
+  type PartInfo,
+  type PartWaitResult,
+  type PlaylistOptions,
+  type PlaylistPosition,
+  type Segment,
+  type SegmentInfo,
+  WaitResult,
+} from './packager-types.ts';
+import { isReady, isTooFarAhead, type LiveEdge, mayAppear } from './readiness.ts';
+import { Listeners, type MediaLogger, systemTimers, WaitQueue } from './waiting.ts';
+import { WallClockAnchor } from './wall-clock-anchor.ts';
 
-export type PackagerOptions = {
-  /** Desired segment duration in seconds; a segment closes at the first keyframe once it is reached. */
-  targetDuration: number;
-  /** PART-TARGET in seconds. Choose it >= the fragment duration ffmpeg produces (§4.4.3.7). */
-  partTarget: number;
-  /** Seconds of complete segments kept in the live playlist (default 12 x targetDuration). */
-  windowDuration?: number;
-  /** PART-HOLD-BACK seconds (default 3 x partTarget; the spec requires >= 2x, §4.4.3.8). */
-  partHoldBack?: number;
-  /** HOLD-BACK seconds (default and minimum 3 x target duration). */
-  holdBack?: number;
-  /** CAN-SKIP-UNTIL seconds (default 6 x target duration, its minimum); false disables delta updates. */
-  canSkipUntil?: number | false;
-  /** Media sequence number of the first segment (default 0). */
-  firstMediaSequence?: number;
-  /** Wall clock in epoch milliseconds, for EXT-X-PROGRAM-DATE-TIME. */
-  now?: () => number;
-  timers?: Timers;
-  logger?: MediaLogger;
-};
-
-export type PartInfo = {
-  msn: number;
-  part: number;
-  uri: string;
-  /** Seconds. */
-  duration: number;
-  independent: boolean;
-  bytes: Uint8Array;
-  initId: number;
-};
-
-export type SegmentInfo = {
-  msn: number;
-  uri: string;
-  /** Seconds. */
-  duration: number;
-  parts: number;
-  bytes: Uint8Array;
-  initId: number;
-  initUri: string;
-  discontinuity: boolean;
-  discontinuitySequence: number;
-  programDateTime: number;
-};
-
-export type InitInfo = { initId: number; uri: string; bytes: Uint8Array; init: InitSegment };
-
-/** A blocking-reload position: segment msn, optionally a part index within it. */
-export type PlaylistPosition = { msn: number; part?: number };
-
-export const WaitResult = { Ready: 'ready', Timeout: 'timeout', Aborted: 'aborted' } as const;
-export type WaitResult = (typeof WaitResult)[keyof typeof WaitResult];
-
-export type PartWaitResult =
-  | { status: 'ready'; bytes: Uint8Array }
-  | { status: 'not-found' }
-  | { status: 'timeout' }
-  | { status: 'aborted' };
-
-export type PlaylistOptions = {
-  /** Produce a delta update (_HLS_skip=YES|v2) when delta updates are enabled. */
-  skip?: boolean;
-  renditionReports?: readonly RenditionReport[];
-  /** Overrides EXT-X-TARGETDURATION so all renditions of a stream agree (§6.2.4). */
-  targetDuration?: number;
-};
-
-type Part = {
-  index: number;
-  ticks: number;
-  independent: boolean;
-  bytes: Uint8Array;
-};
-
-type Segment = {
-  msn: number;
-  initId: number;
-  timescale: number;
-  discontinuity: boolean;
-  discontinuitySequence: number;
-  programDateTime: number;
-  parts: Part[];
-  /** Sum of published part ticks. */
-  ticks: number;
-  /** Timing-track samples, for the measured frame rate. */
-  samples: number;
-  byteLength: number;
-  complete: boolean;
-  bytes: Uint8Array | undefined;
-  /** For evicted segments: purge their bytes once the edge passes this many published seconds. */
-  purgeAtEdge?: number;
-};
-
-type OpenPart = {
-  fragments: Uint8Array[];
-  ticks: number;
-  samples: number;
-  independent: boolean;
-  byteLength: number;
-};
-
-type InitRecord = { id: number; init: InitSegment; timingTrackId: number; timescale: number; keyframeParts: boolean };
+export {
+  type InitInfo,
+  type PackagerOptions,
+  type PartInfo,
+  type PartWaitResult,
+  type PlaylistOptions,
+  type PlaylistPosition,
+  type SegmentInfo,
+  WaitResult,
+} from './packager-types.ts';
 
 /** A segment closes at a keyframe once it holds this fraction of the target, absorbing timestamp jitter. */
 const SEGMENT_CLOSE_FRACTION = 0.9;
-/** §6.2.2: EXT-X-PART tags are removed once more than three target durations from the end. */
-const PART_RETENTION_TARGET_DURATIONS = 3;
 
 export class LlHlsPackager {
   readonly partTarget: number;
   readonly #targetSeconds: number;
-  readonly #windowDuration: number;
   readonly #partHoldBack: number;
   readonly #holdBack: number | undefined;
   readonly #canSkipUntil: number | false | undefined;
-  readonly #now: () => number;
   readonly #logger: MediaLogger | undefined;
   readonly #waiters: WaitQueue;
 
@@ -140,11 +55,8 @@ export class LlHlsPackager {
   #init: InitRecord | undefined;
   #nextInitId = 0;
 
-  /** Complete segments in the live playlist, oldest first. */
-  #window: Segment[] = [];
-  /** Every segment whose bytes are still served (window, evicted-but-available, current). */
-  readonly #byMsn = new Map<number, Segment>();
-  #evicted: Segment[] = [];
+  readonly #window: LiveWindow;
+  readonly #clock: WallClockAnchor;
   #current: Segment | undefined;
   #open: OpenPart | undefined;
   #nextMsn: number;
@@ -152,15 +64,11 @@ export class LlHlsPackager {
   #discontinuitySequence = 0;
   #pendingDiscontinuity = false;
   #needIndependent = true;
-  #anchor: { wallClockMs: number; ticks: number } | undefined;
   #nextDecodeTime: number | undefined;
   #lastFragmentTicks = 0;
   #ticksSinceKeyframe = 0;
   #keyframeInterval: number | undefined;
   #maxSegmentSeconds = 0;
-  #edgeSeconds = 0;
-  /** Wall-clock end of the last completed segment, so PDT never runs backwards. */
-  #timelineEndMs: number | undefined;
   #completedSegments = 0;
   #ended = false;
   #warnedOversize = false;
@@ -181,11 +89,13 @@ export class LlHlsPackager {
     }
     this.partTarget = partTarget;
     this.#targetSeconds = targetDuration;
-    this.#windowDuration = Math.max(options.windowDuration ?? 12 * targetDuration, 3 * Math.ceil(targetDuration));
+    this.#window = new LiveWindow(
+      Math.max(options.windowDuration ?? 12 * targetDuration, 3 * Math.ceil(targetDuration)),
+    );
     this.#partHoldBack = Math.max(options.partHoldBack ?? 3 * partTarget, 2 * partTarget);
     this.#holdBack = options.holdBack;
     this.#canSkipUntil = options.canSkipUntil;
-    this.#now = options.now ?? Date.now;
+    this.#clock = new WallClockAnchor(options.now ?? Date.now);
     this.#logger = options.logger;
     this.#waiters = new WaitQueue(options.timers ?? systemTimers);
     this.#nextMsn = options.firstMediaSequence ?? 0;
@@ -326,7 +236,7 @@ export class LlHlsPackager {
     this.#completeCurrent();
     if (this.#completedSegments > 0) this.#pendingDiscontinuity = true;
     this.#needIndependent = true;
-    this.#anchor = undefined;
+    this.#clock.reset();
     this.#nextDecodeTime = undefined;
     this.#keyframeInterval = undefined;
     this.#ticksSinceKeyframe = 0;
@@ -370,7 +280,7 @@ export class LlHlsPackager {
   lastPosition(): { msn: number; part: number } | undefined {
     const current = this.#current;
     if (current && current.parts.length > 0) return { msn: current.msn, part: current.parts.length - 1 };
-    const last = this.#byMsn.get(this.#lastCompleteMsn);
+    const last = this.#window.get(this.#lastCompleteMsn);
     if (last) return { msn: last.msn, part: last.parts.length - 1 };
     return undefined;
   }
@@ -388,34 +298,12 @@ export class LlHlsPackager {
 
   /** Measured bit rates over the live window, bits/s (§4.4.6.2 BANDWIDTH is the peak segment rate). */
   bitrate(): { peak: number; average: number } | undefined {
-    let bytes = 0;
-    let seconds = 0;
-    let peak = 0;
-    for (const seg of this.#window) {
-      const duration = seg.ticks / seg.timescale;
-      if (duration <= 0) continue;
-      bytes += seg.byteLength;
-      seconds += duration;
-      peak = Math.max(peak, (seg.byteLength * 8) / duration);
-    }
-    if (seconds === 0) {
-      const current = this.#current;
-      if (!current || current.ticks === 0) return undefined;
-      const rate = (current.byteLength * 8) / (current.ticks / current.timescale);
-      return { peak: Math.round(rate), average: Math.round(rate) };
-    }
-    return { peak: Math.round(peak), average: Math.round((bytes * 8) / seconds) };
+    return this.#window.bitrate(this.#current);
   }
 
   /** Timing-track samples per second over the window (the frame rate for a video rendition). */
   sampleRate(): number | undefined {
-    let samples = 0;
-    let seconds = 0;
-    for (const seg of [...this.#window, ...(this.#current ? [this.#current] : [])]) {
-      samples += seg.samples;
-      seconds += seg.ticks / seg.timescale;
-    }
-    return seconds > 0 ? samples / seconds : undefined;
+    return this.#window.sampleRate(this.#current);
   }
 
   // ---- resources ----------------------------------------------------------------------------
@@ -425,11 +313,11 @@ export class LlHlsPackager {
   }
 
   getSegment(msn: number): Uint8Array | undefined {
-    return this.#byMsn.get(msn)?.bytes;
+    return this.#window.get(msn)?.bytes;
   }
 
   getPart(msn: number, part: number): Uint8Array | undefined {
-    return this.#byMsn.get(msn)?.parts[part]?.bytes;
+    return this.#window.get(msn)?.parts[part]?.bytes;
   }
 
   // ---- playlist -----------------------------------------------------------------------------
@@ -439,112 +327,35 @@ export class LlHlsPackager {
   }
 
   playlistModel(options: PlaylistOptions = {}): MediaPlaylistModel {
-    const targetDuration = Math.max(options.targetDuration ?? 0, this.targetDuration);
-    const listed = [...this.#window];
-    if (this.#current && this.#current.parts.length > 0) listed.push(this.#current);
-    const ends: number[] = [];
-    let total = 0;
-    for (const seg of listed) {
-      total += seg.ticks / seg.timescale;
-      ends.push(total);
-    }
-    const canSkipUntil = this.#canSkipUntilFor(targetDuration);
-    let skipped = 0;
-    if (options.skip && canSkipUntil !== undefined && !this.#ended) {
-      // §6.2.5.1: skip segments further than the Skip Boundary from the end of the last segment.
-      const lastCompleteEnd = ends[this.#window.length - 1] ?? 0;
-      while (skipped < this.#window.length && lastCompleteEnd - ends[skipped]! > canSkipUntil) skipped++;
-    }
-    const segments: PlaylistSegment[] = [];
-    let previousInit: number | undefined;
-    listed.forEach((seg, i) => {
-      if (i < skipped) return;
-      const keepParts = total - ends[i]! <= PART_RETENTION_TARGET_DURATIONS * targetDuration;
-      segments.push({
-        uri: seg.complete ? hlsNames.segment(seg.msn) : undefined,
-        duration: seg.complete ? seg.ticks / seg.timescale : undefined,
-        // The first segment's discontinuity is carried by EXT-X-DISCONTINUITY-SEQUENCE instead.
-        discontinuity: i > 0 && seg.discontinuity,
-        mapUri: seg.initId !== previousInit ? hlsNames.init(seg.initId) : undefined,
-        programDateTime: seg.programDateTime,
-        parts: keepParts
-          ? seg.parts.map((p) => ({
-              uri: hlsNames.part(seg.msn, p.index),
-              duration: p.ticks / seg.timescale,
-              independent: p.independent,
-            }))
-          : undefined,
-      });
-      previousInit = seg.initId;
-    });
-    const first = listed[0];
     const hint = this.nextPart();
-    return {
-      version: LL_HLS_VERSION,
-      targetDuration,
-      mediaSequence: first?.msn ?? this.#nextMsn,
-      discontinuitySequence: first ? first.discontinuitySequence : this.#discontinuitySequence,
-      independentSegments: true,
-      partTarget: this.partTarget,
-      serverControl: {
-        canBlockReload: true,
-        canSkipUntil,
+    return livePlaylistModel(
+      {
+        window: this.#window.segments,
+        current: this.#current,
+        nextMsn: this.#nextMsn,
+        discontinuitySequence: this.#discontinuitySequence,
+        ended: this.#ended,
+        partTarget: this.partTarget,
+        targetDuration: this.targetDuration,
+        canSkipUntil: this.#canSkipUntil,
         partHoldBack: this.#partHoldBack,
-        holdBack: Math.max(this.#holdBack ?? 0, 3 * targetDuration),
+        holdBack: this.#holdBack,
+        hint: hint && this.#init ? hint : undefined,
       },
-      skippedSegments: skipped,
-      segments,
-      preloadHint: hint && this.#init ? { type: 'PART', uri: hlsNames.part(hint.msn, hint.part) } : undefined,
-      renditionReports: options.renditionReports,
-      endList: this.#ended,
-    };
-  }
-
-  #canSkipUntilFor(targetDuration: number): number | undefined {
-    if (this.#canSkipUntil === false) return undefined;
-    return Math.max(this.#canSkipUntil ?? 0, 6 * targetDuration);
+      options,
+    );
   }
 
   // ---- blocking reload ----------------------------------------------------------------------
 
-  /**
-   * §6.2.5.2: true once the playlist holds segment `msn` (or a later one); with `part`, once it
-   * holds that part of `msn` or anything later. A part index past the last part of a completed
-   * segment means part 0 of the next segment. Always true once the stream has ended (directives
-   * are ignored with EXT-X-ENDLIST).
-   */
+  /** §6.2.5.2: whether the playlist holds `position` (see readiness.ts). */
   isReady(position: PlaylistPosition): boolean {
-    if (this.#ended) return true;
-    if (position.part === undefined) return this.#lastCompleteMsn >= position.msn;
-    // Lexicographic "(msn, part) or later" already treats a part index past a segment's last part
-    // as part 0 of the next segment (§6.2.5.2): (msn + 1, 0) is the first position after it.
-    const last = this.lastPosition();
-    if (!last) return false;
-    return last.msn > position.msn || (last.msn === position.msn && last.part >= position.part);
+    return isReady(this.#edge(), position);
   }
 
-  /**
-   * §6.2.5.2: a request more than two segments ahead, or further than the Advance Part Limit past
-   * the last part, should get 400 at once instead of blocking.
-   */
+  /** §6.2.5.2: a request this far ahead gets 400 at once instead of blocking. */
   isTooFarAhead(position: PlaylistPosition): boolean {
-    if (this.#ended) return false;
-    const last = this.lastPosition() ?? { msn: this.#nextMsn - 1, part: -1 };
-    if (position.msn > last.msn + 2) return true;
-    if (position.part === undefined) return false;
-    const advancePartLimit = this.partTarget < 1 ? 3 / this.partTarget : 3;
-    const partsPerSegment = Math.max(1, Math.ceil(this.#targetSeconds / this.partTarget));
-    let ahead: number;
-    if (position.msn <= last.msn) {
-      ahead = position.msn === last.msn ? position.part - last.part : 0;
-    } else {
-      ahead =
-        Math.max(0, partsPerSegment - 1 - last.part) +
-        (position.msn - last.msn - 1) * partsPerSegment +
-        position.part +
-        1;
-    }
-    return ahead > advancePartLimit;
+    return isTooFarAhead(this.#edge(), position, this.partTarget, this.#targetSeconds);
   }
 
   /** Waits until isReady(position); 'timeout' after timeoutMs (the HTTP layer answers 503). */
@@ -584,13 +395,19 @@ export class LlHlsPackager {
     );
   }
 
-  /** Whether (msn, part) can still be published: it is (one of) the next part(s). */
   #mayAppear(msn: number, part: number): boolean {
-    if (this.#ended) return false;
+    return mayAppear(this.#edge(), msn, part);
+  }
+
+  #edge(): LiveEdge {
     const current = this.#current;
-    if (!current) return msn === this.#nextMsn && part === 0;
-    if (msn === current.msn) return part === current.parts.length;
-    return msn === current.msn + 1 && part === 0;
+    return {
+      ended: this.#ended,
+      lastCompleteMsn: this.#lastCompleteMsn,
+      last: this.lastPosition(),
+      nextMsn: this.#nextMsn,
+      current: current ? { msn: current.msn, parts: current.parts.length } : undefined,
+    };
   }
 
   // ---- internals ----------------------------------------------------------------------------
@@ -615,20 +432,7 @@ export class LlHlsPackager {
 
   #startSegment(fragment: Fragment, init: InitRecord, decodeTime: number | undefined): void {
     const ticks = decodeTime ?? this.#nextDecodeTime ?? 0;
-    if (!this.#anchor) {
-      // Map media time to wall clock once per timeline, so PDT advances exactly with the media (§4.4.4.6).
-      const prft = fragment.producerReferenceTime;
-      const anchor =
-        prft && prft.trackId === init.timingTrackId
-          ? { wallClockMs: prft.wallClockMs, ticks: prft.mediaTime }
-          : { wallClockMs: this.#now(), ticks };
-      // §6.2.1: a new timeline must not map dates onto earlier segments (clock steps, odd prft).
-      const startMs = anchor.wallClockMs + ((ticks - anchor.ticks) * 1000) / init.timescale;
-      if (this.#timelineEndMs !== undefined && startMs < this.#timelineEndMs) {
-        anchor.wallClockMs += this.#timelineEndMs - startMs;
-      }
-      this.#anchor = anchor;
-    }
+    const programDateTime = this.#clock.dateOf(fragment, init, ticks);
     if (this.#pendingDiscontinuity) this.#discontinuitySequence++;
     const seg: Segment = {
       msn: this.#nextMsn++,
@@ -636,7 +440,7 @@ export class LlHlsPackager {
       timescale: init.timescale,
       discontinuity: this.#pendingDiscontinuity,
       discontinuitySequence: this.#discontinuitySequence,
-      programDateTime: Math.round(this.#anchor.wallClockMs + ((ticks - this.#anchor.ticks) * 1000) / init.timescale),
+      programDateTime,
       parts: [],
       ticks: 0,
       samples: 0,
@@ -646,7 +450,7 @@ export class LlHlsPackager {
     };
     this.#pendingDiscontinuity = false;
     this.#current = seg;
-    this.#byMsn.set(seg.msn, seg);
+    this.#window.track(seg);
   }
 
   #publishOpenPart(): boolean {
@@ -660,7 +464,7 @@ export class LlHlsPackager {
     seg.ticks += open.ticks;
     seg.samples += open.samples;
     seg.byteLength += open.byteLength;
-    this.#edgeSeconds += open.ticks / seg.timescale;
+    this.#window.published(open.ticks / seg.timescale);
     this.#onPart.emit({
       msn: seg.msn,
       part: part.index,
@@ -678,7 +482,7 @@ export class LlHlsPackager {
     if (!seg) return;
     this.#current = undefined;
     if (seg.parts.length === 0) {
-      this.#byMsn.delete(seg.msn);
+      this.#window.forget(seg.msn);
       this.#nextMsn = seg.msn;
       return;
     }
@@ -694,36 +498,19 @@ export class LlHlsPackager {
     }
     seg.bytes = bytes;
     seg.complete = true;
-    this.#window.push(seg);
+    this.#window.add(seg);
     this.#lastCompleteMsn = seg.msn;
     this.#completedSegments++;
-    this.#timelineEndMs = seg.programDateTime + (seg.ticks * 1000) / seg.timescale;
+    this.#clock.segmentEnded(seg.programDateTime + (seg.ticks * 1000) / seg.timescale);
     this.#maxSegmentSeconds = Math.max(this.#maxSegmentSeconds, seg.ticks / seg.timescale);
     this.#onSegment.emit(this.#segmentInfo(seg));
     this.#prune();
   }
 
+  /** Announces evictions from the window and drops inits no served segment uses. */
   #prune(): void {
-    let total = this.#window.reduce((sum, s) => sum + s.ticks / s.timescale, 0);
-    // §6.2.2: never shrink a live playlist below three target durations.
-    const keep = Math.max(this.#windowDuration, 3 * this.targetDuration);
-    while (this.#window.length > 1) {
-      const first = this.#window[0]!;
-      const duration = first.ticks / first.timescale;
-      if (total - duration < keep) break;
-      this.#window.shift();
-      total -= duration;
-      // §6.2.2: an evicted segment stays downloadable for its Availability Duration (its own
-      // duration plus the longest playlist that held it), counted here in published media seconds.
-      const playlistDuration = total + duration;
-      first.purgeAtEdge = this.#edgeSeconds + duration + playlistDuration;
-      this.#evicted.push(first);
-      this.#onEvict.emit(this.#segmentInfo(first));
-    }
-    while (this.#evicted.length > 0 && this.#evicted[0]!.purgeAtEdge! <= this.#edgeSeconds) {
-      this.#byMsn.delete(this.#evicted.shift()!.msn);
-    }
-    const used = new Set<number>([...this.#byMsn.values()].map((s) => s.initId));
+    for (const evicted of this.#window.evict(this.targetDuration)) this.#onEvict.emit(this.#segmentInfo(evicted));
+    const used = this.#window.initsInUse();
     for (const id of this.#inits.keys()) {
       if (id !== this.#init?.id && !used.has(id)) this.#inits.delete(id);
     }
