@@ -1,10 +1,6 @@
-// LL-HLS packager for one rendition (draft-pantos-hls-rfc8216bis). It groups fMP4 fragments into
-// Partial Segments and Media Segments, keeps a sliding live window, renders the media playlist and
-// answers "is part (msn, n) there yet?" for blocking playlist reload and preload hint requests.
-//
-// Timing is computed in ticks of the rendition's timing track (video if present, else the first
-// track), so part and segment durations are exact sums, and comparisons with PART-TARGET are not
-// subject to float drift.
+// LL-HLS packager for one rendition (draft-pantos-hls-rfc8216bis): fMP4 in (segmenter.ts cuts
+// parts and segments), a sliding live window (live-window.ts), the media playlist
+// (live-playlist-model.ts), and "is part (msn, n) there yet?" for blocking reloads (readiness.ts).
 import type { Fmp4Event, Fragment, InitSegment } from '../fmp4/types.ts';
 import { livePlaylistModel } from './live-playlist-model.ts';
 import { LiveWindow } from './live-window.ts';
@@ -13,7 +9,6 @@ import { hlsNames } from './naming.ts';
 import {
   type InitInfo,
   type InitRecord,
-  type OpenPart,
   type PackagerOptions,
   type Part,
   type PartInfo,
@@ -25,6 +20,7 @@ import {
   WaitResult,
 } from './packager-types.ts';
 import { isReady, isTooFarAhead, type LiveEdge, mayAppear } from './readiness.ts';
+import { Segmenter } from './segmenter.ts';
 import { Listeners, type MediaLogger, systemTimers, WaitQueue } from './waiting.ts';
 import { WallClockAnchor } from './wall-clock-anchor.ts';
 
@@ -38,9 +34,6 @@ export {
   type SegmentInfo,
   WaitResult,
 } from './packager-types.ts';
-
-/** A segment closes at a keyframe once it holds this fraction of the target, absorbing timestamp jitter. */
-const SEGMENT_CLOSE_FRACTION = 0.9;
 
 export class LlHlsPackager {
   readonly partTarget: number;
@@ -56,25 +49,8 @@ export class LlHlsPackager {
   #nextInitId = 0;
 
   readonly #window: LiveWindow;
-  readonly #clock: WallClockAnchor;
-  #current: Segment | undefined;
-  #open: OpenPart | undefined;
-  #nextMsn: number;
-  #lastCompleteMsn: number;
-  #discontinuitySequence = 0;
-  #pendingDiscontinuity = false;
-  #needIndependent = true;
-  #nextDecodeTime: number | undefined;
-  #lastFragmentTicks = 0;
-  #ticksSinceKeyframe = 0;
-  #keyframeInterval: number | undefined;
-  #maxSegmentSeconds = 0;
-  #completedSegments = 0;
+  readonly #segmenter: Segmenter;
   #ended = false;
-  #warnedOversize = false;
-
-  /** Fragments dropped while waiting for an independent (keyframe) fragment. */
-  droppedFragments = 0;
 
   readonly #onPart: Listeners<PartInfo>;
   readonly #onSegment: Listeners<SegmentInfo>;
@@ -95,11 +71,21 @@ export class LlHlsPackager {
     this.#partHoldBack = Math.max(options.partHoldBack ?? 3 * partTarget, 2 * partTarget);
     this.#holdBack = options.holdBack;
     this.#canSkipUntil = options.canSkipUntil;
-    this.#clock = new WallClockAnchor(options.now ?? Date.now);
     this.#logger = options.logger;
     this.#waiters = new WaitQueue(options.timers ?? systemTimers);
-    this.#nextMsn = options.firstMediaSequence ?? 0;
-    this.#lastCompleteMsn = this.#nextMsn - 1;
+    this.#segmenter = new Segmenter({
+      partTarget,
+      targetSeconds: targetDuration,
+      firstMediaSequence: options.firstMediaSequence ?? 0,
+      clock: new WallClockAnchor(options.now ?? Date.now),
+      logger: options.logger,
+      hooks: {
+        started: (segment) => this.#window.track(segment),
+        dropped: (msn) => this.#window.forget(msn),
+        partPublished: (segment, part) => this.#partPublished(segment, part),
+        completed: (segment) => this.#segmentCompleted(segment),
+      },
+    });
     const onError = (err: unknown) => this.#logger?.warn({ err }, 'hls packager listener failed');
     this.#onPart = new Listeners(onError);
     this.#onSegment = new Listeners(onError);
@@ -141,14 +127,14 @@ export class LlHlsPackager {
     if (this.#ended) return;
     // The same init again is a no-op, except after a discontinuity (a restarted encoder): players
     // re-initialise their decoder there, so the segments after it get their own EXT-X-MAP.
-    if (this.#init && !this.#pendingDiscontinuity && bytesEqual(this.#init.init.bytes, init.bytes)) return;
+    if (this.#init && !this.#segmenter.pendingDiscontinuity && bytesEqual(this.#init.init.bytes, init.bytes)) return;
     const timing = init.tracks.find((t) => t.kind === 'video') ?? init.tracks[0];
     if (!timing || !(timing.timescale > 0)) {
       this.#logger?.warn({ tracks: init.tracks.length }, 'init segment without a usable track; ignored');
       return;
     }
     // §6.2.1: a change of encoding parameters must be signalled with EXT-X-DISCONTINUITY.
-    if (this.#init && !this.#pendingDiscontinuity) this.discontinuity();
+    if (this.#init && !this.#segmenter.pendingDiscontinuity) this.discontinuity();
     const record: InitRecord = {
       id: this.#nextInitId++,
       init,
@@ -166,93 +152,35 @@ export class LlHlsPackager {
     if (this.#ended) return;
     const init = this.#init;
     if (!init) {
-      this.droppedFragments++;
+      this.#segmenter.droppedFragments++;
       this.#logger?.warn({ sequenceNumber: fragment.sequenceNumber }, 'fragment before any init segment; dropped');
       return;
     }
-    const { ticks, samples, decodeTime } = fragmentTiming(fragment, init);
-    if (ticks <= 0) {
-      // Nothing to play (an empty trun); a zero-duration EXT-X-PART would only confuse players.
-      this.droppedFragments++;
-      return;
-    }
-    if (this.#needIndependent) {
-      // A segment must start where decoding can start; drop the leading dependent frames.
-      if (!fragment.independent) {
-        this.droppedFragments++;
-        return;
-      }
-      this.#needIndependent = false;
-    }
-    const partTargetTicks = Math.floor(this.partTarget * init.timescale + 1e-6);
-    if (ticks > partTargetTicks && !this.#warnedOversize) {
-      this.#warnedOversize = true;
-      this.#logger?.warn(
-        { fragmentSeconds: ticks / init.timescale, partTarget: this.partTarget },
-        'fragment longer than PART-TARGET; its part will exceed PART-TARGET (lower ffmpeg -frag_duration)',
-      );
-    }
-    const keyframeBoundary = fragment.independent && init.keyframeParts;
-    const current = this.#current;
-    if (current && fragment.independent && this.#segmentTicks() >= this.#closeThreshold(init)) {
-      this.#publishOpenPart();
-      this.#completeCurrent();
-    } else if (this.#open && (keyframeBoundary || this.#open.ticks + ticks > partTargetTicks)) {
-      this.#publishOpenPart();
-    }
+    if (this.#segmenter.push(fragment, init)) this.#changed();
+  }
 
-    if (!this.#current) this.#startSegment(fragment, init, decodeTime);
-    const open = this.#open ?? {
-      fragments: [],
-      ticks: 0,
-      samples: 0,
-      independent: fragment.independent,
-      byteLength: 0,
-    };
-    open.fragments.push(fragment.bytes);
-    open.ticks += ticks;
-    open.samples += samples;
-    open.byteLength += fragment.bytes.length;
-    this.#open = open;
-
-    if (fragment.independent && init.keyframeParts) {
-      if (this.#ticksSinceKeyframe > 0) this.#keyframeInterval = this.#ticksSinceKeyframe;
-      this.#ticksSinceKeyframe = 0;
-    }
-    this.#ticksSinceKeyframe += ticks;
-    this.#lastFragmentTicks = ticks;
-    this.#nextDecodeTime = decodeTime === undefined ? undefined : decodeTime + ticks;
-
-    // Publish as soon as another fragment of the same size would not fit: waiting for that next
-    // fragment to find out would delay every part by a whole fragment.
-    if (open.ticks + ticks > partTargetTicks) this.#publishOpenPart();
-    this.#changed();
+  /** Fragments dropped (before an init, empty, or while waiting for a key frame). */
+  get droppedFragments(): number {
+    return this.#segmenter.droppedFragments;
   }
 
   /** ffmpeg restarted (or timing jumped): the next segment gets EXT-X-DISCONTINUITY (§4.4.4.3). */
   discontinuity(): void {
     if (this.#ended) return;
-    this.#publishOpenPart();
-    this.#completeCurrent();
-    if (this.#completedSegments > 0) this.#pendingDiscontinuity = true;
-    this.#needIndependent = true;
-    this.#clock.reset();
-    this.#nextDecodeTime = undefined;
-    this.#keyframeInterval = undefined;
-    this.#ticksSinceKeyframe = 0;
+    this.#segmenter.discontinuity();
     this.#changed();
   }
 
   /** Publishes the part being accumulated now (e.g. when the encoder stalls). */
   flush(): void {
-    if (this.#publishOpenPart()) this.#changed();
+    if (this.#segmenter.publishOpenPart()) this.#changed();
   }
 
   /** The stream is over: close everything and add EXT-X-ENDLIST. Blocked requests are answered. */
   end(): void {
     if (this.#ended) return;
-    this.#publishOpenPart();
-    this.#completeCurrent();
+    this.#segmenter.publishOpenPart();
+    this.#segmenter.completeCurrent();
     this.#ended = true;
     this.#changed();
   }
@@ -273,14 +201,14 @@ export class LlHlsPackager {
 
   /** EXT-X-TARGETDURATION: the configured target, raised if a segment ever ran longer (§4.4.3.1). */
   get targetDuration(): number {
-    return Math.max(1, Math.round(this.#targetSeconds), Math.round(this.#maxSegmentSeconds));
+    return Math.max(1, Math.round(this.#targetSeconds), Math.round(this.#segmenter.maxSegmentSeconds));
   }
 
   /** Last published part: what EXT-X-RENDITION-REPORT LAST-MSN/LAST-PART describe (§4.4.5.4). */
   lastPosition(): { msn: number; part: number } | undefined {
-    const current = this.#current;
+    const current = this.#segmenter.current;
     if (current && current.parts.length > 0) return { msn: current.msn, part: current.parts.length - 1 };
-    const last = this.#window.get(this.#lastCompleteMsn);
+    const last = this.#window.get(this.#segmenter.lastCompleteMsn);
     if (last) return { msn: last.msn, part: last.parts.length - 1 };
     return undefined;
   }
@@ -288,22 +216,22 @@ export class LlHlsPackager {
   /** The part the next EXT-X-PRELOAD-HINT names, undefined once ended. */
   nextPart(): { msn: number; part: number } | undefined {
     if (this.#ended) return undefined;
-    const current = this.#current;
-    if (!current) return { msn: this.#nextMsn, part: 0 };
-    if (this.#open) return { msn: current.msn, part: current.parts.length };
-    return this.#predictSegmentEnd()
+    const current = this.#segmenter.current;
+    if (!current) return { msn: this.#segmenter.nextMsn, part: 0 };
+    if (this.#segmenter.hasOpenPart) return { msn: current.msn, part: current.parts.length };
+    return this.#segmenter.predictSegmentEnd(this.#init)
       ? { msn: current.msn + 1, part: 0 }
       : { msn: current.msn, part: current.parts.length };
   }
 
   /** Measured bit rates over the live window, bits/s (§4.4.6.2 BANDWIDTH is the peak segment rate). */
   bitrate(): { peak: number; average: number } | undefined {
-    return this.#window.bitrate(this.#current);
+    return this.#window.bitrate(this.#segmenter.current);
   }
 
   /** Timing-track samples per second over the window (the frame rate for a video rendition). */
   sampleRate(): number | undefined {
-    return this.#window.sampleRate(this.#current);
+    return this.#window.sampleRate(this.#segmenter.current);
   }
 
   // ---- resources ----------------------------------------------------------------------------
@@ -331,9 +259,9 @@ export class LlHlsPackager {
     return livePlaylistModel(
       {
         window: this.#window.segments,
-        current: this.#current,
-        nextMsn: this.#nextMsn,
-        discontinuitySequence: this.#discontinuitySequence,
+        current: this.#segmenter.current,
+        nextMsn: this.#segmenter.nextMsn,
+        discontinuitySequence: this.#segmenter.discontinuitySequence,
         ended: this.#ended,
         partTarget: this.partTarget,
         targetDuration: this.targetDuration,
@@ -400,109 +328,33 @@ export class LlHlsPackager {
   }
 
   #edge(): LiveEdge {
-    const current = this.#current;
+    const current = this.#segmenter.current;
     return {
       ended: this.#ended,
-      lastCompleteMsn: this.#lastCompleteMsn,
+      lastCompleteMsn: this.#segmenter.lastCompleteMsn,
       last: this.lastPosition(),
-      nextMsn: this.#nextMsn,
+      nextMsn: this.#segmenter.nextMsn,
       current: current ? { msn: current.msn, parts: current.parts.length } : undefined,
     };
   }
 
   // ---- internals ----------------------------------------------------------------------------
 
-  #segmentTicks(): number {
-    return (this.#current?.ticks ?? 0) + (this.#open?.ticks ?? 0);
-  }
-
-  #closeThreshold(init: InitRecord): number {
-    return Math.floor(this.#targetSeconds * SEGMENT_CLOSE_FRACTION * init.timescale);
-  }
-
-  /** Whether the next fragment will probably start a new segment (for the preload hint). */
-  #predictSegmentEnd(): boolean {
-    const init = this.#init;
-    if (!init || this.#segmentTicks() < this.#closeThreshold(init)) return false;
-    if (!init.keyframeParts) return true;
-    // With a regular GOP the next keyframe is due once a keyframe interval has elapsed.
-    if (this.#keyframeInterval === undefined) return true;
-    return this.#ticksSinceKeyframe + this.#lastFragmentTicks / 2 >= this.#keyframeInterval;
-  }
-
-  #startSegment(fragment: Fragment, init: InitRecord, decodeTime: number | undefined): void {
-    const ticks = decodeTime ?? this.#nextDecodeTime ?? 0;
-    const programDateTime = this.#clock.dateOf(fragment, init, ticks);
-    if (this.#pendingDiscontinuity) this.#discontinuitySequence++;
-    const seg: Segment = {
-      msn: this.#nextMsn++,
-      initId: init.id,
-      timescale: init.timescale,
-      discontinuity: this.#pendingDiscontinuity,
-      discontinuitySequence: this.#discontinuitySequence,
-      programDateTime,
-      parts: [],
-      ticks: 0,
-      samples: 0,
-      byteLength: 0,
-      complete: false,
-      bytes: undefined,
-    };
-    this.#pendingDiscontinuity = false;
-    this.#current = seg;
-    this.#window.track(seg);
-  }
-
-  #publishOpenPart(): boolean {
-    const open = this.#open;
-    const seg = this.#current;
-    if (!open || !seg) return false;
-    this.#open = undefined;
-    const bytes = open.fragments.length === 1 ? open.fragments[0]! : concat(open.fragments, open.byteLength);
-    const part: Part = { index: seg.parts.length, ticks: open.ticks, independent: open.independent, bytes };
-    seg.parts.push(part);
-    seg.ticks += open.ticks;
-    seg.samples += open.samples;
-    seg.byteLength += open.byteLength;
-    this.#window.published(open.ticks / seg.timescale);
+  #partPublished(seg: Segment, part: Part): void {
+    this.#window.published(part.ticks / seg.timescale);
     this.#onPart.emit({
       msn: seg.msn,
       part: part.index,
       uri: hlsNames.part(seg.msn, part.index),
       duration: part.ticks / seg.timescale,
       independent: part.independent,
-      bytes,
+      bytes: part.bytes,
       initId: seg.initId,
     });
-    return true;
   }
 
-  #completeCurrent(): void {
-    const seg = this.#current;
-    if (!seg) return;
-    this.#current = undefined;
-    if (seg.parts.length === 0) {
-      this.#window.forget(seg.msn);
-      this.#nextMsn = seg.msn;
-      return;
-    }
-    // One buffer per segment; parts become views into it so nothing is held twice.
-    const bytes = concat(
-      seg.parts.map((p) => p.bytes),
-      seg.byteLength,
-    );
-    let offset = 0;
-    for (const part of seg.parts) {
-      part.bytes = bytes.subarray(offset, offset + part.bytes.length);
-      offset += part.bytes.length;
-    }
-    seg.bytes = bytes;
-    seg.complete = true;
+  #segmentCompleted(seg: Segment): void {
     this.#window.add(seg);
-    this.#lastCompleteMsn = seg.msn;
-    this.#completedSegments++;
-    this.#clock.segmentEnded(seg.programDateTime + (seg.ticks * 1000) / seg.timescale);
-    this.#maxSegmentSeconds = Math.max(this.#maxSegmentSeconds, seg.ticks / seg.timescale);
     this.#onSegment.emit(this.#segmentInfo(seg));
     this.#prune();
   }
@@ -535,29 +387,6 @@ export class LlHlsPackager {
     this.#waiters.notify();
     this.#onChange.emit(undefined);
   }
-}
-
-/** Duration of a fragment on the timing track's clock. */
-function fragmentTiming(
-  fragment: Fragment,
-  init: InitRecord,
-): { ticks: number; samples: number; decodeTime: number | undefined } {
-  const timing = fragment.tracks.find((t) => t.trackId === init.timingTrackId);
-  if (timing) return { ticks: timing.duration, samples: timing.sampleCount, decodeTime: timing.baseMediaDecodeTime };
-  // No traf for the timing track (e.g. an audio-only moof in a muxed stream): use the longest track.
-  let seconds = 0;
-  for (const t of fragment.tracks) if (t.timescale > 0) seconds = Math.max(seconds, t.duration / t.timescale);
-  return { ticks: Math.round(seconds * init.timescale), samples: 0, decodeTime: undefined };
-}
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
