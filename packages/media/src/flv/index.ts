@@ -12,7 +12,7 @@ export {
   parseAudioTagHeader,
   SoundFormat,
 } from './audio-tag.ts';
-export { ByteQueue } from './byte-queue.ts';
+export { ByteQueue } from '../bytes/byte-queue.ts';
 export { type AudioSpecificConfig, aacCodecInfo, parseAudioSpecificConfig } from './codec/aac.ts';
 export { av1CodecInfo, parseAv1SequenceHeaderObus } from './codec/av1.ts';
 export { audioCodecInfo, videoCodecInfo } from './codec/codec-info.ts';
