@@ -5,13 +5,13 @@ import { internalRoutes } from './routes/internal-routes.ts';
 
 export interface TranscoderAppDeps {
   app: ServiceApp;
-  channelOf(channelId: string): OriginStream | undefined;
+  streamOf(channelId: string): OriginStream | undefined;
   streams(): unknown[];
 }
 
 /** Adds the live HLS origin and the internal status route to a kit app. */
-export function buildTranscoderApp({ app, channelOf, streams }: TranscoderAppDeps): ServiceApp {
-  hlsRoutes(app, channelOf);
+export function buildTranscoderApp({ app, streamOf, streams }: TranscoderAppDeps): ServiceApp {
+  hlsRoutes(app, streamOf);
   internalRoutes(app, streams);
   return app;
 }

@@ -23,7 +23,7 @@ import { buildTranscoderApp } from './app.ts';
 import { DEFAULT_CLAIM_POLICY } from './domain/claims.ts';
 import { resumePoint } from './domain/continuity.ts';
 import { planRenditions } from './domain/rendition-plan.ts';
-import { LiveChannel } from './workers/live-channel.ts';
+import { TranscodingStream } from './workers/transcoding-stream.ts';
 import { transcoderEventHandler } from './workers/session-events.ts';
 import { StreamManager } from './workers/stream-manager.ts';
 
@@ -115,7 +115,7 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
       renewIntervalMs: config['transcoder.renew-interval-ms'],
       lingerMs: config['transcoder.ended-linger-ms'],
       policy: { ...DEFAULT_CLAIM_POLICY, capacity: config['transcoder.capacity'] },
-      async createChannel(session) {
+      async createStream(session) {
         const plans = planRenditions(session, {
           ladder: ctx.config.get('transcoder.ladder'),
           sourceAudioKbps: ctx.config.get('transcoder.source-audio-kbps'),
@@ -123,7 +123,7 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
         if (plans.length === 0) throw new Error('the session has neither video nor audio');
         const resume = resumePoint(await store.continuity(session.channelId));
         const channelLogger = logger.child({ channelId: session.channelId, sessionId: session.sessionId });
-        return new LiveChannel({
+        return new TranscodingStream({
           session,
           plans,
           resume,
@@ -182,7 +182,7 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
 
     return buildTranscoderApp({
       app: ctx.createApp(),
-      channelOf: (channelId) => manager.get(channelId),
+      streamOf: (channelId) => manager.get(channelId),
       streams: () => manager.list(),
     });
   },

@@ -34,7 +34,7 @@ export {
 export type { AudioCodecInfo, VideoCodecInfo } from './codec/types.ts';
 export { parseVp9KeyframeSize, vp9CodecInfo } from './codec/vp9.ts';
 export { AmfError, FlvFormatError } from './errors.ts';
-export { createLiveFlvStream, type LiveFlvSource, type LiveFlvStreamOptions } from './live-stream.ts';
+export { createLiveFlvStream, type LiveFlvSource, type LiveFlvStreamOptions } from './live-flv-stream.ts';
 export { type FlvHeader, FlvReader, type FlvReaderOptions, parseFlv } from './reader.ts';
 export { FLV_TAG_HEADER_SIZE, type FlvTag, type FlvTagKind, FlvTagType } from './tag.ts';
 export { FlvTagScanner, type ScannedTag } from './tag-scanner.ts';

@@ -1,6 +1,6 @@
 import { type Redis, defineScript, type ScriptCall } from '@phzzk/kit';
 import type { RenditionContinuity } from '../domain/continuity.ts';
-import { type LiveSession, parseSession } from '../domain/session.ts';
+import { type TranscodeSession, parseSession } from '../domain/transcode-session.ts';
 import type { SessionStore } from '../domain/ports.ts';
 import type { TranscoderKeys } from './redis-keys.ts';
 
@@ -39,7 +39,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** true when recorded; false when the session had ended already. */
-  async putStarted(session: LiveSession): Promise<boolean> {
+  async putStarted(session: TranscodeSession): Promise<boolean> {
     const result = await this.putStartedScript(
       [this.keys.sessions, this.keys.ended(session.sessionId)],
       [session.channelId, JSON.stringify(session)],
@@ -56,9 +56,9 @@ export class RedisSessionStore implements SessionStore {
     return result === 1;
   }
 
-  async all(): Promise<LiveSession[]> {
+  async all(): Promise<TranscodeSession[]> {
     const raw = await this.redis.hgetall(this.keys.sessions);
-    const sessions: LiveSession[] = [];
+    const sessions: TranscodeSession[] = [];
     for (const [channelId, json] of Object.entries(raw)) {
       const session = parseSession(json);
       if (session && session.channelId === channelId) sessions.push(session);

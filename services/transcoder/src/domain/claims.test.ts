@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type ClaimPolicy, decideClaims, type LocalStream } from './claims.ts';
-import type { LiveSession } from './session.ts';
+import type { TranscodeSession } from './transcode-session.ts';
 
-const session = (channelId: string, sessionId = `s-${channelId}`): LiveSession => ({
+const session = (channelId: string, sessionId = `s-${channelId}`): TranscodeSession => ({
   sessionId,
   channelId,
   sourceUrl: `http://ingest/${channelId}.flv`,

@@ -1,18 +1,18 @@
 // What the transcoder's workers and routes need from the outside world. service.ts wires the
 // concrete adapters (Redis, files, HTTP, ffmpeg) to these; nothing else names an adapter.
 import type { FfmpegProcess, SpawnOptions } from '@phzzk/media/ffmpeg';
-import type { LiveStream } from '@phzzk/media/hls';
+import type { LlHlsStream } from '@phzzk/media/hls';
 import type { RenditionContinuity } from './continuity.ts';
-import type { LiveSession } from './session.ts';
+import type { TranscodeSession } from './transcode-session.ts';
 import type { VodSegmentEntry } from './vod-playlist.ts';
 
 /** The durable record of live sessions and their numbering, shared by every instance. */
 export interface SessionStore {
   /** true when recorded; false when the session had ended already. */
-  putStarted(session: LiveSession): Promise<boolean>;
+  putStarted(session: TranscodeSession): Promise<boolean>;
   /** Removes the channel's session if it is this one; true when removed. */
   markEnded(channelId: string, sessionId: string): Promise<boolean>;
-  all(): Promise<LiveSession[]>;
+  all(): Promise<TranscodeSession[]>;
   continuity(channelId: string): Promise<RenditionContinuity[]>;
   saveContinuity(channelId: string, rendition: string, state: RenditionContinuity): Promise<void>;
 }
@@ -60,7 +60,7 @@ export interface TranscoderMetrics {
 
 /** What the HLS origin routes serve from: one stream this instance holds. */
 export interface OriginStream {
-  readonly stream: LiveStream;
+  readonly stream: LlHlsStream;
   readonly renditions: readonly string[];
   /** A request path below /hls/{channelId}/ as the packager names it (undefined: no such URI). */
   localPath(path: string): string | undefined;

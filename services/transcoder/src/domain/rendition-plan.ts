@@ -1,6 +1,6 @@
 import type { AudioPlan, RenditionPlan } from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER, renditionsFor } from '@phzzk/media/ladder';
-import { isAac, type LiveSession } from './session.ts';
+import { isAac, type TranscodeSession } from './transcode-session.ts';
 
 export interface LadderRung {
   name: string;
@@ -23,7 +23,7 @@ export const DEFAULT_LADDER_SETTINGS: LadderSettings = { ladder: DEFAULT_LADDER,
  * audio-only source gets one audio rendition; a video-only one gets video renditions without audio.
  */
 export function planRenditions(
-  session: Pick<LiveSession, 'video' | 'audio'>,
+  session: Pick<TranscodeSession, 'video' | 'audio'>,
   settings: LadderSettings,
 ): RenditionPlan[] {
   const { video, audio } = session;

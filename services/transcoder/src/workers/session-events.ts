@@ -1,6 +1,6 @@
 import type { StreamEnded, StreamStarted } from '@phzzk/contracts';
 import type { EventHandler, Logger } from '@phzzk/kit';
-import { sessionFromStarted, sourceAllowed } from '../domain/session.ts';
+import { sessionFromStarted, sourceAllowed } from '../domain/transcode-session.ts';
 import type { SessionStore } from '../domain/ports.ts';
 
 /**

@@ -2,7 +2,7 @@ import { backoffDelay, sleep, type Logger } from '@phzzk/kit';
 import { type FfmpegProcess, RestartBackoff } from '@phzzk/media/ffmpeg';
 import { FlvTagScanner } from '@phzzk/media/flv';
 import { type Fmp4Event, Fmp4Parser, type Fragment } from '@phzzk/media/fmp4';
-import type { LiveStream } from '@phzzk/media/hls';
+import type { LlHlsStream } from '@phzzk/media/hls';
 import { JpegSplitter } from '@phzzk/media/jpeg';
 import { FrameClock, PartTimeline } from '../domain/latency.ts';
 import type { LaunchFfmpeg, OpenSource } from '../domain/ports.ts';
@@ -28,7 +28,7 @@ export interface StreamRunnerOptions {
   renditions: readonly string[];
   /** ffmpeg has a thumbnail output (JPEGs, image2pipe) after the renditions'. */
   thumbnails: boolean;
-  stream: LiveStream;
+  stream: LlHlsStream;
   hasVideo: boolean;
   frameSeconds: number;
   sourceIdleMs: number;

@@ -1,5 +1,5 @@
 import type { Logger } from '@phzzk/kit';
-import { blockingTimeoutMs, hlsNames, LiveStream } from '@phzzk/media/hls';
+import { blockingTimeoutMs, hlsNames, LlHlsStream } from '@phzzk/media/hls';
 import { ContinuityTracker, type RenditionContinuity, type ResumePoint } from '../domain/continuity.ts';
 import type { LocalPhase } from '../domain/claims.ts';
 import {
@@ -12,12 +12,12 @@ import {
 } from '@phzzk/media/ffmpeg';
 import { RecentSamples } from '../domain/latency.ts';
 import { toExposedPlaylist, toLocalPath } from '../domain/playlist-offsets.ts';
-import type { LiveSession } from '../domain/session.ts';
+import type { TranscodeSession } from '../domain/transcode-session.ts';
 import { ThumbnailPacer } from '../domain/thumbnail-pacer.ts';
 import type { LaunchFfmpeg, OpenSource, OriginStream, SegmentStorage, TranscoderMetrics } from '../domain/ports.ts';
 import { StreamRunner } from './stream-runner.ts';
 
-export interface LiveChannelSettings {
+export interface TranscodingStreamSettings {
   encoder: Omit<EncoderSettings, 'frameSeconds'>;
   targetDuration: number;
   sourceIdleMs: number;
@@ -31,11 +31,11 @@ const THUMBNAIL_GAP_MS = 2000;
 /** An older thumbnail is not served: the stream is stalled or ffmpeg restarting. */
 export const THUMBNAIL_MAX_AGE_MS = 10_000;
 
-export interface LiveChannelDeps {
-  session: LiveSession;
+export interface TranscodingStreamDeps {
+  session: TranscodeSession;
   plans: RenditionPlan[];
   resume: ResumePoint;
-  settings: LiveChannelSettings;
+  settings: TranscodingStreamSettings;
   /** Where this session's media is kept for VOD. */
   storage: SegmentStorage;
   openSource: OpenSource;
@@ -51,9 +51,9 @@ export interface LiveChannelDeps {
  * One live session on this instance: its LL-HLS stream (what the origin serves), the ffmpeg
  * runner feeding it, the VOD storage behind it, and the numbering a successor continues from.
  */
-export class LiveChannel implements OriginStream {
-  readonly session: LiveSession;
-  readonly stream: LiveStream;
+export class TranscodingStream implements OriginStream {
+  readonly session: TranscodeSession;
+  readonly stream: LlHlsStream;
   readonly resume: ResumePoint;
   readonly renditions: string[];
   phase: LocalPhase = 'live';
@@ -69,14 +69,14 @@ export class LiveChannel implements OriginStream {
   private thumbnailTimer: NodeJS.Timeout | undefined;
   private finishing: Promise<void> | undefined;
 
-  constructor(deps: LiveChannelDeps) {
+  constructor(deps: TranscodingStreamDeps) {
     const { session, plans, resume, settings, metrics } = deps;
     this.session = session;
     this.resume = resume;
     this.logger = deps.logger;
     this.renditions = plans.map((p) => p.name);
     this.tracker = new ContinuityTracker(resume);
-    this.stream = new LiveStream({
+    this.stream = new LlHlsStream({
       renditions: plans.map((p) => ({ name: p.name, bandwidth: p.bandwidth })),
       targetDuration: settings.targetDuration,
       partTarget: settings.encoder.partTarget,
