@@ -1,3 +1,4 @@
+import { TRANSCODER_HOLDER_KEY_PREFIX } from '@phzzk/contracts';
 import {
   BaseConfig,
   createRedis,
@@ -60,7 +61,7 @@ export const defaultRoutes = [
     // LL-HLS blocking playlist reloads wait up to ~3 target durations at the origin.
     timeoutMs: 30_000,
     rateLimit: { limit: 0, windowMs: 1 },
-    holderKey: 'phzzk:transcoder:holder:',
+    holderKey: TRANSCODER_HOLDER_KEY_PREFIX,
   },
 ];
 

@@ -19,6 +19,7 @@ import { createRotationListener } from './adapters/rotation-listener.ts';
 import { RtmpIngest } from './adapters/rtmp-ingest.ts';
 import { buildIngestApp } from './app.ts';
 import { IngestSessions } from './domain/ingest-sessions.ts';
+import { rotationEventHandler } from './workers/rotation-events.ts';
 
 export const IngestConfig = Type.Object({
   ...BaseConfig,
@@ -148,7 +149,7 @@ export const ingestService: ServiceDefinition<typeof IngestConfig> = {
     const rotations = createRotationListener({
       brokers: config['kafka.brokers'],
       instanceId,
-      sessions,
+      handle: rotationEventHandler(sessions, ctx.logger),
       producer,
       logger: ctx.logger,
     });

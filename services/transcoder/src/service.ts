@@ -1,4 +1,4 @@
-import { Topics } from '@phzzk/contracts';
+import { Topics, TRANSCODER_KEY_PREFIX } from '@phzzk/contracts';
 import {
   BaseConfig,
   createRedis,
@@ -9,19 +9,23 @@ import {
   redisHealth,
   type ServiceDefinition,
 } from '@phzzk/kit';
+import { spawnFfmpeg } from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER } from '@phzzk/media/ladder';
 import Type from 'typebox';
-import { transcoderEventHandler } from './adapters/event-handler.ts';
 import { FfmpegHealth } from './adapters/ffmpeg-health.ts';
-import { LiveChannel } from './adapters/live-channel.ts';
+import { FileSegmentStorage } from './adapters/file-segment-storage.ts';
+import { openFlvSource } from './adapters/flv-source.ts';
 import { createTranscoderMetrics } from './adapters/metrics.ts';
 import { transcoderKeys } from './adapters/redis-keys.ts';
 import { RedisLeases } from './adapters/redis-leases.ts';
 import { RedisSessionStore } from './adapters/redis-session-store.ts';
-import { StreamManager } from './adapters/stream-manager.ts';
 import { buildTranscoderApp } from './app.ts';
+import { DEFAULT_CLAIM_POLICY } from './domain/claims.ts';
 import { resumePoint } from './domain/continuity.ts';
 import { planRenditions } from './domain/rendition-plan.ts';
+import { TranscodingStream } from './workers/transcoding-stream.ts';
+import { transcoderEventHandler } from './workers/session-events.ts';
+import { StreamManager } from './workers/stream-manager.ts';
 
 const Rung = Type.Object(
   {
@@ -44,8 +48,8 @@ export const TranscoderConfig = Type.Object({
   'transcoder.consumer.start-from': Type.Union([Type.Literal('earliest'), Type.Literal('latest')], {
     default: 'earliest',
   }),
-  /** Prefix of every Redis key; the gateway reads `phzzk:transcoder:holder:<channelId>`. */
-  'transcoder.redis.key-prefix': Type.String({ default: 'phzzk:transcoder:', minLength: 1, maxLength: 128 }),
+  /** Prefix of every Redis key; the gateway reads the holder key built from the default (contracts). */
+  'transcoder.redis.key-prefix': Type.String({ default: TRANSCODER_KEY_PREFIX, minLength: 1, maxLength: 128 }),
   'transcoder.ffmpeg.path': Type.String({ default: 'ffmpeg', minLength: 1 }),
   'transcoder.ffmpeg.log-level': Type.String({ default: 'error', pattern: '^(quiet|panic|fatal|error|warning|info)$' }),
   /** x264 preset of the ladder rungs. */
@@ -110,22 +114,30 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
       claimIntervalMs: config['transcoder.claim-interval-ms'],
       renewIntervalMs: config['transcoder.renew-interval-ms'],
       lingerMs: config['transcoder.ended-linger-ms'],
-      policy: { capacity: config['transcoder.capacity'], claimsPerTick: 2, streamsPerStagger: 4 },
-      async createChannel(session) {
+      policy: { ...DEFAULT_CLAIM_POLICY, capacity: config['transcoder.capacity'] },
+      async createStream(session) {
         const plans = planRenditions(session, {
           ladder: ctx.config.get('transcoder.ladder'),
           sourceAudioKbps: ctx.config.get('transcoder.source-audio-kbps'),
         });
         if (plans.length === 0) throw new Error('the session has neither video nor audio');
         const resume = resumePoint(await store.continuity(session.channelId));
-        return new LiveChannel({
+        const channelLogger = logger.child({ channelId: session.channelId, sessionId: session.sessionId });
+        return new TranscodingStream({
           session,
           plans,
           resume,
           metrics,
-          logger: logger.child({ channelId: session.channelId, sessionId: session.sessionId }),
+          logger: channelLogger,
+          storage: new FileSegmentStorage({
+            root: config['storage.root'],
+            sessionId: session.sessionId,
+            logger: channelLogger,
+          }),
+          openSource: (url, options) =>
+            openFlvSource(url, { ...options, credential: (method, path) => ctx.trust.internalHeaders(method, path) }),
+          launchFfmpeg: (args, options) => spawnFfmpeg(ffmpegPath, args, options),
           settings: {
-            ffmpegPath,
             encoder: {
               preset: ctx.config.get('transcoder.ffmpeg.preset'),
               partTarget: config['transcoder.hls.part-target'],
@@ -137,8 +149,6 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
             sourceIdleMs: ctx.config.get('transcoder.source.idle-timeout-ms'),
             giveUpAfterMs: ctx.config.get('transcoder.source.give-up-after-ms'),
             drainTimeoutMs: ctx.config.get('transcoder.drain-timeout-ms'),
-            storageRoot: config['storage.root'],
-            sourceCredential: (method, path) => ctx.trust.internalHeaders(method, path),
           },
           saveContinuity: (rendition, state) => store.saveContinuity(session.channelId, rendition, state),
           onGaveUp: () => {
@@ -173,7 +183,7 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
 
     return buildTranscoderApp({
       app: ctx.createApp(),
-      channelOf: (channelId) => manager.get(channelId),
+      streamOf: (channelId) => manager.get(channelId),
       streams: () => manager.list(),
     });
   },

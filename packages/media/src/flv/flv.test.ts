@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAmf0 } from './amf0.ts';
 import { isEcmaArray } from './amf-value.ts';
 import { FlvFormatError } from './errors.ts';
-import { createLiveFlvStream, type LiveFlvSource } from './live-stream.ts';
+import { createLiveFlvStream, type LiveFlvSource } from './live-flv-stream.ts';
 import { FlvReader, parseFlv } from './reader.ts';
 import type { FlvTag } from './tag.ts';
 import { encodeFlv, encodeFlvHeader, encodeFlvTag, metadataTag } from './writer.ts';

@@ -12,7 +12,7 @@ export {
   parseAudioTagHeader,
   SoundFormat,
 } from './audio-tag.ts';
-export { ByteQueue } from './byte-queue.ts';
+export { ByteQueue } from '../bytes/byte-queue.ts';
 export { type AudioSpecificConfig, aacCodecInfo, parseAudioSpecificConfig } from './codec/aac.ts';
 export { av1CodecInfo, parseAv1SequenceHeaderObus } from './codec/av1.ts';
 export { audioCodecInfo, videoCodecInfo } from './codec/codec-info.ts';
@@ -34,9 +34,10 @@ export {
 export type { AudioCodecInfo, VideoCodecInfo } from './codec/types.ts';
 export { parseVp9KeyframeSize, vp9CodecInfo } from './codec/vp9.ts';
 export { AmfError, FlvFormatError } from './errors.ts';
-export { createLiveFlvStream, type LiveFlvSource, type LiveFlvStreamOptions } from './live-stream.ts';
+export { createLiveFlvStream, type LiveFlvSource, type LiveFlvStreamOptions } from './live-flv-stream.ts';
 export { type FlvHeader, FlvReader, type FlvReaderOptions, parseFlv } from './reader.ts';
 export { FLV_TAG_HEADER_SIZE, type FlvTag, type FlvTagKind, FlvTagType } from './tag.ts';
+export { FlvTagScanner, type ScannedTag } from './tag-scanner.ts';
 export { classifyTag } from './tag-flags.ts';
 export {
   AvcPacketType,

@@ -1,5 +1,5 @@
 // FLV push parser (FLV spec v10.1 Annex E): feed arbitrary slices, pull header and tags.
-import { ByteQueue } from './byte-queue.ts';
+import { ByteQueue } from '../bytes/byte-queue.ts';
 import { FlvFormatError } from './errors.ts';
 import { FLV_TAG_HEADER_SIZE, type FlvTag, tagKind } from './tag.ts';
 import { classifyTag } from './tag-flags.ts';

@@ -1,5 +1,5 @@
 export * from './box-reader.ts';
-export { ByteQueue } from './byte-queue.ts';
+export { ByteQueue } from '../bytes/byte-queue.ts';
 export * from './codec-string.ts';
 export * from './errors.ts';
 export { isSyncSample, type MoofInfo, parseMoof, parsePrft, SampleFlag } from './fragment.ts';

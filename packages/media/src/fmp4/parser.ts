@@ -3,7 +3,7 @@
 // It buffers at most one top-level box at a time (bounded by maxBoxSize) and emits the init segment
 // and each complete fragment as soon as its last byte arrives, so latency is one fragment, not more.
 import { type Box, printable, readBoxHeader, rootBox } from './box-reader.ts';
-import { ByteQueue } from './byte-queue.ts';
+import { ByteQueue } from '../bytes/byte-queue.ts';
 import { Fmp4Error, Fmp4ErrorCode } from './errors.ts';
 import { parseMoof, parsePrft } from './fragment.ts';
 import { parseInitSegment } from './init-segment.ts';
@@ -88,7 +88,7 @@ export class Fmp4Parser {
           );
         }
         if (size === undefined || this.#queue.length < size) break;
-        const bytes = this.#queue.take(size);
+        const bytes = this.#queue.read(size);
         const event = this.#onBox(header.type, bytes);
         if (event) events.push(event);
       }

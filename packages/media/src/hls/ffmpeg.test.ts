@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fmp4Parser } from '../fmp4/parser.ts';
 import type { InitSegment } from '../fmp4/types.ts';
-import { LiveStream, type RenditionSpec } from './live-stream.ts';
+import { LlHlsStream, type RenditionSpec } from './ll-hls-stream.ts';
 import { hlsNames } from './naming.ts';
 import { serveHls } from './serve.ts';
 import { readPlaylist } from './testing/read-playlist.ts';
@@ -75,7 +75,7 @@ const SEED = Number(process.env.FMP4_SEED ?? Date.now() % 1_000_000);
  * random-sized slices (1 byte to 8 KiB) and the parser's events into the stream.
  */
 async function pipeFfmpeg(
-  stream: LiveStream,
+  stream: LlHlsStream,
   args: string[],
   renditions: string[],
   onFragment?: (rendition: string) => void,
@@ -113,7 +113,7 @@ async function pipeFfmpeg(
 }
 
 /** Fetches everything a player could ask for through serveHls() and writes it under `dir`. */
-async function writeStream(stream: LiveStream, dir: string): Promise<void> {
+async function writeStream(stream: LlHlsStream, dir: string): Promise<void> {
   const fetch = async (path: string) => {
     const response = await serveHls(stream, { path });
     expect(response.status, path).toBe(200);
@@ -133,7 +133,7 @@ async function writeStream(stream: LiveStream, dir: string): Promise<void> {
 }
 
 /** Every part of a rendition as its own "segment", to prove parts are independently playable units. */
-async function writePartsPlaylist(stream: LiveStream, name: string, dir: string): Promise<string> {
+async function writePartsPlaylist(stream: LlHlsStream, name: string, dir: string): Promise<string> {
   const packager = stream.rendition(name)!;
   const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:1', '#EXT-X-MEDIA-SEQUENCE:0'];
   let initId = -1;
@@ -224,7 +224,7 @@ describe('real ffmpeg -> fMP4 parser -> LL-HLS -> ffmpeg HLS demuxer', () => {
   });
 
   const newStream = (renditions: RenditionSpec[]) =>
-    new LiveStream({ renditions, targetDuration: 1, partTarget: 0.2, windowDuration: 600 });
+    new LlHlsStream({ renditions, targetDuration: 1, partTarget: 0.2, windowDuration: 600 });
 
   it('muxed audio+video: codecs match ffprobe, every frame plays from segments and from parts', async () => {
     const stream = newStream([{ name: 'main', bandwidth: 500_000 }]);

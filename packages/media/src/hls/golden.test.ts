@@ -1,7 +1,7 @@
 // Golden playlists: the exact text we serve, for review in diffs. UPDATE_GOLDEN=1 rewrites them.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LiveStream } from './live-stream.ts';
+import { LlHlsStream } from './ll-hls-stream.ts';
 import { renderMasterPlaylist } from './master-playlist.ts';
 import { renderMediaPlaylist } from './media-playlist.ts';
 import { fakeFragment, fakeInit, ManualTimers } from './testing/fake-media.ts';
@@ -18,7 +18,7 @@ const GOP = 5; // fragments per keyframe: 1 s GOPs
 
 /** Two video renditions fed the same 1 s GOPs of 0.2 s fragments, starting at `T0`. */
 function liveStream() {
-  const stream = new LiveStream({
+  const stream = new LlHlsStream({
     renditions: [
       { name: '720p', bandwidth: 3_000_000 },
       { name: '480p', bandwidth: 1_500_000 },

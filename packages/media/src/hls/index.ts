@@ -1,6 +1,6 @@
 // LL-HLS packaging (draft-pantos-hls-rfc8216bis). Typical wiring in the transcoder:
 //
-//   const stream = new LiveStream({ renditions: [{ name: '720p', bandwidth: 3_000_000 }, ...],
+//   const stream = new LlHlsStream({ renditions: [{ name: '720p', bandwidth: 3_000_000 }, ...],
 //     targetDuration: 1, partTarget: 0.2, logger });
 //   for await (const event of readFmp4(ffmpeg.stdio[fd])) stream.push('720p', event); // one per output
 //   stream.onSegment((s) => vodWriter.write(s.rendition, s.uri, s.bytes));
@@ -19,7 +19,7 @@ export {
 } from './blocking-request.ts';
 export { type CacheableResource, cacheControl } from './cache-control.ts';
 export { formatDecimal } from './format.ts';
-export { LiveStream, type LiveStreamOptions, type RenditionEvent, type RenditionSpec } from './live-stream.ts';
+export { LlHlsStream, type LlHlsStreamOptions, type RenditionEvent, type RenditionSpec } from './ll-hls-stream.ts';
 export {
   type AudioRendition,
   type MasterPlaylistModel,
@@ -55,5 +55,12 @@ export {
   type SegmentInfo,
   WaitResult,
 } from './packager.ts';
+export {
+  type PlaylistEntry,
+  type PlaylistInput,
+  type PlaylistKind,
+  playlistModel,
+  renderPlaylist,
+} from './playlist-model.ts';
 export { type HlsRequest, type HlsResponse, type ServeOptions, serveHls } from './serve.ts';
 export { type MediaLogger, type Timers, WaitQueue } from './waiting.ts';

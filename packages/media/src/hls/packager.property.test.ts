@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { roundDecimal } from './format.ts';
-import { LiveStream } from './live-stream.ts';
+import { LlHlsStream } from './ll-hls-stream.ts';
 import type { PartInfo, PartWaitResult, SegmentInfo, WaitResult } from './packager.ts';
 import { fakeFragment, fakeInit, ManualTimers, settle } from './testing/fake-media.ts';
 import { readPlaylist } from './testing/read-playlist.ts';
@@ -87,7 +87,7 @@ function check(
   const problems: string[] = [];
   let clock = Date.UTC(2025, 0, 1);
   const windowDuration = c.windowFactor * c.targetDuration;
-  const stream = new LiveStream({
+  const stream = new LlHlsStream({
     renditions: [{ name: 'a' }, { name: 'b' }],
     targetDuration: c.targetDuration,
     partTarget: c.partTarget,

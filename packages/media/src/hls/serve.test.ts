@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveStream } from './live-stream.ts';
+import { LlHlsStream } from './ll-hls-stream.ts';
 import { serveHls } from './serve.ts';
 import { fakeFragment, fakeInit, ManualTimers, settle } from './testing/fake-media.ts';
 import { readPlaylist } from './testing/read-playlist.ts';
@@ -8,7 +8,7 @@ const F = 18000;
 
 function setup() {
   const timers = new ManualTimers();
-  const stream = new LiveStream({
+  const stream = new LlHlsStream({
     renditions: [
       { name: '720p', bandwidth: 3_000_000, audioGroup: 'aac' },
       { name: '360p', bandwidth: 800_000, audioGroup: 'aac', frameRate: 30 },

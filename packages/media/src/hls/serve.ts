@@ -7,7 +7,7 @@ import {
   type QueryInput,
 } from './blocking-request.ts';
 import { cacheControl } from './cache-control.ts';
-import type { LiveStream } from './live-stream.ts';
+import type { LlHlsStream } from './ll-hls-stream.ts';
 import { CONTENT_TYPES, parseHlsPath } from './naming.ts';
 
 export type HlsRequest = {
@@ -39,7 +39,7 @@ const error = (status: 400 | 404 | 499 | 503, message: string): HlsResponse => (
 });
 
 export async function serveHls(
-  stream: LiveStream,
+  stream: LlHlsStream,
   request: HlsRequest,
   options: ServeOptions = {},
 ): Promise<HlsResponse> {

@@ -9,7 +9,7 @@
 // announced length), and all partial messages plus unparsed input are capped by maxPendingBytes.
 // That is why any spec-valid chunk size (1 .. 2^31-1) is accepted: the chunk size only says where
 // the next header sits, it never sizes a buffer.
-import { ByteQueue } from '../flv/byte-queue.ts';
+import { ByteQueue } from '../bytes/byte-queue.ts';
 import { RtmpProtocolError } from './errors.ts';
 import type { RtmpLimits } from './limits.ts';
 import { MessageType, type RtmpMessage } from './messages.ts';

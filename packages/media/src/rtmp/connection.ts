@@ -1,41 +1,28 @@
-// One RTMP connection: handshake, chunk stream, protocol control, NetConnection/NetStream
-// commands, publish authorization and the media of the publish session it creates.
-//
-// Every entry point (socket data, timers, the authorize promise) is guarded: whatever a peer
-// sends, the worst outcome is this connection closing.
+// One RTMP connection: handshake, chunk stream, its publish's state and media. Commands are routed
+// by command-dispatch.ts, connect/publish answered per publish-negotiation.ts. Every entry point
+// (socket data, timers, the authorize promise) is guarded: the worst a peer can do is close it.
 import { redactStreamKey, redactTcUrl } from './redact.ts';
 import type { Socket } from 'node:net';
-import type { Amf0Object, Amf0Value } from '../flv/amf-value.ts';
+import type { Amf0Object } from '../flv/amf-value.ts';
 import { AmfError } from '../flv/errors.ts';
 import { splitAggregate } from './aggregate.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import { ChunkWriter } from './chunk-writer.ts';
-import {
-  type Command,
-  commandMessage,
-  decodeCommand,
-  decodeData,
-  normalizeApp,
-  onStatusMessage,
-  parsePublishName,
-  statusInfo,
-} from './commands.ts';
+import { dispatchCommand } from './command-dispatch.ts';
+import { type Command, commandMessage, decodeCommand, decodeData, statusInfo } from './commands.ts';
 import { RtmpProtocolError } from './errors.ts';
 import { ServerHandshake } from './handshake.ts';
 import type { RtmpLimits } from './limits.ts';
+import { MessageType, type RtmpMessage } from './messages.ts';
 import {
-  acknowledgementMessage,
-  MessageType,
-  PeerBandwidthLimit,
-  parseUserControl,
-  type RtmpMessage,
-  readUint32Body,
-  setChunkSizeMessage,
-  setPeerBandwidthMessage,
-  UserControlEvent,
-  userControlMessage,
-  windowAckSizeMessage,
-} from './messages.ts';
+  answerConnect,
+  authorizePublish,
+  publishRefusedMessage,
+  publishRequest,
+  publishStartMessages,
+  refusalOf,
+} from './publish-negotiation.ts';
+import { ProtocolControl } from './protocol-control.ts';
 import { RtmpPublishSession } from './session.ts';
 import type { Authorize, AuthorizeResult, EndReason, PublishRejection, PublishRequest, RtmpLogger } from './types.ts';
 
@@ -53,6 +40,7 @@ export type ConnectionOptions<C> = {
   onClose(connection: RtmpConnection<C>): void;
 };
 
+const CALL_FAILED = 'NetConnection.Call.Failed';
 type State = 'handshake' | 'connect' | 'connected' | 'authorizing' | 'publishing' | 'closing' | 'closed';
 
 export class RtmpConnection<C> {
@@ -72,11 +60,7 @@ export class RtmpConnection<C> {
   readonly #streams = new Set<number>();
   #session: RtmpPublishSession<C> | undefined;
   #authorization: AbortController | undefined;
-  // Acknowledgements (§5.4.3): the peer's window, bytes received, and bytes at our last ack.
-  #peerWindow = 0;
-  #bytesIn = 0;
-  #ackedAt = 0;
-  #sentWindow = 0;
+  readonly #control = new ProtocolControl();
   #handshakeTimer: NodeJS.Timeout | undefined;
   #setupTimer: NodeJS.Timeout | undefined;
   #mediaTimer: NodeJS.Timeout | undefined;
@@ -125,7 +109,7 @@ export class RtmpConnection<C> {
   #onData(data: Buffer): void {
     if (this.#state === 'closing' || this.#state === 'closed') return; // draining until the peer closes
     this.#guard(() => {
-      this.#bytesIn += data.length;
+      const ack = this.#control.received(data.length);
       if (this.#state === 'handshake') {
         const { reply, rest } = this.#handshake.push(data);
         if (reply) this.#socket.write(reply);
@@ -137,7 +121,7 @@ export class RtmpConnection<C> {
       } else {
         this.#reader.push(data);
       }
-      this.#acknowledge();
+      if (ack) this.#send(ack);
       this.#pump();
     });
   }
@@ -151,40 +135,13 @@ export class RtmpConnection<C> {
     }
   }
 
-  #acknowledge(): void {
-    if (this.#peerWindow > 0 && this.#bytesIn - this.#ackedAt >= this.#peerWindow) {
-      this.#ackedAt = this.#bytesIn;
-      this.#send(acknowledgementMessage(this.#bytesIn % 2 ** 32)); // sequence number wraps (§5.4.3)
-    }
-  }
-
   #handleMessage(message: RtmpMessage, inAggregate: boolean): void {
+    const control = this.#control.handle(message);
+    if (control) {
+      if (control.reply) this.#send(control.reply);
+      return;
+    }
     switch (message.typeId) {
-      case MessageType.SetChunkSize:
-        this.#log('debug', { chunkSize: this.#reader.chunkSize }, 'peer chunk size');
-        return;
-      case MessageType.Abort:
-      case MessageType.Acknowledgement:
-        return;
-      case MessageType.WindowAckSize:
-        this.#peerWindow = readUint32Body(message) ?? 0;
-        return;
-      case MessageType.SetPeerBandwidth: {
-        // §5.4.5: answer with our Window Acknowledgement Size if it differs from the limit.
-        const size = readUint32Body(message);
-        if (size !== null && size > 0 && size !== this.#sentWindow) {
-          this.#sentWindow = size;
-          this.#send(windowAckSizeMessage(size));
-        }
-        return;
-      }
-      case MessageType.UserControl: {
-        const event = parseUserControl(message);
-        if (event?.event === UserControlEvent.PingRequest) {
-          this.#send(userControlMessage(UserControlEvent.PingResponse, event.value));
-        }
-        return;
-      }
       case MessageType.CommandAmf0:
       case MessageType.CommandAmf3:
         if (!inAggregate) this.#handleCommand(decodeCommand(message), message);
@@ -234,95 +191,40 @@ export class RtmpConnection<C> {
   // Commands (§7.2)
 
   #handleCommand(command: Command, message: RtmpMessage): void {
-    const { name, transactionId: txn, args } = command;
-    this.#log('debug', { command: name, txn, streamId: message.streamId }, 'command');
-    switch (name) {
-      case 'connect':
-        this.#connect(command);
-        return;
-      case 'releaseStream':
-        if (txn) this.#send(commandMessage('_result', txn, null, [undefined]));
-        return;
-      case 'FCPublish':
-        // Flash Media Live Encoder convention; OBS and ffmpeg send it and do not wait for it.
-        this.#send(
-          commandMessage('onFCPublish', 0, null, [
-            statusInfo('status', 'NetStream.Publish.Start', String(args[0] ?? '')),
-          ]),
-        );
-        return;
-      case 'createStream':
-        this.#createStream(txn);
-        return;
-      case 'publish':
-        this.#publish(command, message.streamId);
-        return;
-      case 'FCUnpublish':
-        this.#send(
-          commandMessage('onFCUnpublish', 0, null, [
-            statusInfo('status', 'NetStream.Unpublish.Success', String(args[0] ?? '')),
-          ]),
-        );
-        this.#unpublish();
-        return;
-      case 'deleteStream': {
-        const streamId = typeof args[0] === 'number' ? args[0] : message.streamId;
-        if (this.#session?.streamId === streamId) this.#unpublish();
-        this.#streams.delete(streamId);
-        return;
-      }
-      case 'closeStream':
-        if (this.#session?.streamId === message.streamId) this.#unpublish();
-        return;
-      case 'getStreamLength':
-        if (txn) this.#send(commandMessage('_result', txn, null, [0]));
-        return;
-      case 'play':
-      case 'play2':
-        // An ingest does not serve players.
-        this.#send(
-          onStatusMessage(
-            message.streamId,
-            statusInfo('error', 'NetStream.Play.Failed', 'playback is not offered by this server'),
-          ),
-        );
-        this.#end('disconnect', undefined, true);
-        return;
-      default:
-        // checkbw, _checkbw, _result, onStatus, receiveAudio, ...: tolerated and ignored. No _error
-        // reply: ffmpeg treats an _error to a call it tracks as fatal.
-        return;
-    }
+    this.#log('debug', { command: command.name, txn: command.transactionId, streamId: message.streamId }, 'command');
+    dispatchCommand(command, message.streamId, {
+      connect: (c) => this.#connect(c),
+      createStream: (txn) => this.#createStream(txn),
+      publish: (c, streamId) => this.#publish(c, streamId),
+      unpublish: (streamId) => {
+        if (streamId === undefined || this.#session?.streamId === streamId) this.#unpublish();
+      },
+      deleteStream: (streamId) => this.#streams.delete(streamId),
+      refuse: () => this.#end('disconnect', undefined, true),
+      send: (m) => this.#send(m),
+    });
   }
 
   #connect(command: Command): void {
     if (this.#state !== 'connect') throw new RtmpProtocolError('state', 'connect received twice');
-    const params = isObject(command.commandObject) ? command.commandObject : {};
-    this.#connectParams = params;
-    this.#app = normalizeApp(typeof params.app === 'string' ? params.app : '');
-    this.#tcUrl = typeof params.tcUrl === 'string' ? params.tcUrl : '';
-    const objectEncoding = typeof params.objectEncoding === 'number' ? params.objectEncoding : 0;
+    const answer = answerConnect(command, this.#o);
+    this.#connectParams = answer.params;
+    this.#app = answer.app;
+    this.#tcUrl = answer.tcUrl;
     this.#state = 'connected';
-    // §7.2.1.1 / §7.3.1: window, peer bandwidth, stream begin, our chunk size, then _result.
-    this.#sentWindow = this.#o.windowAckSize;
-    this.#send(windowAckSizeMessage(this.#o.windowAckSize));
-    this.#send(setPeerBandwidthMessage(this.#o.windowAckSize, PeerBandwidthLimit.Dynamic));
-    this.#send(userControlMessage(UserControlEvent.StreamBegin, 0));
-    this.#send(setChunkSizeMessage(this.#o.chunkSize));
-    const properties: Amf0Object = { fmsVer: 'FMS/3,5,7,7009', capabilities: 31, mode: 1 };
-    // Enhanced RTMP: a client listing FourCCs learns we take them all (we pass media through).
-    if (Array.isArray(params.fourCcList)) properties.fourCcList = params.fourCcList;
-    const info = statusInfo('status', 'NetConnection.Connect.Success', 'Connection succeeded.', { objectEncoding });
-    this.#send(commandMessage('_result', command.transactionId, properties, [info]));
-    this.#log('debug', { app: this.#app, tcUrl: redactTcUrl(this.#tcUrl), flashVer: params.flashVer }, 'connected');
+    this.#control.sentWindow = this.#o.windowAckSize;
+    for (const message of answer.messages) this.#send(message);
+    this.#log(
+      'debug',
+      { app: this.#app, tcUrl: redactTcUrl(this.#tcUrl), flashVer: answer.params.flashVer },
+      'connected',
+    );
   }
 
   #createStream(txn: number): void {
     if (this.#state === 'connect') throw new RtmpProtocolError('state', 'createStream before connect');
     if (this.#streams.size >= this.#o.limits.maxStreamsPerConnection) {
-      this.#send(
-        commandMessage('_error', txn, null, [statusInfo('error', 'NetConnection.Call.Failed', 'too many streams')]),
-      );
+      this.#send(commandMessage('_error', txn, null, [statusInfo('error', CALL_FAILED, 'too many streams')]));
       return;
     }
     const streamId = this.#nextStreamId++;
@@ -332,75 +234,41 @@ export class RtmpConnection<C> {
 
   #publish(command: Command, streamId: number): void {
     if (this.#state === 'connect') throw new RtmpProtocolError('state', 'publish before connect');
-    const rawName = typeof command.args[0] === 'string' ? command.args[0] : '';
-    const publishType = typeof command.args[1] === 'string' ? command.args[1] : 'live';
-    const { streamKey, query } = parsePublishName(rawName);
-    if (this.#state !== 'connected') {
-      this.#reject(streamId, { allow: false, code: 'BadName', description: 'this connection is already publishing' });
-      return;
-    }
-    if (!this.#streams.has(streamId)) {
-      this.#reject(streamId, {
-        allow: false,
-        code: 'BadName',
-        description: 'publish on a stream that was not created',
-      });
-      return;
-    }
-    if (streamKey === '') {
-      this.#reject(streamId, { allow: false, code: 'BadName', description: 'empty stream name' });
-      return;
-    }
-    const request: PublishRequest = {
+    const checked = publishRequest(command, streamId, {
+      busy: this.#state !== 'connected',
+      streams: this.#streams,
       app: this.#app,
-      streamKey,
-      query,
-      publishType,
       tcUrl: this.#tcUrl,
+      connectParams: this.#connectParams,
       remoteAddress: this.remoteAddress,
       remotePort: this.remotePort,
       connectionId: this.id,
-      connectParams: this.#connectParams,
-    };
+    });
+    if ('rejection' in checked) {
+      this.#reject(streamId, checked.rejection);
+      return;
+    }
+    const { request } = checked;
     // Until authorize settles we stop parsing (and reading the socket): media queued behind the
     // publish command is neither delivered nor buffered beyond one socket read; TCP holds the rest.
     this.#state = 'authorizing';
     this.#socket.pause();
-    const controller = new AbortController();
-    this.#authorization = controller;
-    const { signal } = controller;
-    Promise.resolve()
-      .then(() => this.#o.authorize(request, { signal }))
-      .then(
-        (result) => {
-          if (!signal.aborted) this.#guard(() => this.#authorized(request, streamId, result));
-        },
-        (err: unknown) => {
-          if (signal.aborted) return;
-          this.#log(
-            'error',
-            { err, streamKeyPrefix: redactStreamKey(streamKey) },
-            'authorize failed; publish rejected',
-          );
-          this.#guard(() =>
-            this.#authorized(request, streamId, {
-              allow: false,
-              code: 'Rejected',
-              description: 'authorization failed',
-            }),
-          );
-        },
-      );
+    this.#authorization = authorizePublish(this.#o.authorize, request, (result, err) => {
+      if (err !== undefined)
+        this.#log(
+          'error',
+          { err, streamKeyPrefix: redactStreamKey(request.streamKey) },
+          'authorize failed; publish rejected',
+        );
+      this.#guard(() => this.#authorized(request, streamId, result));
+    });
   }
 
   #authorized(request: PublishRequest, streamId: number, result: AuthorizeResult<C>): void {
     this.#authorization = undefined;
     if (this.#state !== 'authorizing') return;
     if (result?.allow !== true) {
-      this.#reject(
-        streamId,
-        result && result.allow === false ? result : { allow: false, code: 'Rejected', description: 'rejected' },
-      );
+      this.#reject(streamId, refusalOf(result));
       return;
     }
     const session = new RtmpPublishSession<C>({
@@ -427,24 +295,16 @@ export class RtmpConnection<C> {
     );
     this.#o.onPublish(session);
     if (this.#state !== 'publishing') return; // a publish listener kicked it
-    this.#send(userControlMessage(UserControlEvent.StreamBegin, streamId));
-    this.#send(
-      onStatusMessage(
-        streamId,
-        statusInfo('status', 'NetStream.Publish.Start', `${request.streamKey} is now published.`, {
-          details: request.streamKey,
-        }),
-      ),
-    );
+    for (const message of publishStartMessages(streamId, request.streamKey)) this.#send(message);
     this.#socket.resume();
     this.#pump();
   }
 
   /** onStatus error, then a clean close (§7.2.2.6: the publisher learns why). */
   #reject(streamId: number, rejection: PublishRejection): void {
-    const code = rejection.code === 'BadName' ? 'NetStream.Publish.BadName' : 'NetStream.Publish.Rejected';
+    const { code, message } = publishRefusedMessage(streamId, rejection);
     this.#log('info', { code, description: rejection.description }, 'publish rejected');
-    this.#send(onStatusMessage(streamId, statusInfo('error', code, rejection.description)));
+    this.#send(message);
     this.#end('disconnect', undefined, true);
   }
 
@@ -507,13 +367,7 @@ export class RtmpConnection<C> {
     if (this.#state === 'closing' || this.#state === 'closed') return;
     this.#state = 'closing';
     this.#clearTimers();
-    this.#authorization?.abort();
-    const session = this.#session;
-    this.#session = undefined;
-    if (session) {
-      this.#log('info', { sessionId: session.id, reason }, 'publish ended');
-      session.end(reason, error);
-    }
+    this.#endSession(reason, error);
     if (this.#socket.destroyed) return;
     if (!graceful) {
       this.#socket.destroy();
@@ -527,19 +381,23 @@ export class RtmpConnection<C> {
   #onSocketClose(): void {
     if (this.#state !== 'closing') {
       this.#state = 'closing';
-      this.#authorization?.abort();
-      const session = this.#session;
-      this.#session = undefined;
-      if (session) {
-        this.#log('info', { sessionId: session.id, reason: 'disconnect' }, 'publish ended');
-        session.end('disconnect');
-      }
+      this.#endSession('disconnect', undefined);
     }
     this.#state = 'closed';
     this.#clearTimers();
     clearTimeout(this.#graceTimer);
     this.#o.onClose(this);
     this.#resolveClosed();
+  }
+
+  /** The one way a session ends with its connection: authorization abandoned, the session's 'end' fired. */
+  #endSession(reason: EndReason, error: Error | undefined): void {
+    this.#authorization?.abort();
+    const session = this.#session;
+    this.#session = undefined;
+    if (!session) return;
+    this.#log('info', { sessionId: session.id, reason }, 'publish ended');
+    session.end(reason, error);
   }
 
   #clearTimers(): void {
@@ -551,8 +409,4 @@ export class RtmpConnection<C> {
   #log(level: keyof RtmpLogger, fields: Record<string, unknown>, msg: string): void {
     this.#o.logger[level]({ connectionId: this.id, remoteAddress: this.remoteAddress, ...fields }, msg);
   }
-}
-
-function isObject(value: Amf0Value): value is Amf0Object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }

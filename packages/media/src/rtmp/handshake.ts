@@ -7,7 +7,7 @@
 // from the client's digest. Some clients (Flash players playing H.264) refuse servers that do not
 // answer in kind. When C1 has no valid digest we fall back to the simple echo.
 import { createHmac, randomBytes } from 'node:crypto';
-import { ByteQueue } from '../flv/byte-queue.ts';
+import { ByteQueue } from '../bytes/byte-queue.ts';
 import { RtmpProtocolError } from './errors.ts';
 
 export const RTMP_VERSION = 3;

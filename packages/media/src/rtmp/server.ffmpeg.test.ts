@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLiveFlvStream } from '../flv/live-stream.ts';
+import { createLiveFlvStream } from '../flv/live-flv-stream.ts';
 import { parseFlv } from '../flv/reader.ts';
 import { avArgs, FixtureDir } from './test-support/fixtures.ts';
 import { type Harness, startHarness } from './test-support/harness.ts';

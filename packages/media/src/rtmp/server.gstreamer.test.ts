@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createLiveFlvStream } from '../flv/live-stream.ts';
+import { createLiveFlvStream } from '../flv/live-flv-stream.ts';
 import { parseVideoTagHeader } from '../flv/video-tag.ts';
 import { FixtureDir } from './test-support/fixtures.ts';
 import { type Harness, startHarness } from './test-support/harness.ts';

@@ -7,7 +7,7 @@ import { parseAudioTagHeader } from '../flv/audio-tag.ts';
 import { audioCodecInfo, videoCodecInfo } from '../flv/codec/codec-info.ts';
 import type { AudioCodecInfo, VideoCodecInfo } from '../flv/codec/types.ts';
 import { parseVp9KeyframeSize } from '../flv/codec/vp9.ts';
-import type { LiveFlvSource } from '../flv/live-stream.ts';
+import type { LiveFlvSource } from '../flv/live-flv-stream.ts';
 import type { FlvTag } from '../flv/tag.ts';
 import { parseVideoTagHeader, type VideoTagHeader } from '../flv/video-tag.ts';
 import type { DataMessage } from './commands.ts';

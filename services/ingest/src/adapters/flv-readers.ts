@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from '@phzzk/kit';
 import { createLiveFlvStream } from '@phzzk/media/flv';
+import type { SourceReaders } from '../domain/ports.ts';
 import type { GopSource } from './gop-source.ts';
 
 export interface FlvReadersOptions {
@@ -15,7 +16,7 @@ export interface FlvReadersOptions {
  * the live tags until the session ends; one that cannot keep up loses media up to the next key
  * frame rather than making the node buffer without bound.
  */
-export class FlvReaders {
+export class FlvReaders implements SourceReaders {
   private readonly options: FlvReadersOptions;
   private readonly counts = new Map<string, number>();
 

@@ -1,6 +1,5 @@
-import { type StreamKeyRotated, Topics } from '@phzzk/contracts';
-import { EventConsumer, type EventProducer, type Logger } from '@phzzk/kit';
-import type { IngestSessions } from '../domain/ingest-sessions.ts';
+import { Topics } from '@phzzk/contracts';
+import { EventConsumer, type EventHandler, type EventProducer, type Logger } from '@phzzk/kit';
 
 /**
  * Follows `channel.events` for stream-key.rotated. The group is this instance's own: a rotation
@@ -11,11 +10,10 @@ import type { IngestSessions } from '../domain/ingest-sessions.ts';
 export function createRotationListener(options: {
   brokers: string[];
   instanceId: string;
-  sessions: IngestSessions;
+  handle: EventHandler;
   producer: EventProducer;
   logger: Logger;
 }): EventConsumer {
-  const { sessions, logger } = options;
   return new EventConsumer({
     brokers: options.brokers,
     groupId: `ingest-${options.instanceId}`,
@@ -23,12 +21,7 @@ export function createRotationListener(options: {
     startFrom: 'latest',
     deleteGroupOnStop: true,
     producer: options.producer,
-    logger,
-    handle: async (event) => {
-      if (event.type !== 'stream-key.rotated') return;
-      const { channelId } = event.data as StreamKeyRotated['data'];
-      const kicked = sessions.rotated(channelId);
-      if (kicked > 0) logger.info({ channelId, kicked }, 'stream key rotated: live session ended');
-    },
+    logger: options.logger,
+    handle: options.handle,
   });
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_LOCK_TIMING, keepAfterRenew, type LockTiming, type RenewOutcome } from './lock-policy.ts';
-import { LiveSession, type PublishEnd, streamEndReason } from './live-session.ts';
+import { IngestSession, type PublishEnd, streamEndReason } from './ingest-session.ts';
 import type {
   ChannelEventSink,
   IngestObserver,
@@ -39,7 +39,7 @@ export interface IngestSessionsDeps {
   log?: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
-type Entry = { session: LiveSession; publisher: Publisher; lastRenewedAt: number; renewing: boolean };
+type Entry = { session: IngestSession; publisher: Publisher; lastRenewedAt: number; renewing: boolean };
 type GrantState = Grant & { attached: boolean };
 
 // Keys are issued as `live_<hex>_<base64url>`; anything far outside that shape is not worth a lookup.
@@ -109,9 +109,9 @@ export class IngestSessions {
   }
 
   /** The RTMP side accepted the publish: from now on the session lives until ended() is called. */
-  attach(grant: Grant, publisher: Publisher): LiveSession {
+  attach(grant: Grant, publisher: Publisher): IngestSession {
     (grant as GrantState).attached = true;
-    const session = new LiveSession({
+    const session = new IngestSession({
       sessionId: grant.sessionId,
       channelId: grant.channelId,
       acceptedAt: this.now(),
@@ -189,11 +189,11 @@ export class IngestSessions {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  get(sessionId: string): LiveSession | undefined {
+  get(sessionId: string): IngestSession | undefined {
     return this.entries.get(sessionId)?.session;
   }
 
-  list(): LiveSession[] {
+  list(): IngestSession[] {
     return [...this.entries.values()].map((e) => e.session);
   }
 

@@ -53,3 +53,24 @@ export interface IngestObserver {
   rejected(reason: RejectionReason): void;
   ended(reason: StreamEndReason): void;
 }
+
+/** A live publish as an HTTP-FLV source (the GOP cache late joiners start from). */
+export interface LiveSource {
+  readonly ended: boolean;
+  /** What the publisher delivered so far (bytes, latest media time in ms). */
+  readonly stats: { bytes: number; lastTimestamp: number | undefined };
+  /** Bytes of the GOP held for late joiners. */
+  readonly cachedBytes: number;
+}
+
+/** HTTP-FLV readers of live sources: each starts at the cached GOP and follows the live tags. */
+export interface SourceReaders {
+  open(sessionId: string, source: LiveSource): NodeJS.ReadableStream;
+  readersOf(sessionId: string): number;
+}
+
+/** What a stream-key rotation acts on: the channel's live publish on this node, if any. */
+export interface KeyRotationTarget {
+  /** Ends the channel's publishes here; how many were ended. */
+  rotated(channelId: string): number;
+}

@@ -1,14 +1,13 @@
 import { IsoTime, Uuid } from '@phzzk/contracts';
 import { notFound, type ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
-import type { FlvReaders } from '../adapters/flv-readers.ts';
-import type { GopSource } from '../adapters/gop-source.ts';
 import type { IngestSessions } from '../domain/ingest-sessions.ts';
+import type { LiveSource, SourceReaders } from '../domain/ports.ts';
 
 export interface SessionRoutesDeps {
   sessions: IngestSessions;
-  sourceOf(sessionId: string): GopSource | undefined;
-  readers: FlvReaders;
+  sourceOf(sessionId: string): LiveSource | undefined;
+  readers: SourceReaders;
   sourceUrl(sessionId: string): string | undefined;
   /** Where publishers connect to this node, e.g. rtmp://10.0.0.5:1935/live. */
   rtmpUrl: string;

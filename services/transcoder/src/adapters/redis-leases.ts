@@ -1,4 +1,5 @@
 import { type Redis, defineScript, type ScriptCall } from '@phzzk/kit';
+import type { ClaimResult, Leases } from '../domain/ports.ts';
 import type { TranscoderKeys } from './redis-keys.ts';
 
 // Compare-and-renew: only the holder extends its lease.
@@ -11,13 +12,11 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-export type ClaimResult = 'acquired' | 'already-mine' | 'held';
-
 /**
  * One lease per channel: `holder:<channelId>` = the holder's instance id, PX leaseMs, renewed by
  * the holder. The gateway routes /hls/<channelId>/** to that instance id.
  */
-export class RedisLeases {
+export class RedisLeases implements Leases {
   private readonly redis: Redis;
   private readonly keys: TranscoderKeys;
   private readonly instanceId: string;
@@ -46,9 +45,5 @@ export class RedisLeases {
 
   async release(channelId: string): Promise<boolean> {
     return (await this.releaseScript([this.keys.holder(channelId)], [this.instanceId])) === 1;
-  }
-
-  holderOf(channelId: string): Promise<string | null> {
-    return this.redis.get(this.keys.holder(channelId));
   }
 }

@@ -1,6 +1,7 @@
 import { type Redis, defineScript, type ScriptCall } from '@phzzk/kit';
 import type { RenditionContinuity } from '../domain/continuity.ts';
-import { type LiveSession, parseSession } from '../domain/session.ts';
+import { type TranscodeSession, parseSession } from '../domain/transcode-session.ts';
+import type { SessionStore } from '../domain/ports.ts';
 import type { TranscoderKeys } from './redis-keys.ts';
 
 // Records a started session unless it has ended already (events may be redelivered or replayed).
@@ -24,7 +25,7 @@ const ENDED_MARKER_SECONDS = 7 * 24 * 3600;
 const CONTINUITY_SECONDS = 24 * 3600;
 
 /** The durable record of live sessions and their numbering, shared by every instance. */
-export class RedisSessionStore {
+export class RedisSessionStore implements SessionStore {
   private readonly redis: Redis;
   private readonly keys: TranscoderKeys;
   private readonly putStartedScript: ScriptCall;
@@ -38,7 +39,7 @@ export class RedisSessionStore {
   }
 
   /** true when recorded; false when the session had ended already. */
-  async putStarted(session: LiveSession): Promise<boolean> {
+  async putStarted(session: TranscodeSession): Promise<boolean> {
     const result = await this.putStartedScript(
       [this.keys.sessions, this.keys.ended(session.sessionId)],
       [session.channelId, JSON.stringify(session)],
@@ -55,9 +56,9 @@ export class RedisSessionStore {
     return result === 1;
   }
 
-  async all(): Promise<LiveSession[]> {
+  async all(): Promise<TranscodeSession[]> {
     const raw = await this.redis.hgetall(this.keys.sessions);
-    const sessions: LiveSession[] = [];
+    const sessions: TranscodeSession[] = [];
     for (const [channelId, json] of Object.entries(raw)) {
       const session = parseSession(json);
       if (session && session.channelId === channelId) sessions.push(session);

@@ -1,7 +1,7 @@
 // What the claim loop does each tick, decided from the sessions hash and what this instance runs.
 // Redis is the truth: a session is live while it is in the hash, and whoever holds its lease
 // transcodes it. The Kafka consumer only edits the hash, so it need not be the holder.
-import type { LiveSession } from './session.ts';
+import type { TranscodeSession } from './transcode-session.ts';
 
 /**
  * live: transcoding and renewing the lease. ending: finishing (last part, ENDLIST, VOD files).
@@ -16,7 +16,7 @@ export interface LocalStream {
 
 export type ClaimAction =
   | { type: 'finish'; channelId: string; sessionId: string; reason: 'ended' | 'replaced' }
-  | { type: 'claim'; session: LiveSession };
+  | { type: 'claim'; session: TranscodeSession };
 
 export interface ClaimPolicy {
   /** Streams one instance transcodes at most. */
@@ -30,7 +30,7 @@ export interface ClaimPolicy {
 export const DEFAULT_CLAIM_POLICY: ClaimPolicy = { capacity: 16, claimsPerTick: 2, streamsPerStagger: 4 };
 
 export function decideClaims(
-  sessions: readonly LiveSession[],
+  sessions: readonly TranscodeSession[],
   local: ReadonlyMap<string, LocalStream>,
   tick: number,
   policy: ClaimPolicy = DEFAULT_CLAIM_POLICY,
@@ -61,11 +61,3 @@ export function decideClaims(
   }
   return actions;
 }
-
-/** How long to wait before restarting ffmpeg; a run that lasted a while resets the backoff. */
-export function restartDelayMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(5000, 250 * 2 ** attempt);
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-export const STABLE_RUN_MS = 10_000;

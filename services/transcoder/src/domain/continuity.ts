@@ -38,7 +38,7 @@ export function resumePoint(states: readonly RenditionContinuity[]): ResumePoint
 }
 
 /**
- * Follows one packaging run (one LiveStream) and says what to persist. Local numbers are the
+ * Follows one packaging run (one LlHlsStream) and says what to persist. Local numbers are the
  * packager's own (from zero for init ids and discontinuities); exposed ones add the resume offsets.
  */
 export class ContinuityTracker {

@@ -1,25 +1,12 @@
+import type { AudioPlan, RenditionPlan } from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER, renditionsFor } from '@phzzk/media/ladder';
-import { isAac, type LiveSession } from './session.ts';
+import { isAac, type TranscodeSession } from './transcode-session.ts';
 
 export interface LadderRung {
   name: string;
   height: number;
   videoKbps: number;
   audioKbps: number;
-}
-
-export type VideoPlan =
-  | { mode: 'copy'; codec: string }
-  | { mode: 'encode'; width: number; height: number; kbps: number };
-export type AudioPlan = { mode: 'copy' } | { mode: 'encode'; kbps: number };
-
-/** One output of the stream's ffmpeg: one fMP4 pipe, one LL-HLS rendition. */
-export interface RenditionPlan {
-  name: string;
-  video: VideoPlan | null;
-  audio: AudioPlan | null;
-  /** Declared peak bits/s for the master playlist until measured; undefined = measure only. */
-  bandwidth: number | undefined;
 }
 
 export interface LadderSettings {
@@ -36,7 +23,7 @@ export const DEFAULT_LADDER_SETTINGS: LadderSettings = { ladder: DEFAULT_LADDER,
  * audio-only source gets one audio rendition; a video-only one gets video renditions without audio.
  */
 export function planRenditions(
-  session: Pick<LiveSession, 'video' | 'audio'>,
+  session: Pick<TranscodeSession, 'video' | 'audio'>,
   settings: LadderSettings,
 ): RenditionPlan[] {
   const { video, audio } = session;

@@ -1,23 +1,35 @@
 import { notFound, ProblemError, type ServiceApp } from '@phzzk/kit';
 import { CONTENT_TYPES, parseHlsPath, serveHls } from '@phzzk/media/hls';
-import type { LiveChannel } from '../adapters/live-channel.ts';
+import type { OriginStream } from '../domain/ports.ts';
 
 const NO_STORE = { 'cache-control': 'no-store' };
+/** A thumbnail is replaced every 2 s. */
+const THUMBNAIL_CACHE = 'public, max-age=2';
 
 /**
  * The live origin: GET /hls/{channelId}/master.m3u8, {rendition}/playlist.m3u8 (blocking reload,
  * delta updates), init segments, segments and parts (preload hints block until the part exists).
  * The gateway forwards the original path to the instance holding the channel.
  */
-export function hlsRoutes(app: ServiceApp, channelOf: (channelId: string) => LiveChannel | undefined): void {
+export function hlsRoutes(app: ServiceApp, streamOf: (channelId: string) => OriginStream | undefined): void {
+  // The latest frame of the stream (a static segment: routed before the wildcard below).
+  app.get('/hls/:channelId/thumbnail.jpg', async (request, reply) => {
+    const { channelId } = request.params as { channelId: string };
+    const origin = streamOf(channelId);
+    if (!origin) throw notFound('CHANNEL_NOT_LIVE', `Channel ${channelId} is not live here`);
+    const jpeg = origin.thumbnail();
+    if (!jpeg) throw problem(404, 'THUMBNAIL_NOT_FOUND', `Channel ${channelId} has no thumbnail yet`);
+    return reply.code(200).headers({ 'content-type': 'image/jpeg', 'cache-control': THUMBNAIL_CACHE }).send(jpeg);
+  });
+
   app.get('/hls/:channelId/*', async (request, reply) => {
     const { channelId, '*': rest } = request.params as { channelId: string; '*': string };
-    const channel = channelOf(channelId);
-    if (!channel) throw notFound('CHANNEL_NOT_LIVE', `Channel ${channelId} is not live here`);
-    const path = channel.localPath(rest);
+    const origin = streamOf(channelId);
+    if (!origin) throw notFound('CHANNEL_NOT_LIVE', `Channel ${channelId} is not live here`);
+    const path = origin.localPath(rest);
     const resource = path === undefined ? undefined : parseHlsPath(path);
     if (!path || !resource) throw problem(404, 'HLS_RESOURCE_NOT_FOUND', `No HLS resource ${rest}`);
-    if (resource.kind !== 'master' && !channel.stream.rendition(resource.rendition)) {
+    if (resource.kind !== 'master' && !origin.stream.rendition(resource.rendition)) {
       throw problem(404, 'RENDITION_NOT_FOUND', `Channel ${channelId} has no rendition ${resource.rendition}`);
     }
 
@@ -28,11 +40,11 @@ export function hlsRoutes(app: ServiceApp, channelOf: (channelId: string) => Liv
     let response: Awaited<ReturnType<typeof serveHls>>;
     try {
       const waitFor =
-        resource.kind === 'master' ? channel.renditions : resource.kind === 'playlist' ? [resource.rendition] : [];
-      const first = await channel.firstParts(waitFor, gone.signal);
+        resource.kind === 'master' ? origin.renditions : resource.kind === 'playlist' ? [resource.rendition] : [];
+      const first = await origin.firstParts(waitFor, gone.signal);
       if (first === 'aborted') return reply.code(499).headers(NO_STORE).send();
       if (first === 'timeout') throw notReady('the stream has no media yet');
-      response = await serveHls(channel.stream, {
+      response = await serveHls(origin.stream, {
         path,
         query: request.query as Record<string, unknown>,
         signal: gone.signal,
@@ -56,7 +68,7 @@ export function hlsRoutes(app: ServiceApp, channelOf: (channelId: string) => Liv
     reply.code(200).headers(response.headers);
     const body = response.body!;
     if (typeof body === 'string') {
-      return reply.send(response.headers['content-type'] === CONTENT_TYPES.playlist ? channel.exposed(body) : body);
+      return reply.send(response.headers['content-type'] === CONTENT_TYPES.playlist ? origin.exposed(body) : body);
     }
     return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   });

@@ -1,7 +1,7 @@
 import type { StreamEnded, StreamStarted } from '@phzzk/contracts';
 import type { EventHandler, Logger } from '@phzzk/kit';
-import { sessionFromStarted, sourceAllowed } from '../domain/session.ts';
-import type { RedisSessionStore } from './redis-session-store.ts';
+import { sessionFromStarted, sourceAllowed } from '../domain/transcode-session.ts';
+import type { SessionStore } from '../domain/ports.ts';
 
 /**
  * channel.events -> the sessions hash. Idempotent (a redelivered start is a no-op overwrite, a
@@ -9,7 +9,7 @@ import type { RedisSessionStore } from './redis-session-store.ts';
  * consumer commits when this resolves). Which instance transcodes is settled by the leases.
  */
 export function transcoderEventHandler(
-  store: RedisSessionStore,
+  store: SessionStore,
   logger: Logger,
   allowedOrigins: () => readonly string[],
 ): EventHandler {

@@ -1,5 +1,5 @@
-// FIFO of received buffers for push parsers: the network hands out arbitrary slices, so a header
-// may straddle buffers. Reads copy only when they do straddle.
+// FIFO of received buffers for the push parsers (RTMP chunks, FLV tags, fMP4 boxes): a socket or
+// pipe hands out arbitrary slices, so a header may straddle buffers. Reads copy only when they do.
 
 export class ByteQueue {
   #chunks: Buffer[] = [];
@@ -25,6 +25,21 @@ export class ByteQueue {
       i -= chunk.length;
     }
     throw new RangeError(`ByteQueue.at(${index}) beyond ${this.#length} bytes`);
+  }
+
+  /** Copies up to `n` bytes from the front without consuming them. */
+  peek(n: number): Uint8Array {
+    const out = new Uint8Array(Math.min(n, this.#length));
+    let filled = 0;
+    let skip = this.#head;
+    for (const chunk of this.#chunks) {
+      if (filled === out.length) break;
+      const part = chunk.subarray(skip, skip + (out.length - filled));
+      out.set(part, filled);
+      filled += part.length;
+      skip = 0;
+    }
+    return out;
   }
 
   /** Big-endian unsigned integer of `size` (1-4) bytes at `index`, without consuming. */

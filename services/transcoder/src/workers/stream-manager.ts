@@ -1,16 +1,14 @@
 import { sleep, type Logger } from '@phzzk/kit';
 import { type ClaimPolicy, decideClaims, type LocalStream } from '../domain/claims.ts';
-import type { LiveSession } from '../domain/session.ts';
-import type { LiveChannel } from './live-channel.ts';
-import type { TranscoderMetrics } from './metrics.ts';
-import type { RedisLeases } from './redis-leases.ts';
-import type { RedisSessionStore } from './redis-session-store.ts';
+import type { TranscodeSession } from '../domain/transcode-session.ts';
+import type { Leases, SessionStore, TranscoderMetrics } from '../domain/ports.ts';
+import type { TranscodingStream } from './transcoding-stream.ts';
 
 export interface StreamManagerOptions {
-  store: RedisSessionStore;
-  leases: RedisLeases;
-  /** Builds (not starts) the channel for a session this instance now holds. */
-  createChannel(session: LiveSession): Promise<LiveChannel>;
+  store: SessionStore;
+  leases: Leases;
+  /** Builds (not starts) the stream for a session this instance now holds. */
+  createStream(session: TranscodeSession): Promise<TranscodingStream>;
   metrics: TranscoderMetrics;
   logger: Logger;
   leaseMs: number;
@@ -28,7 +26,7 @@ export interface StreamManagerOptions {
  */
 export class StreamManager {
   private readonly o: StreamManagerOptions;
-  private readonly channels = new Map<string, LiveChannel>();
+  private readonly streams = new Map<string, TranscodingStream>();
   private readonly rejected = new Set<string>();
   private readonly lingering = new Map<string, NodeJS.Timeout>();
   private readonly abort = new AbortController();
@@ -49,17 +47,17 @@ export class StreamManager {
     ];
   }
 
-  /** The stream this instance serves for a channel (live, finishing, or finished and lingering). */
-  get(channelId: string): LiveChannel | undefined {
-    return this.channels.get(channelId);
+  /** The stream this instance serves for a stream (live, finishing, or finished and lingering). */
+  get(channelId: string): TranscodingStream | undefined {
+    return this.streams.get(channelId);
   }
 
   get liveCount(): number {
-    return [...this.channels.values()].filter((c) => c.phase === 'live').length;
+    return [...this.streams.values()].filter((c) => c.phase === 'live').length;
   }
 
   list() {
-    return [...this.channels.values()].map((c) => c.info());
+    return [...this.streams.values()].map((c) => c.info());
   }
 
   healthy(): { ok: boolean; detail?: string } {
@@ -74,12 +72,12 @@ export class StreamManager {
     await Promise.all(this.loops);
     for (const timer of this.lingering.values()) clearTimeout(timer);
     await Promise.all(
-      [...this.channels].map(async ([channelId, channel]) => {
-        if (channel.phase === 'live' || channel.phase === 'ending') await channel.abandon();
+      [...this.streams].map(async ([channelId, stream]) => {
+        if (stream.phase === 'live' || stream.phase === 'ending') await stream.abandon();
         await this.o.leases.release(channelId).catch(() => false);
       }),
     );
-    this.channels.clear();
+    this.streams.clear();
   }
 
   private async every(intervalMs: number, work: () => Promise<void>): Promise<void> {
@@ -99,7 +97,7 @@ export class StreamManager {
     this.lastTickAt = Date.now();
     this.lastError = undefined;
     const local = new Map<string, LocalStream>(
-      [...this.channels].map(([id, c]) => [id, { sessionId: c.session.sessionId, phase: c.phase }]),
+      [...this.streams].map(([id, c]) => [id, { sessionId: c.session.sessionId, phase: c.phase }]),
     );
     for (const action of decideClaims(sessions, local, this.tick++, this.o.policy)) {
       if (this.abort.signal.aborted) return;
@@ -108,13 +106,13 @@ export class StreamManager {
     }
   }
 
-  private async claim(session: LiveSession): Promise<void> {
+  private async claim(session: TranscodeSession): Promise<void> {
     const { channelId } = session;
     const result = await this.o.leases.claim(channelId, this.o.leaseMs);
     if (result === 'held') return;
-    let channel: LiveChannel;
+    let stream: TranscodingStream;
     try {
-      channel = await this.o.createChannel(session);
+      stream = await this.o.createStream(session);
     } catch (error) {
       this.rejected.add(session.sessionId);
       this.o.logger.error({ err: error, channelId, sessionId: session.sessionId }, 'cannot transcode this session');
@@ -124,21 +122,21 @@ export class StreamManager {
     if (this.abort.signal.aborted) return;
     clearTimeout(this.lingering.get(channelId));
     this.lingering.delete(channelId);
-    this.channels.set(channelId, channel);
-    channel.start();
-    this.o.metrics.claims.inc({ result: channel.resume.resumed ? 'resumed' : 'acquired' });
+    this.streams.set(channelId, stream);
+    stream.start();
+    this.o.metrics.claims.inc({ result: stream.resume.resumed ? 'resumed' : 'acquired' });
     this.o.logger.info(
-      { channelId, sessionId: session.sessionId, lease: result, resume: channel.resume },
+      { channelId, sessionId: session.sessionId, lease: result, resume: stream.resume },
       'claimed live session',
     );
   }
 
   private async finish(channelId: string, reason: string): Promise<void> {
-    const channel = this.channels.get(channelId);
-    if (channel?.phase !== 'live') return;
-    this.o.logger.info({ channelId, sessionId: channel.session.sessionId, reason }, 'live session over; finishing');
+    const stream = this.streams.get(channelId);
+    if (stream?.phase !== 'live') return;
+    this.o.logger.info({ channelId, sessionId: stream.session.sessionId, reason }, 'live session over; finishing');
     try {
-      await channel.finish();
+      await stream.finish();
     } catch (error) {
       this.o.logger.error({ err: error, channelId }, 'finishing the stream failed');
     }
@@ -146,7 +144,7 @@ export class StreamManager {
     await this.o.leases.renew(channelId, this.o.lingerMs).catch(() => false);
     const timer = setTimeout(() => {
       this.lingering.delete(channelId);
-      if (this.channels.get(channelId) === channel) this.channels.delete(channelId);
+      if (this.streams.get(channelId) === stream) this.streams.delete(channelId);
     }, this.o.lingerMs);
     timer.unref();
     this.lingering.set(channelId, timer);
@@ -154,26 +152,26 @@ export class StreamManager {
 
   private async renewTick(): Promise<void> {
     await Promise.all(
-      [...this.channels].map(async ([channelId, channel]) => {
-        if (channel.phase !== 'live' && channel.phase !== 'ending') return;
+      [...this.streams].map(async ([channelId, stream]) => {
+        if (stream.phase !== 'live' && stream.phase !== 'ending') return;
         let held: boolean | undefined;
         try {
           held = await this.o.leases.renew(channelId, this.o.leaseMs);
         } catch (error) {
           // Unknown: after a lease period without a renewal it has expired anyway.
-          if (Date.now() - channel.lastRenewedAt <= this.o.leaseMs) return;
+          if (Date.now() - stream.lastRenewedAt <= this.o.leaseMs) return;
           this.o.logger.warn({ err: error, channelId }, 'lease not renewed in time');
           held = false;
         }
         if (held) {
-          channel.lastRenewedAt = Date.now();
+          stream.lastRenewedAt = Date.now();
           return;
         }
-        if (this.channels.get(channelId) !== channel) return;
-        this.channels.delete(channelId);
+        if (this.streams.get(channelId) !== stream) return;
+        this.streams.delete(channelId);
         this.o.metrics.claims.inc({ result: 'lost' });
-        this.o.logger.warn({ channelId, sessionId: channel.session.sessionId }, 'lease lost; stopping this copy');
-        await channel.abandon();
+        this.o.logger.warn({ channelId, sessionId: stream.session.sessionId }, 'lease lost; stopping this copy');
+        await stream.abandon();
       }),
     );
   }

@@ -28,13 +28,13 @@ export type RenditionSpec = {
   default?: boolean;
 };
 
-export type LiveStreamOptions = PackagerOptions & {
+export type LlHlsStreamOptions = PackagerOptions & {
   renditions: readonly RenditionSpec[];
 };
 
 export type RenditionEvent<T> = T & { rendition: string };
 
-export class LiveStream {
+export class LlHlsStream {
   readonly #specs = new Map<string, RenditionSpec>();
   readonly #renditions = new Map<string, LlHlsPackager>();
   readonly #waiters: WaitQueue;
@@ -44,7 +44,7 @@ export class LiveStream {
   readonly #onInit: Listeners<RenditionEvent<InitInfo>>;
   readonly #onChange: Listeners<string>;
 
-  constructor(options: LiveStreamOptions) {
+  constructor(options: LlHlsStreamOptions) {
     const { renditions, ...packagerOptions } = options;
     if (renditions.length === 0) throw new RangeError('a live stream needs at least one rendition');
     this.#waiters = new WaitQueue(options.timers ?? systemTimers);

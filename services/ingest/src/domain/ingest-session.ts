@@ -32,7 +32,7 @@ export function streamEndReason(end: PublishEnd, kick: KickReason | undefined): 
  * stream.started is due, `ended` after. stream.ended is only due for a session that went live:
  * nobody downstream heard of one that did not.
  */
-export class LiveSession {
+export class IngestSession {
   readonly sessionId: string;
   readonly channelId: string;
   readonly acceptedAt: Date;

@@ -1,33 +1,34 @@
-import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
-import { sleep, type Logger } from '@phzzk/kit';
+import { backoffDelay, sleep, type Logger } from '@phzzk/kit';
+import { type FfmpegProcess, RestartBackoff } from '@phzzk/media/ffmpeg';
+import { FlvTagScanner } from '@phzzk/media/flv';
 import { type Fmp4Event, Fmp4Parser, type Fragment } from '@phzzk/media/fmp4';
-import type { LiveStream } from '@phzzk/media/hls';
-import { restartDelayMs, STABLE_RUN_MS } from '../domain/claims.ts';
-import { FLV_TAG_AUDIO, FLV_TAG_VIDEO, FlvTagScanner } from '../domain/flv-tag-scanner.ts';
+import type { LlHlsStream } from '@phzzk/media/hls';
+import { JpegSplitter } from '@phzzk/media/jpeg';
 import { FrameClock, PartTimeline } from '../domain/latency.ts';
-import { type FfmpegProcess, spawnFfmpeg } from './ffmpeg-process.ts';
-import { openFlvSource } from './flv-source.ts';
+import type { LaunchFfmpeg, OpenSource } from '../domain/ports.ts';
 
 export interface StreamRunnerEvents {
   /** An ffmpeg run that had produced output ended while the stream is live; a new one follows. */
   restarted(detail: { code: number | null; signal: string | null }): void;
   sourceFailed(error: Error): void;
   partLatency(rendition: string, ms: number): void;
+  /** A JPEG of the stream (ffmpeg's thumbnail output), every few seconds. */
+  thumbnail(jpeg: Buffer): void;
   /** The source stayed unreachable for giveUpAfterMs: the session is over as far as we can tell. */
   gaveUp(): void;
 }
 
 export interface StreamRunnerOptions {
   sourceUrl: string;
-  /** Signs the source request (the ingest node's /internal route). */
-  sourceCredential?: (method: string, path: string) => Record<string, string>;
-  ffmpegPath: string;
+  openSource: OpenSource;
+  launchFfmpeg: LaunchFfmpeg;
   /** ffmpeg's arguments for run n (1, 2, ...). */
   args: (run: number) => string[];
   /** Rendition of each ffmpeg output, in output order. */
   renditions: readonly string[];
-  stream: LiveStream;
+  /** ffmpeg has a thumbnail output (JPEGs, image2pipe) after the renditions'. */
+  thumbnails: boolean;
+  stream: LlHlsStream;
   hasVideo: boolean;
   frameSeconds: number;
   sourceIdleMs: number;
@@ -38,6 +39,11 @@ export interface StreamRunnerOptions {
 }
 
 type Timing = { trackId: number; timescale: number };
+type Source = Awaited<ReturnType<OpenSource>>;
+type Output = FfmpegProcess['outputs'][number];
+
+/** Restarts back off from ~250 ms to 5 s; a run of 10 s or more counts as healthy. */
+const RESTARTS = { delayMs: (attempt: number) => backoffDelay(attempt, 250, 5000), stableRunMs: 10_000 };
 
 /**
  * Supervises one stream's ffmpeg: pulls the HTTP-FLV source into its stdin, parses each fMP4
@@ -48,7 +54,7 @@ export class StreamRunner {
   private readonly o: StreamRunnerOptions;
   private readonly abort = new AbortController();
   private stopping: 'drain' | 'kill' | undefined;
-  private current: { ffmpeg: FfmpegProcess; source: IncomingMessage } | undefined;
+  private current: { ffmpeg: FfmpegProcess; source: Source } | undefined;
   private loop: Promise<void> | undefined;
   private clock = new FrameClock();
   private readonly timelines = new Map<string, PartTimeline>();
@@ -95,15 +101,14 @@ export class StreamRunner {
   }
 
   private async run(): Promise<void> {
-    let attempt = 0;
+    const backoff = new RestartBackoff(RESTARTS);
     let lastAliveAt = Date.now();
     while (!this.stopping) {
-      let source: IncomingMessage;
+      let source: Source;
       try {
-        source = await openFlvSource(this.o.sourceUrl, {
+        source = await this.o.openSource(this.o.sourceUrl, {
           signal: this.abort.signal,
           idleTimeoutMs: this.o.sourceIdleMs,
-          ...(this.o.sourceCredential ? { credential: this.o.sourceCredential } : {}),
         });
       } catch (error) {
         if (this.stopping) break;
@@ -112,7 +117,7 @@ export class StreamRunner {
           this.o.events.gaveUp();
           break;
         }
-        await sleep(restartDelayMs(attempt++), this.abort.signal);
+        await sleep(backoff.next(0), this.abort.signal);
         continue;
       }
       const startedAt = Date.now();
@@ -129,17 +134,17 @@ export class StreamRunner {
         this.o.events.gaveUp();
         break;
       }
-      if (Date.now() - startedAt > STABLE_RUN_MS) attempt = 0;
-      await sleep(restartDelayMs(attempt++), this.abort.signal);
+      await sleep(backoff.next(Date.now() - startedAt), this.abort.signal);
     }
   }
 
   private async runOnce(
-    source: IncomingMessage,
+    source: Source,
   ): Promise<{ produced: boolean; exit: { code: number | null; signal: string | null } }> {
     const o = this.o;
     this.runs++;
-    const ffmpeg = spawnFfmpeg(o.ffmpegPath, o.args(this.runs), o.renditions.length);
+    const outputCount = o.renditions.length + (o.thumbnails ? 1 : 0);
+    const ffmpeg = o.launchFfmpeg(o.args(this.runs), { outputs: outputCount });
     this.current = { ffmpeg, source };
     const clock = new FrameClock();
     this.clock = clock;
@@ -150,10 +155,10 @@ export class StreamRunner {
     source.once('close', () => ffmpeg.stdin.end());
     source.pipe(ffmpeg.stdin);
     const scanner = new FlvTagScanner();
-    const frameTag = o.hasVideo ? FLV_TAG_VIDEO : FLV_TAG_AUDIO;
+    const frameKind = o.hasVideo ? 'video' : 'audio';
     source.on('data', (chunk: Buffer) => {
       const now = performance.now();
-      for (const tag of scanner.push(chunk)) if (tag.type === frameTag) clock.record(tag.timestampMs, now);
+      for (const tag of scanner.push(chunk)) if (tag.kind === frameKind) clock.record(tag.timestamp, now);
     });
 
     let produced = false;
@@ -162,6 +167,7 @@ export class StreamRunner {
         produced = true;
       }),
     );
+    if (o.thumbnails) outputs.push(this.consumeThumbnails(ffmpeg.outputs[o.renditions.length]!));
     const exit = await ffmpeg.exited;
     await Promise.all(outputs);
     source.destroy();
@@ -176,7 +182,7 @@ export class StreamRunner {
   }
 
   /** Parses one output pipe into its rendition; resolves when the pipe closes. */
-  private consume(name: string, output: Readable, ffmpeg: FfmpegProcess, onOutput: () => void): Promise<void> {
+  private consume(name: string, output: Output, ffmpeg: FfmpegProcess, onOutput: () => void): Promise<void> {
     const parser = new Fmp4Parser();
     let failed = false;
     const deliver = (events: Fmp4Event[]) => {
@@ -207,6 +213,24 @@ export class StreamRunner {
         }
         resolve();
       });
+    });
+  }
+
+  /** Cuts the thumbnail pipe into JPEGs; a broken picture stream only loses thumbnails. */
+  private consumeThumbnails(output: Output): Promise<void> {
+    const splitter = new JpegSplitter();
+    let failed = false;
+    return new Promise((resolve) => {
+      output.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        try {
+          for (const jpeg of splitter.push(chunk)) this.o.events.thumbnail(jpeg);
+        } catch (error) {
+          failed = true;
+          this.o.logger.warn({ err: error }, 'bad thumbnail output from ffmpeg; thumbnails stop until its restart');
+        }
+      });
+      output.once('close', () => resolve());
     });
   }
 

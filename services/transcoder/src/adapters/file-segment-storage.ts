@@ -1,18 +1,21 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@phzzk/kit';
+import type { SegmentStorage } from '../domain/ports.ts';
 import { formatIndexLine, parseIndex, renderVodPlaylist, type VodSegmentEntry } from '../domain/vod-playlist.ts';
 
 export const SEGMENT_INDEX = 'segments.jsonl';
 export const VOD_PLAYLIST = 'playlist.m3u8';
 export const VOD_MASTER = 'master.m3u8';
+/** `<session>/thumbnails/<epochMs>.jpg`: the packager builds VOD thumbnails and storyboards from them. */
+export const THUMBNAILS_DIR = 'thumbnails';
 
 /**
  * Keeps a session's media for VOD under `<root>/sessions/<sessionId>/<rendition>/`: init segments,
  * complete segments, and an append-only index that a successor instance continues after a
- * takeover. When the stream ends, the index becomes a VOD playlist (EXT-X-ENDLIST).
+ * takeover; thumbnails under `<root>/sessions/<sessionId>/thumbnails/<epochMs>.jpg`. When the stream ends, the index becomes a VOD playlist (EXT-X-ENDLIST).
  */
-export class SegmentStorage {
+export class FileSegmentStorage implements SegmentStorage {
   readonly sessionDir: string;
   private readonly logger: Logger;
   private readonly queues = new Map<string, Promise<void>>();
@@ -30,6 +33,11 @@ export class SegmentStorage {
 
   writeInit(rendition: string, uri: string, bytes: Uint8Array): void {
     this.enqueue(rendition, () => writeFile(join(this.renditionDir(rendition), uri), bytes));
+  }
+
+  /** A thumbnail of the stream, named by the wall-clock ms it is written at. */
+  writeThumbnail(epochMs: number, bytes: Uint8Array): void {
+    this.enqueue(THUMBNAILS_DIR, () => writeFile(join(this.renditionDir(THUMBNAILS_DIR), `${epochMs}.jpg`), bytes));
   }
 
   writeSegment(rendition: string, entry: VodSegmentEntry, bytes: Uint8Array): void {

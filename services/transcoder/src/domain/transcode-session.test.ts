@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSession, sourceAllowed } from './session.ts';
+import { parseSession, sourceAllowed } from './transcode-session.ts';
 
 describe('sessions', () => {
   it('pulls sources only over http(s), and only from the allowed origins when configured', () => {

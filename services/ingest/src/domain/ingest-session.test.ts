@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keepAfterRenew } from './lock-policy.ts';
-import { LiveSession, streamEndReason } from './live-session.ts';
+import { IngestSession, streamEndReason } from './ingest-session.ts';
 import type { MediaFacts } from './tracks.ts';
 
 const where = { ingestNode: 'ingest-1', sourceUrl: 'http://10.0.0.1:4000/internal/sessions/s/source.flv' };
@@ -11,9 +11,9 @@ const ready: MediaFacts = {
   mediaElapsedMs: 0,
 };
 const at = new Date('2026-01-01T00:00:00.000Z');
-const session = () => new LiveSession({ sessionId: 'sid', channelId: 'cid', acceptedAt: at });
+const session = () => new IngestSession({ sessionId: 'sid', channelId: 'cid', acceptedAt: at });
 
-describe('LiveSession', () => {
+describe('IngestSession', () => {
   it('goes live once, with the acceptance time as startedAt', () => {
     const s = session();
     expect(s.observe({ ...ready, video: undefined }, where)).toBeUndefined();

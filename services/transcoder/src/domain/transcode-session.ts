@@ -14,7 +14,7 @@ export interface SourceAudio {
 }
 
 /** A live session as recorded in the sessions hash: what any instance needs to (re)start it. */
-export interface LiveSession {
+export interface TranscodeSession {
   sessionId: string;
   channelId: string;
   sourceUrl: string;
@@ -23,15 +23,15 @@ export interface LiveSession {
   startedAt: string;
 }
 
-export function sessionFromStarted(data: StreamStarted['data']): LiveSession {
+export function sessionFromStarted(data: StreamStarted['data']): TranscodeSession {
   const { sessionId, channelId, sourceUrl, video, audio, startedAt } = data;
   return { sessionId, channelId, sourceUrl, video, audio, startedAt };
 }
 
 /** Parses a hash value; undefined for anything that is not a session record (never throws). */
-export function parseSession(json: string): LiveSession | undefined {
+export function parseSession(json: string): TranscodeSession | undefined {
   try {
-    const value = JSON.parse(json) as Partial<LiveSession>;
+    const value = JSON.parse(json) as Partial<TranscodeSession>;
     if (typeof value.sessionId !== 'string' || typeof value.channelId !== 'string') return undefined;
     if (typeof value.sourceUrl !== 'string' || typeof value.startedAt !== 'string') return undefined;
     return {
