@@ -127,7 +127,8 @@ export function buildLadderArgs(
   });
   if (withThumbnail) {
     args.push('-map', '[thumb]', '-c:v', 'mjpeg', '-q:v', String(thumbnail.quality ?? 5), '-an');
-    args.push('-f', 'image2pipe', `pipe:${outputFd(plans.length)}`);
+    // Each picture out at once: the pipe's buffer would otherwise hold several (a stale thumbnail).
+    args.push('-f', 'image2pipe', '-flush_packets', '1', `pipe:${outputFd(plans.length)}`);
   }
   return args;
 }

@@ -141,7 +141,20 @@ describe('ffmpeg arguments', () => {
       'pipe:7',
     ]);
     const thumb = args.slice(args.indexOf('pipe:6') + 1);
-    expect(thumb).toEqual(['-map', '[thumb]', '-c:v', 'mjpeg', '-q:v', '5', '-an', '-f', 'image2pipe', 'pipe:7']);
+    expect(thumb).toEqual([
+      '-map',
+      '[thumb]',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '5',
+      '-an',
+      '-f',
+      'image2pipe',
+      '-flush_packets',
+      '1',
+      'pipe:7',
+    ]);
 
     // Only the source: its own scaled-down decode. Audio only: no thumbnails at all.
     const small = buildFfmpegArgs(
