@@ -45,7 +45,7 @@ describe('zero trust inside: paths, identities and /internal (system)', () => {
     const url = (service: string) => platform.instances().find((r) => r.service === service)!.url;
     userUrl = url('user');
     channelUrl = url('channel');
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await platform?.down();

@@ -10,7 +10,7 @@ export function bearerSubprotocol(offered: string | undefined): {
   token: string | undefined;
   rest: string | undefined;
 } {
-  if (!offered || !offered.includes(CHAT_BEARER_SUBPROTOCOL_PREFIX)) return { token: undefined, rest: offered };
+  if (!offered?.includes(CHAT_BEARER_SUBPROTOCOL_PREFIX)) return { token: undefined, rest: offered };
   let token: string | undefined;
   const rest: string[] = [];
   for (const part of offered.split(',')) {
