@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Registry } from 'prom-client';
 import type { HealthRegistry } from '../health/health-registry.ts';
 import type { Logger } from '../logging/logger.ts';
+import { bodyStrictValidators, installStrictJsonParser } from '../security/strict-body.ts';
 import { installProblemHandlers } from './error-handler.ts';
 import { installHttpMetrics } from './http-metrics.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
@@ -62,6 +63,8 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
     // Finish in-flight requests on close, but do not wait for idle keep-alive sockets.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // JSON bodies are never coerced; query strings and params still are (they are text on the wire).
+    schemaController: { compilersFactory: { buildValidator: bodyStrictValidators() } },
     ajv: {
       customOptions: {
         // Unknown fields are an error (schemas say additionalProperties: false), never silently dropped.
@@ -94,6 +97,7 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
     );
   });
 
+  installStrictJsonParser(app);
   installProblemHandlers(app);
   installHttpMetrics(app, metrics);
 
