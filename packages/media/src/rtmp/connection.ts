@@ -377,7 +377,11 @@ export class RtmpConnection<C> {
         },
         (err: unknown) => {
           if (signal.aborted) return;
-          this.#log('error', { err, streamKeyPrefix: redactStreamKey(streamKey) }, 'authorize failed; publish rejected');
+          this.#log(
+            'error',
+            { err, streamKeyPrefix: redactStreamKey(streamKey) },
+            'authorize failed; publish rejected',
+          );
           this.#guard(() =>
             this.#authorized(request, streamId, {
               allow: false,
