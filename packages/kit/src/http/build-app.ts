@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerOptions, type ServerResp
 import type { Registry } from 'prom-client';
 import type { HealthRegistry } from '../health/health-registry.ts';
 import type { Logger } from '../logging/logger.ts';
+import { bodyStrictValidators, installStrictJsonParser } from '../security/strict-body.ts';
 import { trustServer, verifyRequestIdentity } from './caller.ts';
 import { answerClientError } from './client-error.ts';
 import { installProblemHandlers } from './error-handler.ts';
@@ -72,6 +73,8 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
     // Finish in-flight requests on close, but do not wait for idle keep-alive sockets.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // JSON bodies are never coerced; query strings and params still are (they are text on the wire).
+    schemaController: { compilersFactory: { buildValidator: bodyStrictValidators() } },
     ajv: {
       customOptions: {
         // Unknown fields are an error (schemas say additionalProperties: false), never silently dropped.
@@ -113,6 +116,7 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
     );
   });
 
+  installStrictJsonParser(app);
   installProblemHandlers(app);
   installHttpMetrics(app, metrics);
 

@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '@phzzk/testing';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+
+// The Kubernetes manifests: valid YAML, NetworkPolicies that keep the inside closed, and
+// credentials only in Secrets.
+
+const dir = join(repoRoot, 'deploy/kubernetes');
+type Doc = { kind?: string; metadata?: { name?: string }; spec?: Record<string, unknown> } & Record<string, unknown>;
+function docsOf(file: string): Doc[] {
+  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+  for (const d of docs) expect(d.errors, file).toEqual([]);
+  return docs.map((d) => d.toJS() as Doc).filter(Boolean);
+}
+const files = [
+  ...readdirSync(dir).filter((f) => f.endsWith('.yaml')),
+  ...readdirSync(join(dir, 'data-stores')).map((f) => `data-stores/${f}`),
+];
+const all = files.flatMap((f) => docsOf(join(dir, f)).map((doc) => ({ file: f, doc })));
+
+describe('deploy/kubernetes', () => {
+  it('is valid YAML and the kustomization lists every manifest', () => {
+    const kustomization = all.find((d) => d.file === 'kustomization.yaml')?.doc as { resources: string[] };
+    const manifests = files.filter((f) => !f.includes('/') && f !== 'kustomization.yaml');
+    expect([...kustomization.resources].sort()).toEqual(manifests.sort());
+  });
+
+  it('denies by default and lets only the gateway (and RTMP) in from outside', () => {
+    const policies = all.filter((d) => d.doc.kind === 'NetworkPolicy').map((d) => d.doc);
+    const byName = new Map(policies.map((p) => [p.metadata?.name, p.spec]));
+    expect(byName.get('default-deny')).toMatchObject({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(byName.get('gateway-public')).toMatchObject({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } },
+    });
+    const services = byName.get('services-from-platform') as { ingress: { from: unknown[] }[] };
+    expect(services.ingress.every((rule) => Array.isArray(rule.from) && rule.from.length > 0)).toBe(true);
+    expect(byName.get('only-phzzk-services')).toBeDefined();
+  });
+
+  it('keeps credentials in Secrets, never in ConfigMaps or plain env values', () => {
+    const secretish = /PASSWORD|SECRET|ENCRYPT_KEY|TOKEN/;
+    for (const { file, doc } of all) {
+      if (doc.kind === 'ConfigMap') {
+        for (const key of Object.keys((doc.data as Record<string, string>) ?? {}))
+          expect(key, file).not.toMatch(secretish);
+      }
+      const text = JSON.stringify(doc);
+      for (const m of text.matchAll(/\{"name":"([A-Z_]+)","value":/g)) expect(m[1], file).not.toMatch(secretish);
+    }
+    const secrets = all.filter((d) => d.doc.kind === 'Secret').map((d) => d.doc.metadata?.name);
+    expect(secrets).toEqual(expect.arrayContaining(['phzzk-config-secrets', 'phzzk-config-client']));
+  });
+});
