@@ -86,3 +86,8 @@ export interface Secrets {
   /** Constant-time equality of two strings. */
   equal(a: string, b: string): boolean;
 }
+
+/** The public half of the signing keys in force (active and retiring), as a JSON Web Key Set. */
+export interface PublicKeySet {
+  jwks(): { keys: object[] };
+}
