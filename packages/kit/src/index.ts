@@ -12,6 +12,7 @@ export * from './discovery/static-discovery.ts';
 export * from './health/health-registry.ts';
 export * from './http/build-app.ts';
 export * from './http/http-metrics.ts';
+export * from './http/openapi.ts';
 export * from './http/problem-error.ts';
 export * from './http/request-id.ts';
 export * from './kafka/backoff.ts';

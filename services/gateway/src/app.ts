@@ -4,7 +4,9 @@ import type { RevokedSessions } from './adapters/revoked-sessions.ts';
 import { installSecurityHeaders } from './adapters/security-headers.ts';
 import { installWebSocketProxy } from './adapters/websocket-proxy.ts';
 import type { LoadBalancer } from './domain/load-balancer.ts';
+import type { PublicApiDocument } from './domain/public-api-document.ts';
 import type { RouteDefinition } from './domain/route-table.ts';
+import { openApiRoute } from './routes/openapi-route.ts';
 
 export interface GatewayAppDeps {
   app: ServiceApp;
@@ -14,6 +16,8 @@ export interface GatewayAppDeps {
   revoked: RevokedSessions | undefined;
   routes: () => RouteDefinition[];
   locatorEnabled: () => boolean;
+  /** The merged OpenAPI document of the public API, served at /api/openapi.json. */
+  apiDocument?: PublicApiDocument;
 }
 
 /**
@@ -30,5 +34,6 @@ export function buildGatewayApp(deps: GatewayAppDeps): ServiceApp {
     revoked: deps.revoked,
     balancer: deps.balancer,
   });
+  if (deps.apiDocument) openApiRoute(deps.app, deps.apiDocument);
   return deps.app;
 }

@@ -6,6 +6,7 @@ import type { HealthRegistry } from '../health/health-registry.ts';
 import type { Logger } from '../logging/logger.ts';
 import { installProblemHandlers } from './error-handler.ts';
 import { installHttpMetrics } from './http-metrics.ts';
+import { installOpenApi } from './openapi.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 
 export interface ServiceIdentity {
@@ -96,6 +97,7 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
 
   installProblemHandlers(app);
   installHttpMetrics(app, metrics);
+  installOpenApi(app, identity);
 
   const sendHealth = async (reply: { code: (n: number) => { send: (b: unknown) => unknown } }) => {
     const report = await health.report();

@@ -1,3 +1,4 @@
+import type { Jwks } from '@phzzk/contracts';
 import type { RotationOutcome } from './refresh-rotation.ts';
 import type { SignupTicketClaims } from './token-claims.ts';
 
@@ -89,5 +90,5 @@ export interface Secrets {
 
 /** The public half of the signing keys in force (active and retiring), as a JSON Web Key Set. */
 export interface PublicKeySet {
-  jwks(): { keys: object[] };
+  jwks(): Jwks;
 }

@@ -1,4 +1,4 @@
-import { SocialExchangeRequest, SocialResult, SocialSignupRequest, TokenResponse } from '@phzzk/contracts';
+import { Redirect, SocialExchangeRequest, SocialResult, SocialSignupRequest, TokenResponse } from '@phzzk/contracts';
 import type { ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
 import { AuthError } from '../domain/errors.ts';
@@ -55,7 +55,9 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
           { returnTo: Type.Optional(Type.String({ maxLength: 512 })) },
           { additionalProperties: false },
         ),
+        response: { 302: Redirect },
       },
+      config: { problems: { 404: ['SOCIAL_PROVIDER_UNKNOWN'] } },
     },
     async (request, reply) => {
       const { redirectUrl, binding } = await asProblem(() =>
@@ -69,7 +71,20 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
     },
   );
 
-  app.get('/api/auth/social/:provider/callback', { schema: { params: Provider } }, async (request, reply) => {
+  const callback = {
+    schema: { params: Provider, response: { 200: SocialResult, 302: Redirect } },
+    config: {
+      problems: {
+        400: ['SOCIAL_STATE_INVALID', 'SOCIAL_EMAIL_MISSING'],
+        403: ['SOCIAL_ACCESS_DENIED', 'SOCIAL_EMAIL_UNVERIFIED'],
+        404: ['SOCIAL_PROVIDER_UNKNOWN'],
+        409: ['IDENTITY_TAKEN', 'PROVIDER_ALREADY_LINKED'],
+        502: ['SOCIAL_PROVIDER_ERROR', 'SOCIAL_PROVIDER_UNREACHABLE'],
+        503: ['USER_SERVICE_UNAVAILABLE'],
+      },
+    },
+  };
+  app.get('/api/auth/social/:provider/callback', callback, async (request, reply) => {
     const json = wantsJson(request.headers.accept);
     const binding = readCookie(request.headers, BINDING_COOKIE);
     const url = new URL(request.url, 'http://callback.invalid');
@@ -89,7 +104,10 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
 
   app.post(
     '/api/auth/social/exchange',
-    { schema: { body: SocialExchangeRequest, response: { 200: SocialResult } } },
+    {
+      schema: { body: SocialExchangeRequest, response: { 200: SocialResult } },
+      config: { problems: { 400: ['SOCIAL_CODE_INVALID'] } },
+    },
     async (request, reply) => {
       const result = await asProblem(() =>
         social.exchange(request.body.code, readCookie(request.headers, BINDING_COOKIE)),
@@ -103,7 +121,17 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
 
   app.post(
     '/api/auth/social/signup',
-    { schema: { body: SocialSignupRequest, response: { 201: TokenResponse } } },
+    {
+      schema: { body: SocialSignupRequest, response: { 201: TokenResponse } },
+      config: {
+        problems: {
+          400: ['WEAK_PASSWORD', 'INVALID_NICKNAME'],
+          401: ['SIGNUP_TICKET_INVALID', 'SIGNUP_TICKET_EXPIRED', 'SIGNUP_TICKET_USED'],
+          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN', 'IDENTITY_TAKEN'],
+          503: ['USER_SERVICE_UNAVAILABLE'],
+        },
+      },
+    },
     async (request, reply) => {
       const { tokens } = await asProblem(() => social.finishSignup(request.body, request.id));
       return reply.code(201).headers(NO_STORE).send(tokens);

@@ -1,6 +1,8 @@
 import {
   LoginRequest,
   LogoutAllRequest,
+  LogoutAllResponse,
+  NoContent,
   LogoutRequest,
   RefreshRequest,
   SignupRequest,
@@ -16,7 +18,17 @@ import { callContext, caller, NO_STORE } from './request-context.ts';
 export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
   app.post(
     '/api/auth/signup',
-    { schema: { body: SignupRequest, response: { 201: TokenResponse } } },
+    {
+      schema: { body: SignupRequest, response: { 201: TokenResponse } },
+      config: {
+        problems: {
+          400: ['WEAK_PASSWORD', 'INVALID_NICKNAME'],
+          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN'],
+          429: ['TOO_MANY_ATTEMPTS'],
+          503: ['USER_SERVICE_UNAVAILABLE'],
+        },
+      },
+    },
     async (request, reply) => {
       const tokens = await asProblem(() => sessions.signup(request.body, callContext(request)));
       return reply.code(201).headers(NO_STORE).send(tokens);
@@ -25,7 +37,16 @@ export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
 
   app.post(
     '/api/auth/login',
-    { schema: { body: LoginRequest, response: { 200: TokenResponse } } },
+    {
+      schema: { body: LoginRequest, response: { 200: TokenResponse } },
+      config: {
+        problems: {
+          401: ['INVALID_CREDENTIALS'],
+          429: ['TOO_MANY_ATTEMPTS'],
+          503: ['USER_SERVICE_UNAVAILABLE'],
+        },
+      },
+    },
     async (request, reply) => {
       const { email, password } = request.body;
       const tokens = await asProblem(() => sessions.login(email, password, callContext(request)));
@@ -35,21 +56,31 @@ export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
 
   app.post(
     '/api/auth/refresh',
-    { schema: { body: RefreshRequest, response: { 200: TokenResponse } } },
+    {
+      schema: { body: RefreshRequest, response: { 200: TokenResponse } },
+      config: { problems: { 401: ['TOKEN_INVALID', 'TOKEN_EXPIRED'], 503: ['USER_SERVICE_UNAVAILABLE'] } },
+    },
     async (request, reply) => {
       const tokens = await asProblem(() => sessions.refresh(request.body.refreshToken, request.id));
       return reply.headers(NO_STORE).send(tokens);
     },
   );
 
-  app.post('/api/auth/logout', { schema: { body: LogoutRequest } }, async (request, reply) => {
-    await asProblem(() => sessions.logout(request.body.refreshToken));
-    return reply.code(204).send();
-  });
+  app.post(
+    '/api/auth/logout',
+    { schema: { body: LogoutRequest, response: { 204: NoContent } } },
+    async (request, reply) => {
+      await asProblem(() => sessions.logout(request.body.refreshToken));
+      return reply.code(204).send(null);
+    },
+  );
 
   app.post(
     '/api/auth/logout-all',
-    { schema: { body: Type.Union([LogoutAllRequest, Type.Null()]) } },
+    {
+      schema: { body: Type.Union([LogoutAllRequest, Type.Null()]), response: { 200: LogoutAllResponse } },
+      config: { problems: { 401: ['AUTH_REQUIRED'] } },
+    },
     async (request, reply) => {
       const { userId, sessionId } = caller(request);
       const keepCurrent = request.body?.keepCurrent === true;

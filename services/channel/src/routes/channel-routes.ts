@@ -10,13 +10,19 @@ import { asProblem } from './problems.ts';
 export function channelRoutes(app: ServiceApp, channels: Channels): void {
   app.get(
     '/api/channels',
-    { schema: { querystring: ChannelListQuery, response: { 200: ChannelPage } } },
+    {
+      schema: { querystring: ChannelListQuery, response: { 200: ChannelPage } },
+      config: { problems: { 400: ['INVALID_CURSOR'] } },
+    },
     async (request) => asProblem(() => channels.list(request.query)),
   );
 
   app.get(
     '/api/channels/:id',
-    { schema: { params: ChannelIdParams, response: { 200: Channel } } },
+    {
+      schema: { params: ChannelIdParams, response: { 200: Channel } },
+      config: { problems: { 404: ['CHANNEL_NOT_FOUND'] } },
+    },
     async (request, reply) => {
       const caller = optionalCallerId(request);
       // `following` depends on who asks: never let a shared cache keep one caller's answer.
@@ -27,7 +33,10 @@ export function channelRoutes(app: ServiceApp, channels: Channels): void {
 
   app.get(
     '/api/channels/:id/live',
-    { schema: { params: ChannelIdParams, response: { 200: LiveInfo } } },
+    {
+      schema: { params: ChannelIdParams, response: { 200: LiveInfo } },
+      config: { problems: { 404: ['CHANNEL_NOT_FOUND'] } },
+    },
     async (request) => asProblem(() => channels.live(request.params.id)),
   );
 }

@@ -7,15 +7,23 @@ import { asProblem } from './problems.ts';
 
 /** The signed-in user's own channel and its stream key (the key is never logged nor cached). */
 export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => string): void {
-  app.get('/api/channels/me', { schema: { response: { 200: Channel } } }, async (request, reply) => {
-    const owner = callerId(request);
-    reply.header('cache-control', 'no-store');
-    return presentChannel(await asProblem(() => channels.mine(owner)));
-  });
+  const problems = { 401: ['AUTH_REQUIRED'], 404: ['CHANNEL_NOT_FOUND'] };
+  app.get(
+    '/api/channels/me',
+    { schema: { response: { 200: Channel } }, config: { problems } },
+    async (request, reply) => {
+      const owner = callerId(request);
+      reply.header('cache-control', 'no-store');
+      return presentChannel(await asProblem(() => channels.mine(owner)));
+    },
+  );
 
   app.patch(
     '/api/channels/me',
-    { schema: { body: UpdateChannelRequest, response: { 200: Channel } } },
+    {
+      schema: { body: UpdateChannelRequest, response: { 200: Channel } },
+      config: { problems: { ...problems, 400: ['INVALID_CHANNEL_FIELD'] } },
+    },
     async (request, reply) => {
       const owner = callerId(request);
       reply.header('cache-control', 'no-store');
@@ -25,7 +33,7 @@ export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => s
 
   app.get(
     '/api/channels/me/stream-key',
-    { schema: { response: { 200: StreamKeyResponse } } },
+    { schema: { response: { 200: StreamKeyResponse } }, config: { problems } },
     async (request, reply) => {
       const owner = callerId(request);
       reply.header('cache-control', 'no-store');
@@ -35,7 +43,7 @@ export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => s
 
   app.post(
     '/api/channels/me/stream-key/rotate',
-    { schema: { response: { 200: StreamKeyResponse } } },
+    { schema: { response: { 200: StreamKeyResponse } }, config: { problems } },
     async (request, reply) => {
       const owner = callerId(request);
       reply.header('cache-control', 'no-store');

@@ -7,7 +7,11 @@ import { asProblem } from './problems.ts';
 
 /** The signed-in user's own account: read, and change nickname, email or password. */
 export function meRoutes(app: ServiceApp, accounts: Accounts): void {
-  app.get('/api/users/me', { schema: { response: { 200: PrivateUser } } }, async (request, reply) => {
+  const me = {
+    schema: { response: { 200: PrivateUser } },
+    config: { problems: { 401: ['AUTH_REQUIRED'], 404: ['USER_NOT_FOUND'] } },
+  };
+  app.get('/api/users/me', me, async (request, reply) => {
     const id = callerId(request);
     reply.header('cache-control', 'no-store');
     const { user, identities } = await asProblem(() => accounts.getWithIdentities(id));
@@ -16,7 +20,19 @@ export function meRoutes(app: ServiceApp, accounts: Accounts): void {
 
   app.patch(
     '/api/users/me',
-    { schema: { body: UpdateMeRequest, response: { 200: PrivateUser } } },
+    {
+      schema: { body: UpdateMeRequest, response: { 200: PrivateUser } },
+      config: {
+        problems: {
+          400: ['INVALID_NICKNAME', 'WEAK_PASSWORD', 'CURRENT_PASSWORD_REQUIRED'],
+          401: ['AUTH_REQUIRED'],
+          403: ['CURRENT_PASSWORD_INVALID', 'EMAIL_CHANGE_FORBIDDEN'],
+          404: ['USER_NOT_FOUND'],
+          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN'],
+          429: ['TOO_MANY_ATTEMPTS'],
+        },
+      },
+    },
     async (request, reply) => {
       const id = callerId(request);
       reply.header('cache-control', 'no-store');

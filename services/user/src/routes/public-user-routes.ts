@@ -13,6 +13,7 @@ export function publicUserRoutes(app: ServiceApp, accounts: Accounts): void {
         params: Type.Object({ id: Uuid }, { additionalProperties: false }),
         response: { 200: PublicUser },
       },
+      config: { problems: { 404: ['USER_NOT_FOUND'] } },
     },
     async (request) => publicProfile(await asProblem(() => accounts.get(request.params.id))),
   );
