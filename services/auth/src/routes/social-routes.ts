@@ -1,9 +1,8 @@
 import { Redirect, SocialExchangeRequest, SocialResult, SocialSignupRequest, TokenResponse } from '@phzzk/contracts';
 import type { ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
-import { AuthError } from '../domain/errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 import type { SocialLogin, SocialResult as Result } from '../domain/social-login.ts';
-import { asProblem, toProblem } from './problems.ts';
 import { NO_STORE, readCookie } from './request-context.ts';
 
 export const BINDING_COOKIE = 'phzzk_social';
@@ -60,9 +59,7 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
       config: { problems: { 404: ['SOCIAL_PROVIDER_UNKNOWN'] } },
     },
     async (request, reply) => {
-      const { redirectUrl, binding } = await asProblem(() =>
-        social.begin(request.params.provider, request.query.returnTo),
-      );
+      const { redirectUrl, binding } = await social.begin(request.params.provider, request.query.returnTo);
       return reply
         .header('set-cookie', cookie(binding, settings().stateTtlSeconds, secure()))
         .header('cache-control', 'no-store')
@@ -93,7 +90,7 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
     try {
       result = await social.complete(request.params.provider, url, binding, request.id);
     } catch (error) {
-      if (json || !(error instanceof AuthError)) throw toProblem(error);
+      if (json || !(error instanceof DomainError)) throw error;
       request.log.info({ code: error.code }, 'social login failed');
       return reply.header('set-cookie', cookie('', 0, secure())).redirect(completeTarget({ error: error.code }), 302);
     }
@@ -109,9 +106,7 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
       config: { problems: { 400: ['SOCIAL_CODE_INVALID'] } },
     },
     async (request, reply) => {
-      const result = await asProblem(() =>
-        social.exchange(request.body.code, readCookie(request.headers, BINDING_COOKIE)),
-      );
+      const result = await social.exchange(request.body.code, readCookie(request.headers, BINDING_COOKIE));
       return reply
         .headers(NO_STORE)
         .header('set-cookie', cookie('', 0, secure()))
@@ -133,7 +128,7 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
       },
     },
     async (request, reply) => {
-      const { tokens } = await asProblem(() => social.finishSignup(request.body, request.id));
+      const { tokens } = await social.finishSignup(request.body, request.id);
       return reply.code(201).headers(NO_STORE).send(tokens);
     },
   );

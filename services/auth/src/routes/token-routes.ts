@@ -11,7 +11,6 @@ import {
 import type { ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
 import type { Sessions } from '../domain/sessions.ts';
-import { asProblem } from './problems.ts';
 import { callContext, caller, NO_STORE } from './request-context.ts';
 
 /** Password sign-up and login, refresh, logout of one session and of all of them. */
@@ -30,7 +29,7 @@ export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
       },
     },
     async (request, reply) => {
-      const tokens = await asProblem(() => sessions.signup(request.body, callContext(request)));
+      const tokens = await sessions.signup(request.body, callContext(request));
       return reply.code(201).headers(NO_STORE).send(tokens);
     },
   );
@@ -49,7 +48,7 @@ export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const tokens = await asProblem(() => sessions.login(email, password, callContext(request)));
+      const tokens = await sessions.login(email, password, callContext(request));
       return reply.headers(NO_STORE).send(tokens);
     },
   );
@@ -61,7 +60,7 @@ export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
       config: { problems: { 401: ['TOKEN_INVALID', 'TOKEN_EXPIRED'], 503: ['USER_SERVICE_UNAVAILABLE'] } },
     },
     async (request, reply) => {
-      const tokens = await asProblem(() => sessions.refresh(request.body.refreshToken, request.id));
+      const tokens = await sessions.refresh(request.body.refreshToken, request.id);
       return reply.headers(NO_STORE).send(tokens);
     },
   );
@@ -70,7 +69,7 @@ export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
     '/api/auth/logout',
     { schema: { body: LogoutRequest, response: { 204: NoContent } } },
     async (request, reply) => {
-      await asProblem(() => sessions.logout(request.body.refreshToken));
+      await sessions.logout(request.body.refreshToken);
       return reply.code(204).send(null);
     },
   );
@@ -84,7 +83,7 @@ export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
     async (request, reply) => {
       const { userId, sessionId } = caller(request);
       const keepCurrent = request.body?.keepCurrent === true;
-      const ended = await asProblem(() => sessions.logoutAll(userId, keepCurrent ? sessionId : undefined));
+      const ended = await sessions.logoutAll(userId, keepCurrent ? sessionId : undefined);
       return reply.headers(NO_STORE).send({ ended });
     },
   );

@@ -4,7 +4,6 @@ import type { Channels } from '../domain/channels.ts';
 import { optionalCallerId } from './caller.ts';
 import { ChannelIdParams } from './params.ts';
 import { presentChannel } from './present.ts';
-import { asProblem } from './problems.ts';
 
 /** What anyone may read: the directory, a channel, and whether it is live. */
 export function channelRoutes(app: ServiceApp, channels: Channels): void {
@@ -14,7 +13,7 @@ export function channelRoutes(app: ServiceApp, channels: Channels): void {
       schema: { querystring: ChannelListQuery, response: { 200: ChannelPage } },
       config: { problems: { 400: ['INVALID_CURSOR'] } },
     },
-    async (request) => asProblem(() => channels.list(request.query)),
+    async (request) => channels.list(request.query),
   );
 
   app.get(
@@ -27,7 +26,7 @@ export function channelRoutes(app: ServiceApp, channels: Channels): void {
       const caller = optionalCallerId(request);
       // `following` depends on who asks: never let a shared cache keep one caller's answer.
       if (caller) reply.header('cache-control', 'private, no-store');
-      return presentChannel(await asProblem(() => channels.view(request.params.id, caller)));
+      return presentChannel(await channels.view(request.params.id, caller));
     },
   );
 
@@ -37,6 +36,6 @@ export function channelRoutes(app: ServiceApp, channels: Channels): void {
       schema: { params: ChannelIdParams, response: { 200: LiveInfo } },
       config: { problems: { 404: ['CHANNEL_NOT_FOUND'] } },
     },
-    async (request) => asProblem(() => channels.live(request.params.id)),
+    async (request) => channels.live(request.params.id),
   );
 }

@@ -3,7 +3,6 @@ import type { ServiceApp } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
 import { callerId } from './caller.ts';
 import { ChannelIdParams } from './params.ts';
-import { asProblem } from './problems.ts';
 
 /** Follow and unfollow; both idempotent, both answer the state after the call. */
 export function followRoutes(app: ServiceApp, channels: Channels): void {
@@ -15,14 +14,14 @@ export function followRoutes(app: ServiceApp, channels: Channels): void {
   app.put('/api/channels/:id/follow', route, async (request, reply) => {
     const user = callerId(request);
     reply.header('cache-control', 'no-store');
-    const followerCount = await asProblem(() => channels.follow(user, request.params.id));
+    const followerCount = await channels.follow(user, request.params.id);
     return { channelId: request.params.id, following: true, followerCount };
   });
 
   app.delete('/api/channels/:id/follow', route, async (request, reply) => {
     const user = callerId(request);
     reply.header('cache-control', 'no-store');
-    const followerCount = await asProblem(() => channels.unfollow(user, request.params.id));
+    const followerCount = await channels.unfollow(user, request.params.id);
     return { channelId: request.params.id, following: false, followerCount };
   });
 }

@@ -1,8 +1,6 @@
 import { AuthorizeStreamKeyRequest, AuthorizeStreamKeyResponse } from '@phzzk/contracts';
-import { internalGuard, type ServiceApp } from '@phzzk/kit';
+import { internalGuard, type ServiceApp, strictValidator } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
-import { asProblem } from './problems.ts';
-import { strictValidator } from './strict-validator.ts';
 
 /**
  * The ingest service's view, under /internal (the gateway routes only /api/channels/** here).
@@ -18,6 +16,6 @@ export function internalRoutes(app: ServiceApp, channels: Channels, apiToken: ()
       schema: { body: AuthorizeStreamKeyRequest, response: { 200: AuthorizeStreamKeyResponse } },
       validatorCompiler: strictValidator,
     },
-    async (request) => ({ channelId: await asProblem(() => channels.authorize(request.body.streamKey)) }),
+    async (request) => ({ channelId: await channels.authorize(request.body.streamKey) }),
   );
 }

@@ -3,7 +3,6 @@ import type { ServiceApp } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
 import { callerId } from './caller.ts';
 import { presentChannel } from './present.ts';
-import { asProblem } from './problems.ts';
 
 /** The signed-in user's own channel and its stream key (the key is never logged nor cached). */
 export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => string): void {
@@ -14,7 +13,7 @@ export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => s
     async (request, reply) => {
       const owner = callerId(request);
       reply.header('cache-control', 'no-store');
-      return presentChannel(await asProblem(() => channels.mine(owner)));
+      return presentChannel(await channels.mine(owner));
     },
   );
 
@@ -27,17 +26,20 @@ export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => s
     async (request, reply) => {
       const owner = callerId(request);
       reply.header('cache-control', 'no-store');
-      return presentChannel(await asProblem(() => channels.update(owner, request.body)));
+      return presentChannel(await channels.update(owner, request.body));
     },
   );
 
   app.get(
     '/api/channels/me/stream-key',
-    { schema: { response: { 200: StreamKeyResponse } }, config: { problems } },
+    {
+      schema: { response: { 200: StreamKeyResponse } },
+      config: { problems: { ...problems, 409: ['STREAM_KEY_UNAVAILABLE'] } },
+    },
     async (request, reply) => {
       const owner = callerId(request);
       reply.header('cache-control', 'no-store');
-      return { streamKey: await asProblem(() => channels.streamKey(owner)), ingestUrl: ingestUrl() };
+      return { streamKey: await channels.streamKey(owner), ingestUrl: ingestUrl() };
     },
   );
 
@@ -47,7 +49,7 @@ export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => s
     async (request, reply) => {
       const owner = callerId(request);
       reply.header('cache-control', 'no-store');
-      return { streamKey: await asProblem(() => channels.rotateStreamKey(owner)), ingestUrl: ingestUrl() };
+      return { streamKey: await channels.rotateStreamKey(owner), ingestUrl: ingestUrl() };
     },
   );
 }

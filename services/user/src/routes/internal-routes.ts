@@ -7,11 +7,10 @@ import {
   Uuid,
   VerifyCredentialsRequest,
 } from '@phzzk/contracts';
-import { internalGuard, type ServiceApp } from '@phzzk/kit';
+import { internalGuard, type ServiceApp, strictValidator } from '@phzzk/kit';
 import Type from 'typebox';
 import type { Accounts } from '../domain/accounts.ts';
 import { internalAccount } from '../domain/user.ts';
-import { asProblem } from './problems.ts';
 
 /**
  * The auth service's view of accounts, under /internal (the gateway routes only /api/users/**
@@ -22,28 +21,30 @@ export function internalRoutes(app: ServiceApp, accounts: Accounts, apiToken: ()
 
   app.post(
     '/internal/accounts',
-    { schema: { body: CreateAccountRequest, response: { 201: InternalAccount } } },
+    { schema: { body: CreateAccountRequest, response: { 201: InternalAccount } }, validatorCompiler: strictValidator },
     async (request, reply) => {
-      const user = await asProblem(() => accounts.create(request.body));
+      const user = await accounts.create(request.body);
       return reply.code(201).send(internalAccount(user));
     },
   );
 
   app.post(
     '/internal/credentials/verify',
-    { schema: { body: VerifyCredentialsRequest, response: { 200: InternalAccount } } },
-    async (request) =>
-      internalAccount(await asProblem(() => accounts.verifyCredentials(request.body.email, request.body.password))),
+    {
+      schema: { body: VerifyCredentialsRequest, response: { 200: InternalAccount } },
+      validatorCompiler: strictValidator,
+    },
+    async (request) => internalAccount(await accounts.verifyCredentials(request.body.email, request.body.password)),
   );
 
   app.post(
     '/internal/accounts/lookup',
-    { schema: { body: LookupAccountRequest, response: { 200: InternalAccount } } },
+    { schema: { body: LookupAccountRequest, response: { 200: InternalAccount } }, validatorCompiler: strictValidator },
     async (request) => {
       const body = request.body;
-      const user = await asProblem(() =>
-        'email' in body ? accounts.findByEmail(body.email) : accounts.findByIdentity(body.provider, body.subject),
-      );
+      const user = await ('email' in body
+        ? accounts.findByEmail(body.email)
+        : accounts.findByIdentity(body.provider, body.subject));
       return internalAccount(user);
     },
   );
@@ -56,7 +57,7 @@ export function internalRoutes(app: ServiceApp, accounts: Accounts, apiToken: ()
         response: { 200: InternalAccount },
       },
     },
-    async (request) => internalAccount(await asProblem(() => accounts.get(request.params.id))),
+    async (request) => internalAccount(await accounts.get(request.params.id)),
   );
 
   app.post(
@@ -67,11 +68,10 @@ export function internalRoutes(app: ServiceApp, accounts: Accounts, apiToken: ()
         body: SocialIdentityInput,
         response: { 200: LinkIdentityResponse },
       },
+      validatorCompiler: strictValidator,
     },
     async (request) => {
-      const { user, emailNewlyVerified } = await asProblem(() =>
-        accounts.linkIdentity(request.params.id, request.body),
-      );
+      const { user, emailNewlyVerified } = await accounts.linkIdentity(request.params.id, request.body);
       return { account: internalAccount(user), emailNewlyVerified };
     },
   );

@@ -3,7 +3,6 @@ import type { ServiceApp } from '@phzzk/kit';
 import type { Accounts } from '../domain/accounts.ts';
 import { privateProfile } from '../domain/user.ts';
 import { callerId } from './caller.ts';
-import { asProblem } from './problems.ts';
 
 /** The signed-in user's own account: read, and change nickname, email or password. */
 export function meRoutes(app: ServiceApp, accounts: Accounts): void {
@@ -14,7 +13,7 @@ export function meRoutes(app: ServiceApp, accounts: Accounts): void {
   app.get('/api/users/me', me, async (request, reply) => {
     const id = callerId(request);
     reply.header('cache-control', 'no-store');
-    const { user, identities } = await asProblem(() => accounts.getWithIdentities(id));
+    const { user, identities } = await accounts.getWithIdentities(id);
     return privateProfile(user, identities);
   });
 
@@ -36,8 +35,8 @@ export function meRoutes(app: ServiceApp, accounts: Accounts): void {
     async (request, reply) => {
       const id = callerId(request);
       reply.header('cache-control', 'no-store');
-      await asProblem(() => accounts.updateProfile(id, request.body));
-      const { user, identities } = await asProblem(() => accounts.getWithIdentities(id));
+      await accounts.updateProfile(id, request.body);
+      const { user, identities } = await accounts.getWithIdentities(id);
       return privateProfile(user, identities);
     },
   );
