@@ -1,6 +1,6 @@
 export * from './events/channel-events.ts';
 export * from './events/chat-events.ts';
-export { type Envelope, envelope, IsoTime, Uuid } from './events/envelope.ts';
+export { type Envelope, envelope, IsoTime, isUuid, UUID_PATTERN, Uuid } from './events/envelope.ts';
 export * from './events/media-events.ts';
 export * from './events/user-events.ts';
 export * from './http/problem.ts';
@@ -14,3 +14,4 @@ export * from './chat/chat-frames.ts';
 export * from './chat/chat-model.ts';
 export * from './redis-keys.ts';
 export * from './http/identity-headers.ts';
+export * from './http/common-dto.ts';

@@ -10,10 +10,23 @@ export * from './discovery/eureka-wire.ts';
 export * from './discovery/kubernetes-discovery.ts';
 export * from './discovery/static-discovery.ts';
 export * from './health/health-registry.ts';
+// Domain failures; their factories (invalid, notFound, ...) are imported from '@phzzk/kit/errors'.
+export {
+  DomainError,
+  ERROR_KINDS,
+  type ErrorFrameOf,
+  type ErrorKind,
+  errorFrameOf,
+  httpStatusOf,
+  kindOfStatus,
+} from './errors/index.ts';
 export * from './http/build-app.ts';
+export * from './http/domain-problem.ts';
 export * from './http/http-metrics.ts';
+export * from './http/openapi.ts';
 export * from './http/problem-error.ts';
 export * from './http/request-id.ts';
+export * from './http/strict-validator.ts';
 export * from './kafka/backoff.ts';
 export * from './kafka/event-consumer.ts';
 export * from './kafka/event-producer.ts';

@@ -5,3 +5,4 @@ export * from './kafka-probe.ts';
 export * from './service-process.ts';
 export * from './wait-for.ts';
 export * from './free-port.ts';
+export * from './route-test-app.ts';

@@ -1,5 +1,5 @@
 import type { ServiceApp } from '@phzzk/kit';
-import type { Keyring } from './adapters/signing-keys.ts';
+import type { PublicKeySet } from './domain/ports.ts';
 import type { Sessions } from './domain/sessions.ts';
 import type { SocialLogin } from './domain/social-login.ts';
 import { jwksRoutes } from './routes/jwks-routes.ts';
@@ -10,7 +10,7 @@ export interface AuthAppDeps {
   app: ServiceApp;
   sessions: Sessions;
   social: SocialLogin;
-  keyring: () => Keyring;
+  keyring: () => PublicKeySet;
   socialSettings: () => SocialRouteSettings;
 }
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DiscoveryNode } from './domain/discovery-node.ts';
 import type { Clock } from './domain/registry.ts';
 import { XML_CONTENT_TYPES } from './adapters/content-negotiation.ts';
-import type { DiscoveryCredentials } from './adapters/credentials.ts';
+import type { DiscoveryCredentials } from './domain/credentials.ts';
 import type { WatchHub } from './adapters/watch-hub.ts';
 import { parseXml } from './adapters/xml-codec.ts';
 import { queryRoutes } from './routes/query-routes.ts';

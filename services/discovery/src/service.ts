@@ -4,7 +4,7 @@ import { Agent } from 'undici';
 import { buildDiscoveryApp } from './app.ts';
 import { DiscoveryNode } from './domain/discovery-node.ts';
 import { Registry } from './domain/registry.ts';
-import { DiscoveryCredentials } from './adapters/credentials.ts';
+import { DiscoveryCredentials } from './domain/credentials.ts';
 import { installDiscoveryMetrics } from './adapters/discovery-metrics.ts';
 import { startEvictionLoop } from './adapters/eviction-loop.ts';
 import { PeerClient } from './adapters/peer-client.ts';

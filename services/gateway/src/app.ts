@@ -6,7 +6,9 @@ import type { RevokedSessions } from './adapters/revoked-sessions.ts';
 import { installSecurityHeaders } from './adapters/security-headers.ts';
 import { installWebSocketProxy } from './adapters/websocket-proxy.ts';
 import type { LoadBalancer } from './domain/load-balancer.ts';
+import type { PublicApiDocument } from './domain/public-api-document.ts';
 import type { RouteDefinition } from './domain/route-table.ts';
+import { openApiRoute } from './routes/openapi-route.ts';
 
 export interface GatewayAppDeps {
   app: ServiceApp;
@@ -22,6 +24,8 @@ export interface GatewayAppDeps {
   operatorToken: () => string | undefined;
   proxy: { rateLimiter: RateLimiter | undefined };
   upgradesPerMinute: () => number;
+  /** The merged OpenAPI document of the public API, served at /api/openapi.json. */
+  apiDocument?: PublicApiDocument;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -78,5 +82,6 @@ export function buildGatewayApp(deps: GatewayAppDeps): ServiceApp {
     rateLimiter: deps.proxy.rateLimiter,
     upgradesPerMinute: deps.upgradesPerMinute,
   });
+  if (deps.apiDocument) openApiRoute(deps.app, deps.apiDocument);
   return deps.app;
 }

@@ -16,12 +16,14 @@ import { JwtVerifier } from './adapters/jwt-verifier.ts';
 import { RateLimiter } from './adapters/rate-limiter.ts';
 import { RawUpstreamClient } from './adapters/raw-upstream.ts';
 import { RevokedSessions } from './adapters/revoked-sessions.ts';
+import { discoveredServiceDocuments } from './adapters/service-documents.ts';
 import { createRouteMetrics } from './adapters/route-metrics.ts';
 import { collectServicesHealth } from './adapters/services-health.ts';
 import { UpstreamClient } from './adapters/upstream-client.ts';
 import { buildGatewayApp } from './app.ts';
 import { createFastLaneHandler, createProxyHandler, type ProxyDeps } from './routes/proxy-handler.ts';
 import { LoadBalancer } from './domain/load-balancer.ts';
+import { PublicApiDocument } from './domain/public-api-document.ts';
 
 const Route = Type.Object(
   {
@@ -220,6 +222,11 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
       closing = true;
       fastLane.closeIdle();
     });
+    const apiDocument = new PublicApiDocument({
+      routes,
+      documents: discoveredServiceDocuments(ctx.discovery),
+      info: { title: 'PHZZK API', version: ctx.identity.version },
+    });
     return buildGatewayApp({
       app,
       discovery: ctx.discovery,
@@ -233,6 +240,7 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
       operatorToken: () => config.get('gateway.operator.token'),
       proxy: proxyDeps,
       upgradesPerMinute: () => config.get('gateway.websocket.upgrades-per-minute'),
+      apiDocument,
     });
   },
 };

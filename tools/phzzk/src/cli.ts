@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { runBench } from './commands/bench.ts';
 import { runDown } from './commands/down.ts';
+import { runLayout } from './commands/layout.ts';
 import { runLogs } from './commands/logs.ts';
 import { runStartOne } from './commands/start-one.ts';
 import { runStatus } from './commands/status.ts';
@@ -18,6 +19,7 @@ const usage = `usage: phzzk <command>
   status               infrastructure and service instances with their health
   logs <service> [-f]  show (and follow) a service's logs
   start <service>      start one more instance of a service
+  layout               check the dependency rules of ARCHITECTURE.md (part of test)
   test [vitest args]   bring infrastructure up and run the whole test suite (npm test)
   bench                run the benchmarks, write bench/results/*.json and a table`;
 
@@ -27,6 +29,7 @@ const commands: Record<string, () => Promise<number>> = {
   status: () => runStatus(root),
   logs: () => runLogs(root, args),
   start: () => runStartOne(root, args),
+  layout: () => runLayout(root),
   test: () => runTest(root, args),
   bench: () => runBench(root, args),
   help: async () => {

@@ -101,3 +101,7 @@ export const Jwks = Type.Object({
   ),
 });
 export type Jwks = Static<typeof Jwks>;
+
+/** `POST /api/auth/logout-all`: how many sessions were ended. */
+export const LogoutAllResponse = Type.Object({ ended: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+export type LogoutAllResponse = Static<typeof LogoutAllResponse>;

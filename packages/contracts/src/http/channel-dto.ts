@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { IsoTime, Uuid } from '../events/envelope.ts';
+import { Page, PageQueryWith } from './common-dto.ts';
 
 // The channel service's HTTP API (`/api/channels/**` through the gateway, `/internal/**` for ingest).
 
@@ -74,20 +75,10 @@ export type ChannelSummary = Static<typeof ChannelSummary>;
  * `live=false` offline ones, no `live` every channel (newest first). Pass `nextCursor` back as
  * `cursor` for the next page; it is null on the last page.
  */
-export const ChannelListQuery = Type.Object(
-  {
-    live: Type.Optional(Type.Boolean()),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_-]+$' })),
-  },
-  { additionalProperties: false },
-);
+export const ChannelListQuery = PageQueryWith({ live: Type.Optional(Type.Boolean()) });
 export type ChannelListQuery = Static<typeof ChannelListQuery>;
 
-export const ChannelPage = Type.Object(
-  { items: Type.Array(ChannelSummary), nextCursor: Type.Union([Type.String(), Type.Null()]) },
-  { additionalProperties: false },
-);
+export const ChannelPage = Page(ChannelSummary);
 export type ChannelPage = Static<typeof ChannelPage>;
 
 /** `PATCH /api/channels/me`: at least one field; `category: null` clears the category. */

@@ -1,4 +1,5 @@
-import type { Properties } from './live-config.ts';
+/** Flat configuration properties (`a.b[0].c` keys). */
+export type Properties = Record<string, unknown>;
 
 function setPath(target: Record<string, unknown> | unknown[], path: string, value: unknown): void {
   const parts = path.match(/[^.[\]]+/g) ?? [];

@@ -2,13 +2,13 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Static, TObject, TSchema } from 'typebox';
 import { coerceValue } from './coerce.ts';
-import { collectIndexed } from './indexed-keys.ts';
+import { collectIndexed, type Properties } from './indexed-keys.ts';
 import { envNamesFor } from './env-names.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 /** Configuration is a flat map of dotted keys (as Spring property sources are). */
-export type Properties = Record<string, unknown>;
+export type { Properties };
 export type ConfigListener<T> = (next: T, changedKeys: string[]) => void | Promise<void>;
 
 export class ConfigError extends Error {

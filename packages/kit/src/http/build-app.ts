@@ -11,6 +11,7 @@ import { installProblemHandlers } from './error-handler.ts';
 import { installHttpMetrics } from './http-metrics.ts';
 import { decidePath } from './path-decision.ts';
 import { badRequest, unauthorized } from './problem-error.ts';
+import { installOpenApi } from './openapi.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 import { DEVELOPMENT_SERVICE_KEY, ServiceTrust } from './service-trust.ts';
 
@@ -119,6 +120,7 @@ export function buildServiceApp(options: BuildAppOptions): ServiceApp {
   installStrictJsonParser(app);
   installProblemHandlers(app);
   installHttpMetrics(app, metrics);
+  installOpenApi(app, identity);
 
   const sendHealth = async (reply: { code: (n: number) => { send: (b: unknown) => unknown } }) => {
     const report = await health.report();

@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../errors/domain-error.ts';
+import { problemOf } from './domain-problem.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problemBody } from './problem-error.ts';
 
 // Fastify's own error codes mapped to stable PHZZK problem codes.
@@ -23,7 +25,9 @@ function sendProblem(reply: FastifyReply, request: FastifyRequest, status: numbe
 
 /** Renders every error as RFC 9457 problem+json; 5xx never leak internals. */
 export function installProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError, request, reply) => {
+    // A domain failure (no HTTP in it) is answered with the problem its kind maps to.
+    const error = thrown instanceof DomainError ? (problemOf(thrown) as unknown as FastifyError) : thrown;
     if (error instanceof ProblemError) {
       // `retryAfter` and `headers` travel as response headers, not in the body.
       const { retryAfter, headers, ...extra } = error.extra;

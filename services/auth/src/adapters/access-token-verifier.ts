@@ -1,5 +1,5 @@
 import { errors, type JWK, type JWTHeaderParameters, importJWK, jwtVerify } from 'jose';
-import { AuthError } from '../domain/errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 import { ACCESS_TOKEN_TYPE, accessFromPayload, type VerifiedAccess } from '../domain/token-claims.ts';
 
 type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
@@ -37,7 +37,7 @@ export class AccessTokenVerifier {
   private keyFor(header: JWTHeaderParameters): VerifyKey {
     const entry = header.kid === undefined ? undefined : this.keys.get(header.kid);
     if (!entry || entry.alg !== header.alg)
-      throw new AuthError(401, 'TOKEN_INVALID', 'token signed with an unknown key');
+      throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'token signed with an unknown key');
     return entry.key;
   }
 
@@ -53,15 +53,16 @@ export class AccessTokenVerifier {
       });
       // jose checks nbf but not a future iat; a token "issued" later than now was not issued by us.
       if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) {
-        throw new AuthError(401, 'TOKEN_INVALID', 'access token issued in the future');
+        throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'access token issued in the future');
       }
       const access = accessFromPayload(payload as Record<string, unknown>);
-      if (!access) throw new AuthError(401, 'TOKEN_INVALID', 'access token lacks sid, roles or jti');
+      if (!access) throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'access token lacks sid, roles or jti');
       return access;
     } catch (error) {
-      if (error instanceof AuthError) throw error;
-      if (error instanceof errors.JWTExpired) throw new AuthError(401, 'TOKEN_EXPIRED', 'access token expired');
-      throw new AuthError(401, 'TOKEN_INVALID', 'access token is invalid');
+      if (error instanceof DomainError) throw error;
+      if (error instanceof errors.JWTExpired)
+        throw new DomainError('unauthenticated', 'TOKEN_EXPIRED', 'access token expired');
+      throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'access token is invalid');
     }
   }
 }

@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { AuthError } from '../domain/errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 import type { Secrets, TokenIssuer } from '../domain/ports.ts';
 import {
   accessTokenSpec,
@@ -96,9 +96,13 @@ export class JoseTokenIssuer implements TokenIssuer {
       return claims;
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
-        throw new AuthError(401, 'SIGNUP_TICKET_EXPIRED', 'The sign-up took too long; start the social login again.');
+        throw new DomainError(
+          'unauthenticated',
+          'SIGNUP_TICKET_EXPIRED',
+          'The sign-up took too long; start the social login again.',
+        );
       }
-      throw new AuthError(401, 'SIGNUP_TICKET_INVALID', 'The sign-up ticket is not valid.');
+      throw new DomainError('unauthenticated', 'SIGNUP_TICKET_INVALID', 'The sign-up ticket is not valid.');
     }
   }
 }

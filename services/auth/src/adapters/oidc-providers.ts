@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { AuthError } from '../domain/errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 import type { ProviderSettings } from '../domain/providers.ts';
 import type { PendingAuthorization, SocialProviders } from '../domain/social-login.ts';
 import type { SocialProfile } from '../domain/social-linking.ts';
@@ -27,7 +27,7 @@ export class OidcProviders implements SocialProviders {
 
   private find(id: string): ProviderSettings {
     const s = this.settings().find((p) => p.id === id);
-    if (!s) throw new AuthError(404, 'SOCIAL_PROVIDER_UNKNOWN', `No social login provider "${id}"`);
+    if (!s) throw new DomainError('not-found', 'SOCIAL_PROVIDER_UNKNOWN', `No social login provider "${id}"`);
     return s;
   }
 
@@ -58,7 +58,7 @@ export class OidcProviders implements SocialProviders {
           timeout: 5,
         });
       } catch {
-        throw new AuthError(502, 'SOCIAL_PROVIDER_UNREACHABLE', `${s.id} cannot be reached right now.`);
+        throw new DomainError('upstream-failed', 'SOCIAL_PROVIDER_UNREACHABLE', `${s.id} cannot be reached right now.`);
       }
     } else {
       config = new oidc.Configuration(
@@ -123,7 +123,12 @@ export class OidcProviders implements SocialProviders {
           undefined,
           headers,
         );
-        if (!res.ok) throw new AuthError(502, 'SOCIAL_PROVIDER_ERROR', `${id} profile request answered ${res.status}`);
+        if (!res.ok)
+          throw new DomainError(
+            'upstream-failed',
+            'SOCIAL_PROVIDER_ERROR',
+            `${id} profile request answered ${res.status}`,
+          );
         return res.json() as Promise<unknown>;
       };
       const profile = (await get(s.userinfoEndpoint!)) as Json;
@@ -135,17 +140,17 @@ export class OidcProviders implements SocialProviders {
   }
 }
 
-function providerError(id: string, error: unknown): AuthError {
-  if (error instanceof AuthError) return error;
+function providerError(id: string, error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
   if (error instanceof oidc.AuthorizationResponseError) {
     return error.error === 'access_denied'
-      ? new AuthError(403, 'SOCIAL_ACCESS_DENIED', `Sign-in at ${id} was cancelled or refused.`)
-      : new AuthError(502, 'SOCIAL_PROVIDER_ERROR', `${id} answered with an error (${error.error}).`);
+      ? new DomainError('forbidden', 'SOCIAL_ACCESS_DENIED', `Sign-in at ${id} was cancelled or refused.`)
+      : new DomainError('upstream-failed', 'SOCIAL_PROVIDER_ERROR', `${id} answered with an error (${error.error}).`);
   }
   if (error instanceof oidc.ResponseBodyError) {
     // invalid_grant: the code was used already, expired, or does not match the PKCE verifier.
-    return new AuthError(
-      400,
+    return new DomainError(
+      'invalid',
       'SOCIAL_CODE_REJECTED',
       `${id} refused the authorization code (${error.error}); start again.`,
     );
@@ -156,11 +161,11 @@ function providerError(id: string, error: unknown): AuthError {
     (code ?? '').startsWith('OAUTH_JWT') ||
     code === 'OAUTH_JWS_SIGNATURE_VERIFICATION_FAILED'
   ) {
-    return new AuthError(
-      401,
+    return new DomainError(
+      'unauthenticated',
       'SOCIAL_ID_TOKEN_INVALID',
       `The identity token from ${id} did not pass verification; start again.`,
     );
   }
-  return new AuthError(502, 'SOCIAL_PROVIDER_ERROR', `Signing in with ${id} failed; try again.`);
+  return new DomainError('upstream-failed', 'SOCIAL_PROVIDER_ERROR', `Signing in with ${id} failed; try again.`);
 }

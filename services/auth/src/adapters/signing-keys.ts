@@ -9,6 +9,7 @@ import {
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
+import type { Jwks } from '@phzzk/contracts';
 import type { Redis } from '@phzzk/kit';
 import type { JWK } from 'jose';
 
@@ -88,8 +89,10 @@ export class Keyring {
     return kid === undefined ? undefined : this.keys.find((k) => k.kid === kid);
   }
 
-  jwks(): { keys: JWK[] } {
-    return { keys: this.keys.map((k) => k.publicJwk) };
+  jwks(): Jwks {
+    return {
+      keys: this.keys.map((k) => ({ ...k.publicJwk, kty: k.publicJwk.kty ?? '', kid: k.kid, alg: k.alg, use: 'sig' })),
+    };
   }
 
   describe(): string {

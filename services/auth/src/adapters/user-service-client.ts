@@ -1,5 +1,5 @@
 import { type DiscoveryClient, instanceUrl } from '@phzzk/kit';
-import { AuthError } from '../domain/errors.ts';
+import { DomainError, kindOfStatus } from '@phzzk/kit/errors';
 import type { Account, SocialIdentity, UserDirectory } from '../domain/ports.ts';
 
 /** Connection errors where the request certainly did not reach the instance: safe to try another. */
@@ -7,7 +7,11 @@ const NOTHING_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'UN
 const PROBLEM_FIELDS = new Set(['type', 'title', 'status', 'code', 'detail', 'instance', 'requestId']);
 
 const unavailable = () =>
-  new AuthError(503, 'USER_SERVICE_UNAVAILABLE', 'Accounts cannot be reached right now; try again shortly.');
+  new DomainError(
+    'unavailable',
+    'USER_SERVICE_UNAVAILABLE',
+    'Accounts cannot be reached right now; try again shortly.',
+  );
 
 /**
  * The user service's internal API, found through discovery. A refused connection moves on to the
@@ -73,11 +77,11 @@ export class UserServiceClient implements UserDirectory {
     throw unavailable();
   }
 
-  private problem(res: { status: number; body: Record<string, unknown> }): AuthError {
+  private problem(res: { status: number; body: Record<string, unknown> }): DomainError {
     const extra = Object.fromEntries(Object.entries(res.body).filter(([k]) => !PROBLEM_FIELDS.has(k)));
     const code = typeof res.body.code === 'string' ? res.body.code : 'USER_SERVICE_ERROR';
     const detail = typeof res.body.detail === 'string' ? res.body.detail : 'The account request failed.';
-    return new AuthError(res.status, code, detail, extra);
+    return new DomainError(kindOfStatus(res.status), code, detail, extra);
   }
 
   private async expect(

@@ -1,3 +1,4 @@
+import type { Jwks } from '@phzzk/contracts';
 import type { RotationOutcome } from './refresh-rotation.ts';
 import type { SignupTicketClaims } from './token-claims.ts';
 
@@ -85,4 +86,9 @@ export interface Secrets {
   sha256(value: string): string;
   /** Constant-time equality of two strings. */
   equal(a: string, b: string): boolean;
+}
+
+/** The public half of the signing keys in force (active and retiring), as a JSON Web Key Set. */
+export interface PublicKeySet {
+  jwks(): Jwks;
 }

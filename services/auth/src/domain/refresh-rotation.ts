@@ -1,4 +1,4 @@
-import { AuthError } from './errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 
 /** What the atomic rotation in the session store found for a presented refresh token. */
 export type RotationOutcome =
@@ -34,5 +34,5 @@ export function rotationResult(outcome: RotationOutcome): { sessionId: string; u
 }
 
 function fail(code: string, detail: string): never {
-  throw new AuthError(401, code, detail);
+  throw new DomainError('unauthenticated', code, detail);
 }

@@ -1,4 +1,5 @@
-import { AuthError, invalidCredentials } from './errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
+import { invalidCredentials } from './errors.ts';
 import { refreshExpiry, rotationResult } from './refresh-rotation.ts';
 import type { Account, AttemptLimiter, Secrets, SessionStore, TokenIssuer, UserDirectory } from './ports.ts';
 
@@ -89,7 +90,8 @@ export class Sessions {
       account = await this.users.verifyCredentials(email, password, ctx.requestId);
     } catch (error) {
       // Whatever the user service said about this email, the caller hears the same thing.
-      if (error instanceof AuthError && (error.status === 401 || error.status === 404)) throw invalidCredentials();
+      if (error instanceof DomainError && (error.kind === 'unauthenticated' || error.kind === 'not-found'))
+        throw invalidCredentials();
       throw error;
     }
     await this.limiter.release([accountKey], [ipKey]);
@@ -146,6 +148,6 @@ export class Sessions {
   }
 }
 
-function tooMany(retryAfterSeconds: number, detail: string): AuthError {
-  return new AuthError(429, 'TOO_MANY_ATTEMPTS', detail, { retryAfter: Math.max(1, retryAfterSeconds) });
+function tooMany(retryAfterSeconds: number, detail: string): DomainError {
+  return new DomainError('rate-limited', 'TOO_MANY_ATTEMPTS', detail, { retryAfter: Math.max(1, retryAfterSeconds) });
 }

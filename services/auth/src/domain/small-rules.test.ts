@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientIp } from './client-ip.ts';
-import type { AuthError } from './errors.ts';
+import type { DomainError } from '@phzzk/kit/errors';
 import { resolveProvider } from './providers.ts';
 import { refreshExpiry, rotationResult } from './refresh-rotation.ts';
 import { safeReturnTo } from './return-to.ts';
@@ -45,7 +45,7 @@ describe('refresh rotation rules', () => {
       try {
         return rotationResult(o);
       } catch (error) {
-        return (error as AuthError).code;
+        return (error as DomainError).code;
       }
     };
     expect(code({ status: 'reused', sessionId: 's', userId: 'u' })).toBe('REFRESH_TOKEN_REUSED');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthError } from './errors.ts';
+import type { DomainError } from '@phzzk/kit/errors';
 import { decideSocialLogin, linkEndsEarlierSessions, type SocialProfile } from './social-linking.ts';
 
 const profile = (over: Partial<SocialProfile> = {}): SocialProfile => ({
@@ -15,7 +15,7 @@ const code = (fn: () => unknown) => {
   try {
     return fn();
   } catch (error) {
-    return (error as AuthError).code;
+    return (error as DomainError).code;
   }
 };
 

@@ -1,4 +1,4 @@
-import { AuthError } from './errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 
 /** What a provider told us about the person who just signed in there. */
 export interface SocialProfile {
@@ -34,15 +34,15 @@ export function decideSocialLogin(input: {
   const { profile, linked, byEmail } = input;
   if (linked) return { kind: 'login', accountId: linked.id };
   if (!profile.email) {
-    throw new AuthError(
-      400,
+    throw new DomainError(
+      'invalid',
       'SOCIAL_EMAIL_MISSING',
       `${profile.provider} did not share an email address; allow email access and try again.`,
     );
   }
   if (!profile.emailVerified) {
-    throw new AuthError(
-      403,
+    throw new DomainError(
+      'forbidden',
       'SOCIAL_EMAIL_UNVERIFIED',
       `${profile.provider} has not verified this email address; verify it there first.`,
     );

@@ -1,4 +1,4 @@
-import { AuthError } from './errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 import type { Account, Secrets, TokenIssuer, UserDirectory } from './ports.ts';
 import { safeReturnTo } from './return-to.ts';
 import type { Sessions, Tokens } from './sessions.ts';
@@ -43,7 +43,11 @@ export type SocialResult =
     };
 
 const stateInvalid = () =>
-  new AuthError(400, 'SOCIAL_STATE_INVALID', 'This sign-in link is invalid, expired or was already used; start again.');
+  new DomainError(
+    'invalid',
+    'SOCIAL_STATE_INVALID',
+    'This sign-in link is invalid, expired or was already used; start again.',
+  );
 
 /**
  * Social login (OAuth 2.0 / OIDC authorization code with PKCE, state and nonce) and the sign-up
@@ -78,7 +82,7 @@ export class SocialLogin {
 
   private known(provider: string): void {
     if (!this.providers.has(provider))
-      throw new AuthError(404, 'SOCIAL_PROVIDER_UNKNOWN', `No social login provider "${provider}"`);
+      throw new DomainError('not-found', 'SOCIAL_PROVIDER_UNKNOWN', `No social login provider "${provider}"`);
   }
 
   /** Starts a login: where to send the browser, and the value of its binding cookie. */
@@ -125,10 +129,15 @@ export class SocialLogin {
     if (error !== null) {
       const safe = /^[a-z_]{1,64}$/.test(error) ? error : 'unknown';
       if (safe === 'access_denied')
-        throw new AuthError(403, 'SOCIAL_ACCESS_DENIED', `Sign-in at ${provider} was cancelled or refused.`);
-      throw new AuthError(502, 'SOCIAL_PROVIDER_ERROR', `${provider} answered with an error (${safe}).`, {
-        providerError: safe,
-      });
+        throw new DomainError('forbidden', 'SOCIAL_ACCESS_DENIED', `Sign-in at ${provider} was cancelled or refused.`);
+      throw new DomainError(
+        'upstream-failed',
+        'SOCIAL_PROVIDER_ERROR',
+        `${provider} answered with an error (${safe}).`,
+        {
+          providerError: safe,
+        },
+      );
     }
     const profile = await this.providers.complete(provider, callbackUrl, pending, state);
     return this.conclude(profile, pending.returnTo, requestId);
@@ -187,7 +196,11 @@ export class SocialLogin {
   async exchange(code: string, binding: string | undefined): Promise<SocialResult> {
     const held = await this.states.takeResult(this.secrets.sha256(code));
     if (!held || !binding || !this.secrets.equal(this.secrets.sha256(binding), held.bindingHash)) {
-      throw new AuthError(400, 'SOCIAL_CODE_INVALID', 'This sign-in code is invalid, expired or was already used.');
+      throw new DomainError(
+        'invalid',
+        'SOCIAL_CODE_INVALID',
+        'This sign-in code is invalid, expired or was already used.',
+      );
     }
     return held.result;
   }
@@ -196,7 +209,11 @@ export class SocialLogin {
   async finishSignup(input: { signupTicket: string; nickname: string; password: string }, requestId: string) {
     const ticket = await this.issuer.verifySignupTicket(input.signupTicket);
     if (await this.states.isTicketUsed(ticket.jti)) {
-      throw new AuthError(401, 'SIGNUP_TICKET_USED', 'This sign-up was already completed; sign in instead.');
+      throw new DomainError(
+        'unauthenticated',
+        'SIGNUP_TICKET_USED',
+        'This sign-up was already completed; sign in instead.',
+      );
     }
     const account = await this.users.create(
       {

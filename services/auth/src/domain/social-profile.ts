@@ -1,4 +1,4 @@
-import { AuthError } from './errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 import type { SocialProfile } from './social-linking.ts';
 
 type Json = Record<string, unknown>;
@@ -9,7 +9,7 @@ const isTrue = (v: unknown) => v === true || v === 'true';
 /** Standard OIDC claims (ID token merged with userinfo). */
 export function oidcProfile(provider: string, claims: Json, trustEmail: boolean): SocialProfile {
   const subject = str(claims.sub);
-  if (!subject) throw new AuthError(502, 'SOCIAL_PROVIDER_ERROR', `${provider} returned no subject`);
+  if (!subject) throw new DomainError('upstream-failed', 'SOCIAL_PROVIDER_ERROR', `${provider} returned no subject`);
   const email = str(claims.email);
   return {
     provider,
@@ -26,7 +26,7 @@ export function naverProfile(provider: string, body: Json, trustEmail: boolean):
   const response = body.response as Json | undefined;
   const subject = str(response?.id);
   if (body.resultcode !== '00' || !subject) {
-    throw new AuthError(502, 'SOCIAL_PROVIDER_ERROR', `${provider} profile request failed`);
+    throw new DomainError('upstream-failed', 'SOCIAL_PROVIDER_ERROR', `${provider} profile request failed`);
   }
   const email = str(response?.email);
   return { provider, subject, email, emailVerified: email !== undefined && trustEmail, name: str(response?.nickname) };
@@ -36,7 +36,7 @@ export function naverProfile(provider: string, body: Json, trustEmail: boolean):
 export function githubProfile(provider: string, user: Json, emails: unknown): SocialProfile {
   const id = user.id;
   if (typeof id !== 'number' && typeof id !== 'string') {
-    throw new AuthError(502, 'SOCIAL_PROVIDER_ERROR', `${provider} returned no user id`);
+    throw new DomainError('upstream-failed', 'SOCIAL_PROVIDER_ERROR', `${provider} returned no user id`);
   }
   const list = Array.isArray(emails) ? (emails as Json[]) : [];
   const primary = list.find((e) => e.primary === true);

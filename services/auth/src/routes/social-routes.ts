@@ -1,9 +1,8 @@
-import { SocialExchangeRequest, SocialResult, SocialSignupRequest, TokenResponse } from '@phzzk/contracts';
+import { Redirect, SocialExchangeRequest, SocialResult, SocialSignupRequest, TokenResponse } from '@phzzk/contracts';
 import type { ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
-import { AuthError } from '../domain/errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 import type { SocialLogin, SocialResult as Result } from '../domain/social-login.ts';
-import { asProblem, toProblem } from './problems.ts';
 import { NO_STORE, readCookie } from './request-context.ts';
 
 export const BINDING_COOKIE = 'phzzk_social';
@@ -55,12 +54,12 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
           { returnTo: Type.Optional(Type.String({ maxLength: 512 })) },
           { additionalProperties: false },
         ),
+        response: { 302: Redirect },
       },
+      config: { problems: { 404: ['SOCIAL_PROVIDER_UNKNOWN'] } },
     },
     async (request, reply) => {
-      const { redirectUrl, binding } = await asProblem(() =>
-        social.begin(request.params.provider, request.query.returnTo),
-      );
+      const { redirectUrl, binding } = await social.begin(request.params.provider, request.query.returnTo);
       return reply
         .header('set-cookie', cookie(binding, settings().stateTtlSeconds, secure()))
         .header('cache-control', 'no-store')
@@ -69,7 +68,20 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
     },
   );
 
-  app.get('/api/auth/social/:provider/callback', { schema: { params: Provider } }, async (request, reply) => {
+  const callback = {
+    schema: { params: Provider, response: { 200: SocialResult, 302: Redirect } },
+    config: {
+      problems: {
+        400: ['SOCIAL_STATE_INVALID', 'SOCIAL_EMAIL_MISSING'],
+        403: ['SOCIAL_ACCESS_DENIED', 'SOCIAL_EMAIL_UNVERIFIED'],
+        404: ['SOCIAL_PROVIDER_UNKNOWN'],
+        409: ['IDENTITY_TAKEN', 'PROVIDER_ALREADY_LINKED'],
+        502: ['SOCIAL_PROVIDER_ERROR', 'SOCIAL_PROVIDER_UNREACHABLE'],
+        503: ['USER_SERVICE_UNAVAILABLE'],
+      },
+    },
+  };
+  app.get('/api/auth/social/:provider/callback', callback, async (request, reply) => {
     const json = wantsJson(request.headers.accept);
     const binding = readCookie(request.headers, BINDING_COOKIE);
     const url = new URL(request.url, 'http://callback.invalid');
@@ -78,7 +90,7 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
     try {
       result = await social.complete(request.params.provider, url, binding, request.id);
     } catch (error) {
-      if (json || !(error instanceof AuthError)) throw toProblem(error);
+      if (json || !(error instanceof DomainError)) throw error;
       request.log.info({ code: error.code }, 'social login failed');
       return reply.header('set-cookie', cookie('', 0, secure())).redirect(completeTarget({ error: error.code }), 302);
     }
@@ -89,11 +101,12 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
 
   app.post(
     '/api/auth/social/exchange',
-    { schema: { body: SocialExchangeRequest, response: { 200: SocialResult } } },
+    {
+      schema: { body: SocialExchangeRequest, response: { 200: SocialResult } },
+      config: { problems: { 400: ['SOCIAL_CODE_INVALID'] } },
+    },
     async (request, reply) => {
-      const result = await asProblem(() =>
-        social.exchange(request.body.code, readCookie(request.headers, BINDING_COOKIE)),
-      );
+      const result = await social.exchange(request.body.code, readCookie(request.headers, BINDING_COOKIE));
       return reply
         .headers(NO_STORE)
         .header('set-cookie', cookie('', 0, secure()))
@@ -103,9 +116,19 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
 
   app.post(
     '/api/auth/social/signup',
-    { schema: { body: SocialSignupRequest, response: { 201: TokenResponse } } },
+    {
+      schema: { body: SocialSignupRequest, response: { 201: TokenResponse } },
+      config: {
+        problems: {
+          400: ['WEAK_PASSWORD', 'INVALID_NICKNAME'],
+          401: ['SIGNUP_TICKET_INVALID', 'SIGNUP_TICKET_EXPIRED', 'SIGNUP_TICKET_USED'],
+          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN', 'IDENTITY_TAKEN'],
+          503: ['USER_SERVICE_UNAVAILABLE'],
+        },
+      },
+    },
     async (request, reply) => {
-      const { tokens } = await asProblem(() => social.finishSignup(request.body, request.id));
+      const { tokens } = await social.finishSignup(request.body, request.id);
       return reply.code(201).headers(NO_STORE).send(tokens);
     },
   );

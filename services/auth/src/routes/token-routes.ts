@@ -1,6 +1,8 @@
 import {
   LoginRequest,
   LogoutAllRequest,
+  LogoutAllResponse,
+  NoContent,
   LogoutRequest,
   RefreshRequest,
   SignupRequest,
@@ -9,51 +11,79 @@ import {
 import { caller, type ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
 import type { Sessions } from '../domain/sessions.ts';
-import { asProblem } from './problems.ts';
 import { callContext, NO_STORE } from './request-context.ts';
 
 /** Password sign-up and login, refresh, logout of one session and of all of them. */
 export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
   app.post(
     '/api/auth/signup',
-    { schema: { body: SignupRequest, response: { 201: TokenResponse } } },
+    {
+      schema: { body: SignupRequest, response: { 201: TokenResponse } },
+      config: {
+        problems: {
+          400: ['WEAK_PASSWORD', 'INVALID_NICKNAME'],
+          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN'],
+          429: ['TOO_MANY_ATTEMPTS'],
+          503: ['USER_SERVICE_UNAVAILABLE'],
+        },
+      },
+    },
     async (request, reply) => {
-      const tokens = await asProblem(() => sessions.signup(request.body, callContext(request)));
+      const tokens = await sessions.signup(request.body, callContext(request));
       return reply.code(201).headers(NO_STORE).send(tokens);
     },
   );
 
   app.post(
     '/api/auth/login',
-    { schema: { body: LoginRequest, response: { 200: TokenResponse } } },
+    {
+      schema: { body: LoginRequest, response: { 200: TokenResponse } },
+      config: {
+        problems: {
+          401: ['INVALID_CREDENTIALS'],
+          429: ['TOO_MANY_ATTEMPTS'],
+          503: ['USER_SERVICE_UNAVAILABLE'],
+        },
+      },
+    },
     async (request, reply) => {
       const { email, password } = request.body;
-      const tokens = await asProblem(() => sessions.login(email, password, callContext(request)));
+      const tokens = await sessions.login(email, password, callContext(request));
       return reply.headers(NO_STORE).send(tokens);
     },
   );
 
   app.post(
     '/api/auth/refresh',
-    { schema: { body: RefreshRequest, response: { 200: TokenResponse } } },
+    {
+      schema: { body: RefreshRequest, response: { 200: TokenResponse } },
+      config: { problems: { 401: ['TOKEN_INVALID', 'TOKEN_EXPIRED'], 503: ['USER_SERVICE_UNAVAILABLE'] } },
+    },
     async (request, reply) => {
-      const tokens = await asProblem(() => sessions.refresh(request.body.refreshToken, request.id));
+      const tokens = await sessions.refresh(request.body.refreshToken, request.id);
       return reply.headers(NO_STORE).send(tokens);
     },
   );
 
-  app.post('/api/auth/logout', { schema: { body: LogoutRequest } }, async (request, reply) => {
-    await asProblem(() => sessions.logout(request.body.refreshToken));
-    return reply.code(204).send();
-  });
+  app.post(
+    '/api/auth/logout',
+    { schema: { body: LogoutRequest, response: { 204: NoContent } } },
+    async (request, reply) => {
+      await sessions.logout(request.body.refreshToken);
+      return reply.code(204).send(null);
+    },
+  );
 
   app.post(
     '/api/auth/logout-all',
-    { schema: { body: Type.Union([LogoutAllRequest, Type.Null()]) } },
+    {
+      schema: { body: Type.Union([LogoutAllRequest, Type.Null()]), response: { 200: LogoutAllResponse } },
+      config: { problems: { 401: ['AUTH_REQUIRED'] } },
+    },
     async (request, reply) => {
       const { userId, sessionId } = caller(request);
       const keepCurrent = request.body?.keepCurrent === true;
-      const ended = await asProblem(() => sessions.logoutAll(userId, keepCurrent ? sessionId : undefined));
+      const ended = await sessions.logoutAll(userId, keepCurrent ? sessionId : undefined);
       return reply.headers(NO_STORE).send({ ended });
     },
   );

@@ -12,7 +12,7 @@ describe('normalizePatch', () => {
   it('refuses blank titles, categories and tags', () => {
     for (const patch of [{ title: '   ' }, { category: ' ' }, { tags: ['ok', '  '] }]) {
       expect(() => normalizePatch(patch)).toThrow(
-        expect.objectContaining({ code: 'INVALID_CHANNEL_FIELD', status: 400 }),
+        expect.objectContaining({ code: 'INVALID_CHANNEL_FIELD', kind: 'invalid' }),
       );
     }
   });

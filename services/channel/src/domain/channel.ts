@@ -1,4 +1,4 @@
-import { ChannelError } from './errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 
 export interface Channel {
   id: string;
@@ -49,7 +49,7 @@ export function normalizePatch(patch: ChannelPatch): ChannelPatch {
 
 function required(field: string, value: string): string {
   const trimmed = value.trim();
-  if (trimmed.length === 0) throw new ChannelError(400, 'INVALID_CHANNEL_FIELD', `${field} must not be blank.`);
+  if (trimmed.length === 0) throw new DomainError('invalid', 'INVALID_CHANNEL_FIELD', `${field} must not be blank.`);
   return trimmed;
 }
 

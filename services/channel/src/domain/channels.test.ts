@@ -41,7 +41,7 @@ describe('Channels', () => {
       findByOwner: async () => record,
       streamKeyOf: async () => ({ digest: Buffer.alloc(32), sealed: Buffer.alloc(40) }),
     });
-    await expect(c.streamKey(ownerId)).rejects.toMatchObject({ status: 409, code: 'STREAM_KEY_UNAVAILABLE' });
+    await expect(c.streamKey(ownerId)).rejects.toMatchObject({ kind: 'conflict', code: 'STREAM_KEY_UNAVAILABLE' });
   });
 
   it('authorizes without touching the store for something that is not a key', async () => {
@@ -52,7 +52,7 @@ describe('Channels', () => {
         return undefined;
       },
     });
-    await expect(c.authorize('rtmp://nope')).rejects.toMatchObject({ status: 404, code: 'STREAM_KEY_UNKNOWN' });
+    await expect(c.authorize('rtmp://nope')).rejects.toMatchObject({ kind: 'not-found', code: 'STREAM_KEY_UNKNOWN' });
     expect(lookups).toBe(0);
   });
 

@@ -1,7 +1,8 @@
 import type { ChannelPage, ChannelSummary, LiveInfo } from '@phzzk/contracts';
 import { type Channel, type ChannelPatch, normalizePatch } from './channel.ts';
 import { type Cursor, type DirectoryFilter, decodeCursor, encodeCursor, filterOf } from './directory.ts';
-import { ChannelError, channelNotFound, ownChannelNotFound, streamKeyUnknown } from './errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
+import { channelNotFound, ownChannelNotFound, streamKeyUnknown } from './errors.ts';
 import { liveInfo, OFFLINE } from './live-info.ts';
 import type {
   ChannelRecord,
@@ -70,8 +71,8 @@ export class Channels {
     const stored = await this.store.streamKeyOf(record.channel.id);
     const key = stored && this.sealer.open(record.channel.id, stored.sealed);
     if (!key) {
-      throw new ChannelError(
-        409,
+      throw new DomainError(
+        'conflict',
         'STREAM_KEY_UNAVAILABLE',
         'The stream key cannot be shown; rotate it to get a new one.',
       );
@@ -109,7 +110,7 @@ export class Channels {
     const record = await this.store.findById(channelId);
     if (!record) throw channelNotFound();
     if (record.channel.ownerId === userId) {
-      throw new ChannelError(409, 'CANNOT_FOLLOW_OWN_CHANNEL', 'You cannot follow your own channel.');
+      throw new DomainError('conflict', 'CANNOT_FOLLOW_OWN_CHANNEL', 'You cannot follow your own channel.');
     }
     return this.store.follow(channelId, userId);
   }

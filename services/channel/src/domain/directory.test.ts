@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Cursor, decodeCursor, encodeCursor, filterOf } from './directory.ts';
-import { ChannelError } from './errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 
 const id = '0190a6b0-0000-7000-8000-000000000001';
 
@@ -34,7 +34,7 @@ describe('directory cursors', () => {
       [forge(['live', 0, '2025-01-02T03:04:05.678Z', 'x']), 'live'],
     ];
     for (const [text, filter] of bad) {
-      expect(() => decodeCursor(text, filter), text).toThrow(ChannelError);
+      expect(() => decodeCursor(text, filter), text).toThrow(DomainError);
     }
   });
 

@@ -1,4 +1,5 @@
-import { ChannelError } from './errors.ts';
+import { isUuid } from '@phzzk/contracts';
+import { DomainError } from '@phzzk/kit/errors';
 
 /** `live=true`: live channels; `live=false`: offline ones; no `live`: every channel. */
 export type DirectoryFilter = 'live' | 'offline' | 'all';
@@ -15,8 +16,6 @@ export const filterOf = (live: boolean | undefined): DirectoryFilter =>
 export type Cursor =
   | { filter: 'live'; viewers: number; startedAt: string; channelId: string }
   | { filter: 'offline' | 'all'; channelId: string };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function encodeCursor(cursor: Cursor): string {
   const parts =
@@ -46,5 +45,4 @@ export function decodeCursor(text: string, filter: DirectoryFilter): Cursor {
   return { filter, channelId };
 }
 
-const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
-const invalid = () => new ChannelError(400, 'INVALID_CURSOR', 'The cursor is not one this listing handed out.');
+const invalid = () => new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is not one this listing handed out.');

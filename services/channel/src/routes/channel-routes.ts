@@ -3,30 +3,38 @@ import { optionalCaller, type ServiceApp } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
 import { ChannelIdParams } from './params.ts';
 import { presentChannel } from './present.ts';
-import { asProblem } from './problems.ts';
 
 /** What anyone may read: the directory, a channel, and whether it is live. */
 export function channelRoutes(app: ServiceApp, channels: Channels): void {
   app.get(
     '/api/channels',
-    { schema: { querystring: ChannelListQuery, response: { 200: ChannelPage } } },
-    async (request) => asProblem(() => channels.list(request.query)),
+    {
+      schema: { querystring: ChannelListQuery, response: { 200: ChannelPage } },
+      config: { problems: { 400: ['INVALID_CURSOR'] } },
+    },
+    async (request) => channels.list(request.query),
   );
 
   app.get(
     '/api/channels/:id',
-    { schema: { params: ChannelIdParams, response: { 200: Channel } } },
+    {
+      schema: { params: ChannelIdParams, response: { 200: Channel } },
+      config: { problems: { 404: ['CHANNEL_NOT_FOUND'] } },
+    },
     async (request, reply) => {
       const caller = optionalCaller(request)?.userId;
       // `following` depends on who asks: never let a shared cache keep one caller's answer.
       if (caller) reply.header('cache-control', 'private, no-store');
-      return presentChannel(await asProblem(() => channels.view(request.params.id, caller)));
+      return presentChannel(await channels.view(request.params.id, caller));
     },
   );
 
   app.get(
     '/api/channels/:id/live',
-    { schema: { params: ChannelIdParams, response: { 200: LiveInfo } } },
-    async (request) => asProblem(() => channels.live(request.params.id)),
+    {
+      schema: { params: ChannelIdParams, response: { 200: LiveInfo } },
+      config: { problems: { 404: ['CHANNEL_NOT_FOUND'] } },
+    },
+    async (request) => channels.live(request.params.id),
   );
 }

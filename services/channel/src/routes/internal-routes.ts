@@ -1,8 +1,6 @@
 import { AuthorizeStreamKeyRequest, AuthorizeStreamKeyResponse } from '@phzzk/contracts';
-import { internalRoutes, type ServiceApp } from '@phzzk/kit';
+import { internalRoutes, type ServiceApp, strictValidator } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
-import { asProblem } from './problems.ts';
-import { strictValidator } from './strict-validator.ts';
 
 /**
  * The ingest service's view, under /internal (the gateway never routes there): only the ingest
@@ -20,6 +18,6 @@ function routes(app: ServiceApp, channels: Channels): void {
       schema: { body: AuthorizeStreamKeyRequest, response: { 200: AuthorizeStreamKeyResponse } },
       validatorCompiler: strictValidator,
     },
-    async (request) => ({ channelId: await asProblem(() => channels.authorize(request.body.streamKey)) }),
+    async (request) => ({ channelId: await channels.authorize(request.body.streamKey) }),
   );
 }

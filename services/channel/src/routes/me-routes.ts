@@ -2,43 +2,53 @@ import { Channel, StreamKeyResponse, UpdateChannelRequest } from '@phzzk/contrac
 import { caller, type ServiceApp } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
 import { presentChannel } from './present.ts';
-import { asProblem } from './problems.ts';
 
 /** The signed-in user's own channel and its stream key (the key is never logged nor cached). */
 export function meRoutes(app: ServiceApp, channels: Channels, ingestUrl: () => string): void {
-  app.get('/api/channels/me', { schema: { response: { 200: Channel } } }, async (request, reply) => {
-    const owner = caller(request).userId;
-    reply.header('cache-control', 'no-store');
-    return presentChannel(await asProblem(() => channels.mine(owner)));
-  });
-
-  app.patch(
+  const problems = { 401: ['AUTH_REQUIRED'], 404: ['CHANNEL_NOT_FOUND'] };
+  app.get(
     '/api/channels/me',
-    { schema: { body: UpdateChannelRequest, response: { 200: Channel } } },
+    { schema: { response: { 200: Channel } }, config: { problems } },
     async (request, reply) => {
       const owner = caller(request).userId;
       reply.header('cache-control', 'no-store');
-      return presentChannel(await asProblem(() => channels.update(owner, request.body)));
+      return presentChannel(await channels.mine(owner));
+    },
+  );
+
+  app.patch(
+    '/api/channels/me',
+    {
+      schema: { body: UpdateChannelRequest, response: { 200: Channel } },
+      config: { problems: { ...problems, 400: ['INVALID_CHANNEL_FIELD'] } },
+    },
+    async (request, reply) => {
+      const owner = caller(request).userId;
+      reply.header('cache-control', 'no-store');
+      return presentChannel(await channels.update(owner, request.body));
     },
   );
 
   app.get(
     '/api/channels/me/stream-key',
-    { schema: { response: { 200: StreamKeyResponse } } },
+    {
+      schema: { response: { 200: StreamKeyResponse } },
+      config: { problems: { ...problems, 409: ['STREAM_KEY_UNAVAILABLE'] } },
+    },
     async (request, reply) => {
       const owner = caller(request).userId;
       reply.header('cache-control', 'no-store');
-      return { streamKey: await asProblem(() => channels.streamKey(owner)), ingestUrl: ingestUrl() };
+      return { streamKey: await channels.streamKey(owner), ingestUrl: ingestUrl() };
     },
   );
 
   app.post(
     '/api/channels/me/stream-key/rotate',
-    { schema: { response: { 200: StreamKeyResponse } } },
+    { schema: { response: { 200: StreamKeyResponse } }, config: { problems } },
     async (request, reply) => {
       const owner = caller(request).userId;
       reply.header('cache-control', 'no-store');
-      return { streamKey: await asProblem(() => channels.rotateStreamKey(owner)), ingestUrl: ingestUrl() };
+      return { streamKey: await channels.rotateStreamKey(owner), ingestUrl: ingestUrl() };
     },
   );
 }

@@ -1,6 +1,6 @@
 import { forbidden, ProblemError, REGISTERED_BY_METADATA } from '@phzzk/kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { DiscoveryCaller, DiscoveryCredentials } from '../adapters/credentials.ts';
+import type { DiscoveryCaller, DiscoveryCredentials } from '../domain/credentials.ts';
 import type { Registry } from '../domain/registry.ts';
 import { isReplication } from './eureka-http.ts';
 

@@ -1,7 +1,7 @@
 import { type Database, enqueueOutboxEvent, withTransaction } from '@phzzk/kit';
 import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { AccountError } from '../domain/errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 import type { AccountChanges, NewAccount, PendingEvent, UserRepository } from '../domain/ports.ts';
 import {
   type LinkedIdentity,
@@ -47,13 +47,17 @@ function conflictFrom(error: unknown): never {
   if (e.code === '23505') {
     switch (e.constraint) {
       case 'users_email_normalized_key':
-        throw new AccountError(409, 'EMAIL_TAKEN', 'An account with this email already exists.');
+        throw new DomainError('conflict', 'EMAIL_TAKEN', 'An account with this email already exists.');
       case 'users_nickname_normalized_key':
-        throw new AccountError(409, 'NICKNAME_TAKEN', 'This nickname is taken.');
+        throw new DomainError('conflict', 'NICKNAME_TAKEN', 'This nickname is taken.');
       case 'social_identities_pkey':
-        throw new AccountError(409, 'IDENTITY_TAKEN', 'This social account is linked to another user.');
+        throw new DomainError('conflict', 'IDENTITY_TAKEN', 'This social account is linked to another user.');
       case 'social_identities_user_provider':
-        throw new AccountError(409, 'PROVIDER_ALREADY_LINKED', 'Another account of this provider is linked already.');
+        throw new DomainError(
+          'conflict',
+          'PROVIDER_ALREADY_LINKED',
+          'Another account of this provider is linked already.',
+        );
     }
   }
   throw error;
@@ -178,7 +182,7 @@ export class PgUserRepository implements UserRepository {
           `update users as u set ${sets.join(', ')} where id = $1 returning ${COLUMNS}`,
           params,
         );
-        if (!rows[0]) throw new AccountError(404, 'USER_NOT_FOUND', 'No user with that id');
+        if (!rows[0]) throw new DomainError('not-found', 'USER_NOT_FOUND', 'No user with that id');
         if (event) await this.enqueue(client, event);
         return withoutCredential(toUser(rows[0]));
       });
@@ -206,7 +210,7 @@ export class PgUserRepository implements UserRepository {
           [identity.provider, identity.subject],
         );
         if (owner.rows[0]?.user_id !== userId) {
-          throw new AccountError(409, 'IDENTITY_TAKEN', 'This social account is linked to another user.');
+          throw new DomainError('conflict', 'IDENTITY_TAKEN', 'This social account is linked to another user.');
         }
         const before = await client.query<{ email_verified_at: Date | null }>(
           'select email_verified_at from users where id = $1 for update',

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { AccountError } from './errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 import type { FailureCounter } from './failure-counter.ts';
 import { checkNickname } from './nickname.ts';
 import { checkPassword } from './password-policy.ts';
@@ -17,7 +17,8 @@ export interface SocialIdentity {
 /** NIST SP 800-63B: passwords are compared after Unicode normalization (NFKC). */
 const prepare = (password: string) => password.normalize('NFKC');
 
-const invalidCredentials = () => new AccountError(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect.');
+const invalidCredentials = () =>
+  new DomainError('unauthenticated', 'INVALID_CREDENTIALS', 'The email or password is incorrect.');
 
 /**
  * The account use cases. Ports come in as arguments; the dummy hash is verified for unknown
@@ -47,7 +48,7 @@ export class Accounts {
 
   async get(id: string): Promise<User> {
     const user = await this.users.findById(id);
-    if (!user) throw new AccountError(404, 'USER_NOT_FOUND', 'No user with that id');
+    if (!user) throw new DomainError('not-found', 'USER_NOT_FOUND', 'No user with that id');
     return user;
   }
 
@@ -59,15 +60,15 @@ export class Accounts {
   async create(input: { email: string; nickname: string; password: string; identity?: SocialIdentity }): Promise<User> {
     const email = displayEmail(input.identity?.email ?? input.email);
     if (input.identity && normalizeEmail(input.identity.email) !== normalizeEmail(input.email)) {
-      throw new AccountError(400, 'EMAIL_MISMATCH', 'A social sign-up keeps the email given by the provider.');
+      throw new DomainError('invalid', 'EMAIL_MISMATCH', 'A social sign-up keeps the email given by the provider.');
     }
     if (input.identity && !input.identity.emailVerified) {
-      throw new AccountError(403, 'SOCIAL_EMAIL_UNVERIFIED', 'The provider has not verified this email.');
+      throw new DomainError('forbidden', 'SOCIAL_EMAIL_UNVERIFIED', 'The provider has not verified this email.');
     }
     const nick = checkNickname(input.nickname);
-    if (!nick.ok) throw new AccountError(400, 'INVALID_NICKNAME', nick.message, { reason: nick.reason });
+    if (!nick.ok) throw new DomainError('invalid', 'INVALID_NICKNAME', nick.message, { reason: nick.reason });
     const verdict = checkPassword(input.password, { email, nickname: nick.nickname });
-    if (!verdict.ok) throw new AccountError(400, 'WEAK_PASSWORD', verdict.message, { reason: verdict.reason });
+    if (!verdict.ok) throw new DomainError('invalid', 'WEAK_PASSWORD', verdict.message, { reason: verdict.reason });
     const id = uuidv7();
     const signupMethod = input.identity?.provider ?? 'password';
     const event: PendingEvent = {
@@ -102,19 +103,19 @@ export class Accounts {
 
   async updateProfile(id: string, request: ProfileUpdateRequest): Promise<User> {
     const user = await this.users.findWithCredentialById(id);
-    if (!user) throw new AccountError(404, 'USER_NOT_FOUND', 'No user with that id');
+    if (!user) throw new DomainError('not-found', 'USER_NOT_FOUND', 'No user with that id');
     const plan = planProfileUpdate(user, request);
     if (plan.needsCurrentPassword) {
       const wait = this.reauthFailures.retryAfterSeconds(id);
       if (wait > 0) {
-        throw new AccountError(429, 'TOO_MANY_ATTEMPTS', 'Too many wrong passwords; try again later.', {
+        throw new DomainError('rate-limited', 'TOO_MANY_ATTEMPTS', 'Too many wrong passwords; try again later.', {
           retryAfter: wait,
         });
       }
       const ok = await this.hasher.verify(user.passwordHash ?? this.dummyHash, prepare(request.currentPassword ?? ''));
       if (!ok || !user.passwordHash) {
         this.reauthFailures.fail(id);
-        throw new AccountError(403, 'CURRENT_PASSWORD_INVALID', 'The current password is incorrect.');
+        throw new DomainError('forbidden', 'CURRENT_PASSWORD_INVALID', 'The current password is incorrect.');
       }
       this.reauthFailures.reset(id);
     }
@@ -142,13 +143,13 @@ export class Accounts {
 
   async findByEmail(email: string): Promise<User> {
     const user = await this.users.findWithCredentialByEmail(normalizeEmail(email));
-    if (!user) throw new AccountError(404, 'USER_NOT_FOUND', 'No account with that email');
+    if (!user) throw new DomainError('not-found', 'USER_NOT_FOUND', 'No account with that email');
     return user;
   }
 
   async findByIdentity(provider: string, subject: string): Promise<User> {
     const user = await this.users.findByIdentity(provider, subject);
-    if (!user) throw new AccountError(404, 'USER_NOT_FOUND', 'No account linked to that identity');
+    if (!user) throw new DomainError('not-found', 'USER_NOT_FOUND', 'No account linked to that identity');
     return user;
   }
 
@@ -156,14 +157,14 @@ export class Accounts {
   async linkIdentity(userId: string, identity: SocialIdentity) {
     const user = await this.get(userId);
     if (!identity.emailVerified) {
-      throw new AccountError(
-        403,
+      throw new DomainError(
+        'forbidden',
         'SOCIAL_EMAIL_UNVERIFIED',
         'An unverified provider email is never linked to an account.',
       );
     }
     if (normalizeEmail(identity.email) !== normalizeEmail(user.email)) {
-      throw new AccountError(409, 'EMAIL_MISMATCH', "The provider's email is not this account's email.");
+      throw new DomainError('conflict', 'EMAIL_MISMATCH', "The provider's email is not this account's email.");
     }
     return this.users.linkIdentity(userId, { ...identity, email: displayEmail(identity.email) });
   }

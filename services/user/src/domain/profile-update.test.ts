@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountError } from './errors.ts';
+import type { DomainError } from '@phzzk/kit/errors';
 import { planProfileUpdate } from './profile-update.ts';
 import type { User } from './user.ts';
 
@@ -19,7 +19,7 @@ const code = (fn: () => unknown) => {
     fn();
     return 'OK';
   } catch (error) {
-    return (error as AccountError).code;
+    return (error as DomainError).code;
   }
 };
 

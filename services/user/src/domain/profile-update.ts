@@ -1,4 +1,4 @@
-import { AccountError } from './errors.ts';
+import { DomainError } from '@phzzk/kit/errors';
 import { checkNickname } from './nickname.ts';
 import { checkPassword } from './password-policy.ts';
 import { canChangeEmail, displayEmail, type User } from './user.ts';
@@ -23,15 +23,15 @@ export function planProfileUpdate(user: User, request: ProfileUpdateRequest): Pr
   const plan: ProfileUpdatePlan = { needsCurrentPassword: false };
   if (request.nickname !== undefined) {
     const verdict = checkNickname(request.nickname);
-    if (!verdict.ok) throw new AccountError(400, 'INVALID_NICKNAME', verdict.message, { reason: verdict.reason });
+    if (!verdict.ok) throw new DomainError('invalid', 'INVALID_NICKNAME', verdict.message, { reason: verdict.reason });
     if (verdict.nickname !== user.nickname) plan.nickname = verdict.nickname;
   }
   if (request.email !== undefined) {
     const email = displayEmail(request.email);
     if (email !== user.email) {
       if (!canChangeEmail(user)) {
-        throw new AccountError(
-          403,
+        throw new DomainError(
+          'forbidden',
           'EMAIL_CHANGE_FORBIDDEN',
           `This account was created with ${user.signupMethod} sign-in; its email cannot be changed.`,
         );
@@ -45,7 +45,7 @@ export function planProfileUpdate(user: User, request: ProfileUpdateRequest): Pr
       request.currentPassword !== undefined &&
       request.newPassword.normalize('NFKC') === request.currentPassword.normalize('NFKC')
     ) {
-      throw new AccountError(400, 'WEAK_PASSWORD', 'The new password must differ from the current one.', {
+      throw new DomainError('invalid', 'WEAK_PASSWORD', 'The new password must differ from the current one.', {
         reason: 'SAME_AS_CURRENT',
       });
     }
@@ -53,13 +53,13 @@ export function planProfileUpdate(user: User, request: ProfileUpdateRequest): Pr
       email: plan.email ?? user.email,
       nickname: plan.nickname ?? user.nickname,
     });
-    if (!verdict.ok) throw new AccountError(400, 'WEAK_PASSWORD', verdict.message, { reason: verdict.reason });
+    if (!verdict.ok) throw new DomainError('invalid', 'WEAK_PASSWORD', verdict.message, { reason: verdict.reason });
     plan.newPassword = request.newPassword;
     plan.needsCurrentPassword = true;
   }
   if (plan.needsCurrentPassword && request.currentPassword === undefined) {
-    throw new AccountError(
-      400,
+    throw new DomainError(
+      'invalid',
       'CURRENT_PASSWORD_REQUIRED',
       'Changing the email or the password needs currentPassword.',
     );

@@ -7,11 +7,10 @@ import {
   Uuid,
   VerifyCredentialsRequest,
 } from '@phzzk/contracts';
-import { internalRoutes, type ServiceApp } from '@phzzk/kit';
+import { internalRoutes, type ServiceApp, strictValidator } from '@phzzk/kit';
 import Type from 'typebox';
 import type { Accounts } from '../domain/accounts.ts';
 import { internalAccount } from '../domain/user.ts';
-import { asProblem } from './problems.ts';
 
 /**
  * The auth service's view of accounts, under /internal (the gateway never routes there): only the
@@ -24,28 +23,30 @@ export function accountInternalRoutes(app: ServiceApp, accounts: Accounts): void
 function routes(app: ServiceApp, accounts: Accounts): void {
   app.post(
     '/accounts',
-    { schema: { body: CreateAccountRequest, response: { 201: InternalAccount } } },
+    { schema: { body: CreateAccountRequest, response: { 201: InternalAccount } }, validatorCompiler: strictValidator },
     async (request, reply) => {
-      const user = await asProblem(() => accounts.create(request.body));
+      const user = await accounts.create(request.body);
       return reply.code(201).send(internalAccount(user));
     },
   );
 
   app.post(
     '/credentials/verify',
-    { schema: { body: VerifyCredentialsRequest, response: { 200: InternalAccount } } },
-    async (request) =>
-      internalAccount(await asProblem(() => accounts.verifyCredentials(request.body.email, request.body.password))),
+    {
+      schema: { body: VerifyCredentialsRequest, response: { 200: InternalAccount } },
+      validatorCompiler: strictValidator,
+    },
+    async (request) => internalAccount(await accounts.verifyCredentials(request.body.email, request.body.password)),
   );
 
   app.post(
     '/accounts/lookup',
-    { schema: { body: LookupAccountRequest, response: { 200: InternalAccount } } },
+    { schema: { body: LookupAccountRequest, response: { 200: InternalAccount } }, validatorCompiler: strictValidator },
     async (request) => {
       const body = request.body;
-      const user = await asProblem(() =>
-        'email' in body ? accounts.findByEmail(body.email) : accounts.findByIdentity(body.provider, body.subject),
-      );
+      const user = await ('email' in body
+        ? accounts.findByEmail(body.email)
+        : accounts.findByIdentity(body.provider, body.subject));
       return internalAccount(user);
     },
   );
@@ -58,7 +59,7 @@ function routes(app: ServiceApp, accounts: Accounts): void {
         response: { 200: InternalAccount },
       },
     },
-    async (request) => internalAccount(await asProblem(() => accounts.get(request.params.id))),
+    async (request) => internalAccount(await accounts.get(request.params.id)),
   );
 
   app.post(
@@ -69,11 +70,10 @@ function routes(app: ServiceApp, accounts: Accounts): void {
         body: SocialIdentityInput,
         response: { 200: LinkIdentityResponse },
       },
+      validatorCompiler: strictValidator,
     },
     async (request) => {
-      const { user, emailNewlyVerified } = await asProblem(() =>
-        accounts.linkIdentity(request.params.id, request.body),
-      );
+      const { user, emailNewlyVerified } = await accounts.linkIdentity(request.params.id, request.body);
       return { account: internalAccount(user), emailNewlyVerified };
     },
   );

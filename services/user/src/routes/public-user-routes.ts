@@ -3,7 +3,6 @@ import type { ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
 import type { Accounts } from '../domain/accounts.ts';
 import { publicProfile } from '../domain/user.ts';
-import { asProblem } from './problems.ts';
 
 export function publicUserRoutes(app: ServiceApp, accounts: Accounts): void {
   app.get(
@@ -13,7 +12,8 @@ export function publicUserRoutes(app: ServiceApp, accounts: Accounts): void {
         params: Type.Object({ id: Uuid }, { additionalProperties: false }),
         response: { 200: PublicUser },
       },
+      config: { problems: { 404: ['USER_NOT_FOUND'] } },
     },
-    async (request) => publicProfile(await asProblem(() => accounts.get(request.params.id))),
+    async (request) => publicProfile(await accounts.get(request.params.id)),
   );
 }

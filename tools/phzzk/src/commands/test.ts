@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { allTopicSpecs } from '@phzzk/contracts';
 import { ensureTopics } from '@phzzk/kit';
 import { ensureInfra, stopInfra } from '../infra/index.ts';
+import { runLayout } from './layout.ts';
 import { log } from './output.ts';
 
 /** The plain closing line CI reads: `tests: N passed, N failed, N skipped`. */
@@ -25,7 +26,7 @@ function run(root: string, bin: string, args: string[], env: NodeJS.ProcessEnv):
 }
 
 /**
- * `npm test`: real infrastructure up (reused when it runs), Kafka topics, typecheck, lint, then the
+ * `npm test`: real infrastructure up (reused when it runs), Kafka topics, typecheck, lint, layout, then the
  * whole vitest suite with the endpoints in the environment. Stops the infrastructure it started.
  */
 export async function runTest(root: string, args: string[]): Promise<number> {
@@ -50,6 +51,10 @@ export async function runTest(root: string, args: string[]): Promise<number> {
     if (code === 0) {
       log('lint (biome)');
       code = await run(root, 'node_modules/@biomejs/biome/bin/biome', ['check', '.'], env);
+    }
+    if (code === 0) {
+      log('layout (dependency-cruiser)');
+      code = await runLayout(root);
     }
     if (code === 0) {
       log('tests (vitest)');

@@ -1,0 +1,19 @@
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+// The app's validator coerces scalars (42 -> "42"), which suits query strings. A contract between
+// services gets none of that: a body of the wrong type is a 400, not a guess. Routes between
+// services (/internal) take `validatorCompiler: strictValidator`.
+const ajv = new Ajv({
+  coerceTypes: false,
+  removeAdditional: false,
+  useDefaults: true,
+  allErrors: false,
+  strict: false,
+});
+addFormats(ajv);
+
+/** A Fastify validatorCompiler that validates exactly, without type coercion. */
+export const strictValidator = ({ schema }: { schema: object }) => ajv.compile(schema);
