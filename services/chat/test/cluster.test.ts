@@ -6,7 +6,7 @@ describe('chat across two real instances (real Redis, Kafka, PostgreSQL)', () =>
   let c: ChatCluster;
   beforeAll(async () => {
     c = await startChatCluster({ nodes: 2 });
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await c?.stop();
   });

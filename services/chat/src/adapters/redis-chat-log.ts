@@ -104,7 +104,9 @@ export class RedisChatLog implements ChatLog, FeedLog {
   async append(request: AppendRequest): Promise<AppendResult> {
     const first = await this.run(request, -1);
     if (first[0] !== 'NOSEQ') return this.result(first);
-    return this.result(await this.run(request, await this.seqFloor(request.channelId)));
+    // Redis lost the counter (a restart without persistence): continue above anything relayed or seen.
+    const floor = Math.max(await this.seqFloor(request.channelId), request.knownSeq ?? 0);
+    return this.result(await this.run(request, floor));
   }
 
   private result([status, value]: [string, number]): AppendResult {

@@ -23,7 +23,7 @@ export type SendOutcome =
  */
 export async function sendMessage(
   deps: SenderDeps,
-  input: { channelId: string; userId: string; nickname: string; rules: ChannelRules; text: string },
+  input: { channelId: string; userId: string; nickname: string; rules: ChannelRules; text: string; knownSeq: number },
 ): Promise<SendOutcome> {
   const { rules, userId, channelId } = input;
   const role = roleOf(rules, userId);
@@ -55,6 +55,7 @@ export async function sendMessage(
     },
     authorId: userId,
     messageId,
+    knownSeq: input.knownSeq,
     limits: { userId, rateLimit: decision.rateLimit, windowMs: decision.windowMs, slowModeMs: decision.slowModeMs },
   });
   if (!result.ok) {

@@ -75,6 +75,8 @@ export interface AppendRequest {
   /** For messages: the author and message id, so moderation can find them in the log. */
   authorId?: string;
   messageId?: string;
+  /** The highest seq the caller has seen: a floor should Redis have lost the channel's counter. */
+  knownSeq?: number;
   /** For sends: the limits enforced atomically with the append. */
   limits?: { userId: string; rateLimit: number; windowMs: number; slowModeMs: number };
 }

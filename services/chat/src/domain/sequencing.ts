@@ -72,14 +72,12 @@ export class SeqOrder<T> {
 export function recentHistory(events: readonly LoggedEvent[], maxMessages: number): LoggedEvent[] {
   let messages = 0;
   let start = events.length;
-  while (start > 0) {
-    const event = events[start - 1]!;
-    if (event.kind === 'message') {
-      if (messages === maxMessages) break;
-      messages++;
-    }
-    start--;
-    if (event.kind === 'cleared') break;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const kind = events[i]!.kind;
+    if (kind === 'message' && messages === maxMessages) break;
+    start = i;
+    if (kind === 'cleared') break;
+    if (kind === 'message' && ++messages === maxMessages) break;
   }
   return events.slice(start);
 }

@@ -379,6 +379,7 @@ export function installChatSocket(deps: ChatSocketDeps): ChatSockets {
               nickname: user.nickname,
               rules: connection.feed.rules,
               text: frame.text,
+              knownSeq: connection.feed.lastSeq,
             });
             if (outcome.ok) {
               deps.appended();

@@ -3,6 +3,7 @@ import { caller, ProblemError, type ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
 import { ChatError } from '../domain/errors.ts';
 import type { ChatModeration } from '../domain/moderation-actions.ts';
+import { strictValidator } from './strict-validator.ts';
 
 // The moderation API (`/api/chat/{channelId}/...`): thin, schema-first; the rules are in
 // domain/moderation-actions.ts. Errors are problem+json with a stable code.
@@ -80,6 +81,7 @@ export function moderationRoutes(app: ServiceApp, moderation: ChatModeration): v
           200: Type.Object({ settings: ChatSettingsValue, seq: Seq }, { additionalProperties: false }),
         },
       },
+      validatorCompiler: strictValidator,
     },
     (request) =>
       asProblem(() => moderation.putSettings(caller(request).userId, request.params.channelId, request.body)),
@@ -107,6 +109,7 @@ export function moderationRoutes(app: ServiceApp, moderation: ChatModeration): v
         body: Type.Optional(BanBody),
         response: { 200: Type.Object({ ...BanView.properties, seq: Seq }, { additionalProperties: false }) },
       },
+      validatorCompiler: strictValidator,
     },
     (request) =>
       asProblem(() =>
@@ -175,7 +178,7 @@ export function moderationRoutes(app: ServiceApp, moderation: ChatModeration): v
 
   app.put(
     '/api/chat/:channelId/blocked-terms',
-    { schema: { params: ChannelParams, body: Terms, response: { 200: Terms } } },
+    { schema: { params: ChannelParams, body: Terms, response: { 200: Terms } }, validatorCompiler: strictValidator },
     (request) =>
       asProblem(() => moderation.putBlockedTerms(caller(request).userId, request.params.channelId, request.body.terms)),
   );

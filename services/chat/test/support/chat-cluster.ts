@@ -50,7 +50,8 @@ export async function startChatCluster(options: { nodes?: number; env?: Record<s
   const redis = createRedis(infra.redisUrl, 'chat-test');
 
   const nodes: ServiceProcess[] = [];
-  const start = (extra: Record<string, string> = {}) => startServiceProcess('chat', { ...env, ...extra });
+  const start = (extra: Record<string, string> = {}) =>
+    startServiceProcess('chat', { ...env, ...extra }, { timeoutMs: 120_000 });
   for (let i = 0; i < (options.nodes ?? 2); i++) nodes.push(await start());
 
   return {
