@@ -14,6 +14,7 @@ import {
 import Type from 'typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { ChannelDirectoryClient } from './adapters/channel-directory-client.ts';
+import { createChatMetrics } from './adapters/chat-metrics.ts';
 import { ChatKeys } from './adapters/chat-keys.ts';
 import { ControlBus } from './adapters/control-bus.ts';
 import { KafkaEventSink, KafkaPresenceSink } from './adapters/kafka-sinks.ts';
@@ -54,8 +55,8 @@ export const ChatConfig = Type.Object({
   'chat.feed.linger-ms': int(30_000, 0, 600_000),
   'chat.feed.sync-interval-ms': int(1000, 50, 60_000),
   'chat.rules.refresh-seconds': int(60, 1, 3600),
-  'chat.rate.messages': int(20, 1, 10_000),
-  'chat.rate.moderator-messages': int(100, 1, 10_000),
+  'chat.rate.messages': int(20, 1, 1_000_000),
+  'chat.rate.moderator-messages': int(100, 1, 1_000_000),
   'chat.rate.window-seconds': int(30, 1, 3600),
   'chat.connections.per-ip': int(50, 1, 1_000_000),
   'chat.connections.per-user': int(10, 1, 1_000_000),
@@ -194,6 +195,8 @@ export const chatService: ServiceDefinition<typeof ChatConfig> = {
       perIp: get('chat.connections.per-ip'),
       perUser: get('chat.connections.per-user'),
     }));
+    let connectionCount = () => 0;
+    const observer = createChatMetrics(ctx.metrics, { connections: () => connectionCount(), feeds: () => feeds.size });
     const { app, sockets } = buildChatApp({
       app: ctx.createApp({ bodyLimit: 64 * 1024 }),
       moderation,
@@ -228,9 +231,11 @@ export const chatService: ServiceDefinition<typeof ChatConfig> = {
         }),
         newId: uuidv7,
         appended: () => relay.kick(),
+        observer,
         logger,
       },
     });
+    connectionCount = () => sockets.connections.size;
 
     // Moderators, blocked terms and nicknames changed somewhere: every node applies it.
     await source.onControl((raw) => {

@@ -21,7 +21,7 @@ describe('chat behind the real gateway (two real instances)', () => {
     await c?.stop();
   });
 
-  it('chats both ways through the gateway with a Bearer token, clients spread over both instances', async () => {
+  it('chats both ways through the gateway (in front of two instances) with Bearer tokens', async () => {
     const { channelId } = c.newChannel();
     const alice = c.newUser('alice');
     const bob = c.newUser('bob');

@@ -147,3 +147,11 @@ export interface EventSink {
 export interface PresenceSink {
   publish(type: 'join' | 'leave' | 'presence.snapshot', data: Record<string, unknown>): Promise<void>;
 }
+
+export type CloseReason = 'backpressure' | 'flood' | 'malformed' | 'dead' | 'shutdown';
+
+/** What chat reports to its metrics. */
+export interface ChatObserver {
+  closed(reason: CloseReason): void;
+  sent(outcome: string): void;
+}

@@ -15,7 +15,13 @@ import { type SenderDeps, sendMessage } from '../domain/chat-sender.ts';
 import { parseClientFrame, WindowCounter } from '../domain/client-frames.ts';
 import type { ConnectionLimits } from '../domain/connection-limits.ts';
 import { roleOf } from '../domain/moderation.ts';
-import { type ChannelDirectory, UnavailableError, type UserDirectory } from '../domain/ports.ts';
+import {
+  type ChannelDirectory,
+  type ChatObserver,
+  type CloseReason,
+  UnavailableError,
+  type UserDirectory,
+} from '../domain/ports.ts';
 import type { PresenceTracker } from '../domain/presence.ts';
 import { planResume, recentHistory } from '../domain/sequencing.ts';
 import type { ChannelFeed, ChannelFeeds, FeedClient } from '../workers/channel-feeds.ts';
@@ -51,6 +57,7 @@ export interface ChatSocketDeps {
   newId: () => string;
   /** A message was appended here (the relay is kicked). */
   appended: () => void;
+  observer: ChatObserver;
   logger: Logger;
 }
 
@@ -132,12 +139,13 @@ export class ChatConnection implements FeedClient {
 
   /** A client that does not read: closed with 1013 (it may resume with `since`). */
   cutOff(): void {
-    this.close(ChatCloseCode.tryAgainLater, 'too slow: reconnect with ?since=');
+    this.close(ChatCloseCode.tryAgainLater, 'too slow: reconnect with ?since=', 'backpressure');
   }
 
-  close(code: number, reason: string): void {
+  close(code: number, reason: string, why: CloseReason): void {
     if (this.closed) return;
     this.closed = true;
+    this.socketsDeps.observer.closed(why);
     this.ws.close(code, reason);
     // A peer that does not read will not read the close frame either.
     setTimeout(() => this.ws.terminate(), 2000).unref();
@@ -281,7 +289,7 @@ export function installChatSocket(deps: ChatSocketDeps): ChatSockets {
 
     welcome(connection, since, role).catch((error) => {
       logger.warn({ err: error, channelId: feed.channelId }, 'chat welcome failed');
-      connection.close(1011, 'welcome failed: reconnect');
+      connection.close(1011, 'welcome failed: reconnect', 'shutdown');
     });
   }
 
@@ -344,7 +352,7 @@ export function installChatSocket(deps: ChatSocketDeps): ChatSockets {
     const now = Date.now();
     const s = deps.settings();
     if (connection.frames.hit(now)) {
-      connection.close(ChatCloseCode.policyViolation, 'too many frames');
+      connection.close(ChatCloseCode.policyViolation, 'too many frames', 'flood');
       return;
     }
     const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
@@ -352,7 +360,9 @@ export function installChatSocket(deps: ChatSocketDeps): ChatSockets {
     switch (frame.kind) {
       case 'malformed':
         connection.error('MALFORMED_FRAME', frame.message, frame.nonce);
-        if (connection.malformed.hit(now)) connection.close(ChatCloseCode.policyViolation, 'repeated malformed frames');
+        if (connection.malformed.hit(now)) {
+          connection.close(ChatCloseCode.policyViolation, 'repeated malformed frames', 'malformed');
+        }
         return;
       case 'ping':
         connection.sendJson({ type: 'pong' });
@@ -381,6 +391,7 @@ export function installChatSocket(deps: ChatSocketDeps): ChatSockets {
               text: frame.text,
               knownSeq: connection.feed.lastSeq,
             });
+            deps.observer.sent(outcome.ok ? 'ack' : outcome.code);
             if (outcome.ok) {
               deps.appended();
               connection.sendJson({ type: 'ack', nonce: frame.nonce, messageId: outcome.messageId, seq: outcome.seq });
@@ -407,6 +418,7 @@ export function installChatSocket(deps: ChatSocketDeps): ChatSockets {
       for (const connection of connections) {
         if (!connection.alive) {
           connection.closed = true;
+          deps.observer.closed('dead');
           connection.ws.terminate();
           continue;
         }
@@ -425,7 +437,9 @@ export function installChatSocket(deps: ChatSocketDeps): ChatSockets {
 
   app.addHook('onClose', async () => {
     clearTimeout(heartbeat);
-    for (const connection of connections) connection.close(ChatCloseCode.goingAway, 'node shutting down: reconnect');
+    for (const connection of connections) {
+      connection.close(ChatCloseCode.goingAway, 'node shutting down: reconnect', 'shutdown');
+    }
     wss.close();
   });
 
