@@ -33,8 +33,8 @@ describe('chat through a Redis restart that loses everything (two real instances
     // Relayed to Kafka: chat remembers seq 3 in PostgreSQL.
     await c.probe.waitFor(
       (m) =>
-        (m.event?.data as { channelId?: string; seq?: number })?.channelId === channelId &&
-        (m.event?.data as { seq: number }).seq === 3,
+        (m.event?.data as { channelId?: string } | undefined)?.channelId === channelId &&
+        (m.event?.data as { seq?: number } | undefined)?.seq === 3,
     );
     await reader.next((f) => f.seq === 3);
 
