@@ -2,7 +2,7 @@ import type { ServiceApp } from '@phzzk/kit';
 import type { Channels } from './domain/channels.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
 import { followRoutes } from './routes/follow-routes.ts';
-import { streamKeyInternalRoutes } from './routes/internal-routes.ts';
+import { followInternalRoutes, streamKeyInternalRoutes } from './routes/internal-routes.ts';
 import { meRoutes } from './routes/me-routes.ts';
 
 export interface ChannelAppDeps {
@@ -22,5 +22,6 @@ export function buildChannelApp({ app, channels, ingestUrl }: ChannelAppDeps): S
   channelRoutes(app, channels);
   followRoutes(app, channels);
   streamKeyInternalRoutes(app, channels);
+  followInternalRoutes(app, channels);
   return app;
 }

@@ -235,4 +235,29 @@ describe('channel service: channels, profiles, follows (real PostgreSQL, Redis, 
     }
     expect((await h.api.get(`/api/channels/${channel.id}`)).body).toMatchObject({ followerCount: 0 });
   });
+
+  it('tells the chat service whether and since when a user follows (internal route)', async () => {
+    const streamer = await h.registerUser();
+    const fan = await h.registerUser();
+    const id = streamer.channel.id;
+    const before = Date.now();
+    await h.api.put(`/api/channels/${id}/follow`, undefined, fan.headers);
+    const follows = await h.api.get<{ following: boolean; since: string }>(
+      `/internal/channels/${id}/follows/${fan.userId}`,
+    );
+    expect(follows.status).toBe(200);
+    expect(follows.body).toMatchObject({ channelId: id, userId: fan.userId, following: true });
+    expect(Date.parse(follows.body.since)).toBeGreaterThanOrEqual(before - 5000);
+    const stranger = uuidv7();
+    expect((await h.api.get(`/internal/channels/${id}/follows/${stranger}`)).body).toEqual({
+      channelId: id,
+      userId: stranger,
+      following: false,
+      since: null,
+    });
+    const unknown = await h.api.get(`/internal/channels/${uuidv7()}/follows/${stranger}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'CHANNEL_NOT_FOUND' });
+    expect((await h.api.get(`/internal/channels/${id}/follows/nope`)).status).toBe(400);
+  });
 });

@@ -119,3 +119,13 @@ export type AuthorizeStreamKeyRequest = Static<typeof AuthorizeStreamKeyRequest>
 
 export const AuthorizeStreamKeyResponse = Type.Object({ channelId: Uuid }, { additionalProperties: false });
 export type AuthorizeStreamKeyResponse = Static<typeof AuthorizeStreamKeyResponse>;
+
+/**
+ * `GET /internal/channels/{channelId}/follows/{userId}` (chat -> channel): whether the user
+ * follows the channel and since when (`since` null when not following); 404 CHANNEL_NOT_FOUND.
+ */
+export const FollowSince = Type.Object(
+  { channelId: Uuid, userId: Uuid, following: Type.Boolean(), since: Type.Union([IsoTime, Type.Null()]) },
+  { additionalProperties: false },
+);
+export type FollowSince = Static<typeof FollowSince>;

@@ -116,6 +116,14 @@ export class PgChannelStore implements ChannelStore {
     return (rowCount ?? 0) > 0;
   }
 
+  async followedSince(channelId: string, userId: string): Promise<Date | undefined> {
+    const { rows } = await this.db.query<{ created_at: Date }>(
+      'select created_at from follows where channel_id = $1 and user_id = $2',
+      [channelId, userId],
+    );
+    return rows[0]?.created_at;
+  }
+
   async liveSessionOf(channelId: string) {
     const record = await this.findById(channelId);
     return { exists: record !== undefined, live: record?.live };

@@ -51,6 +51,14 @@ export class Channels {
     return { ...present(record), following };
   }
 
+  /** Whether (and since when) a user follows a channel: the chat service's followers-only check. */
+  async followOf(channelId: string, userId: string): Promise<{ following: boolean; since: Date | null }> {
+    const record = await this.store.findById(channelId);
+    if (!record) throw channelNotFound();
+    const since = await this.store.followedSince(channelId, userId);
+    return { following: since !== undefined, since: since ?? null };
+  }
+
   async mine(ownerId: string): Promise<ChannelView> {
     const record = await this.store.findByOwner(ownerId);
     if (!record) throw ownChannelNotFound();

@@ -40,6 +40,8 @@ export interface ChannelStore {
   follow(channelId: string, userId: string): Promise<number>;
   unfollow(channelId: string, userId: string): Promise<number>;
   isFollowing(channelId: string, userId: string): Promise<boolean>;
+  /** When the user started following the channel, or undefined when they do not follow it. */
+  followedSince(channelId: string, userId: string): Promise<Date | undefined>;
   /** `exists` is false for an unknown channel. */
   liveSessionOf(channelId: string): Promise<{ exists: boolean; live: LiveSession | undefined }>;
   /** Up to `limit` rows after the cursor, in the listing's order (see directory.ts). */

@@ -1,0 +1,4 @@
+import { runServiceMain } from '@phzzk/kit';
+import { chatService } from './service.ts';
+
+await runServiceMain(chatService);
