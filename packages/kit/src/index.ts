@@ -33,3 +33,4 @@ export * from './http/internal-guard.ts';
 export * from './postgres/transaction.ts';
 export * from './redis/redis-script.ts';
 export * from './http/caller.ts';
+export * from './kafka/batch-event-consumer.ts';
