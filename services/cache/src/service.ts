@@ -46,6 +46,10 @@ export const CacheConfig = Type.Object({
   /** Heartbeats accepted per client address and window; 0 turns the limit off. */
   'cache.heartbeat.rate-limit': Type.Integer({ default: 40, minimum: 0 }),
   'cache.heartbeat.rate-window-ms': Type.Integer({ default: 60_000, minimum: 100 }),
+  /** A viewer stops counting this long after its last heartbeat (three missed beats). */
+  'cache.stats.viewer-ttl-seconds': Type.Integer({ default: 45, minimum: 1, maximum: 3600 }),
+  /** Where a new consumer group starts on the synced topics (tests start at the end). */
+  'cache.consumer.start-from': Type.Union([Type.Literal('earliest'), Type.Literal('latest')], { default: 'earliest' }),
   'cache.stats.tick-ms': Type.Integer({ default: 2000, minimum: 50, maximum: 60_000 }),
   /** How often the per-minute samples are written to PostgreSQL. */
   'cache.stats.sample-ms': Type.Integer({ default: 10_000, minimum: 100, maximum: 60_000 }),
@@ -75,6 +79,7 @@ export const cacheService: ServiceDefinition<typeof CacheConfig> = {
     const cache = new RedisCache(redis, keys, {
       historyCap: () => config.get('cache.history.redis-cap'),
       endedTtlSeconds: () => config.get('cache.live.ended-ttl-seconds'),
+      viewerTtlMs: () => config.get('cache.stats.viewer-ttl-seconds') * 1000,
     });
     const store = new PgCacheStore(db);
 
@@ -93,6 +98,7 @@ export const cacheService: ServiceDefinition<typeof CacheConfig> = {
       maxBatch: values['cache.sync.batch-size'],
       maxWaitMs: values['cache.sync.flush-ms'],
       isTransient,
+      startFrom: values['cache.consumer.start-from'],
     });
     const heartbeats = new BatchEventConsumer({
       brokers: values['kafka.brokers'],

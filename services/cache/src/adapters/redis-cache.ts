@@ -9,7 +9,7 @@ import type {
   StatsCache,
   TickResult,
 } from '../domain/ports.ts';
-import { CHATTER_WINDOW_MS, MESSAGE_RATE_WINDOW_MS, VIEWER_TTL_MS } from '../domain/stats.ts';
+import { CHATTER_WINDOW_MS, MESSAGE_RATE_WINDOW_MS } from '../domain/stats.ts';
 import {
   APPEND_HISTORY,
   PRESENCE_CHANGE,
@@ -33,6 +33,8 @@ type StoredNode = {
 };
 
 interface RedisCacheSettings {
+  /** A viewer stops counting this long after its last heartbeat. */
+  viewerTtlMs: () => number;
   historyCap: () => number;
   endedTtlSeconds: () => number;
 }
@@ -214,7 +216,7 @@ export class RedisCache implements HistoryCache, StatsCache, LiveCache {
     const k = this.keys;
     const result = (await this.scripts.tick(
       [k.live(channelId), k.viewers(channelId), k.chatters(channelId), k.messages(channelId), k.liveViewers],
-      [channelId, now, VIEWER_TTL_MS, CHATTER_WINDOW_MS, MESSAGE_RETENTION_MS, now - (now % 60_000)],
+      [channelId, now, this.settings.viewerTtlMs(), CHATTER_WINDOW_MS, MESSAGE_RETENTION_MS, now - (now % 60_000)],
     )) as [number, number, number, number, string] | null;
     if (!result) {
       await this.redis.srem(k.liveChannels(), channelId);
@@ -255,7 +257,7 @@ export class RedisCache implements HistoryCache, StatsCache, LiveCache {
     const k = this.keys;
     const results = await this.redis
       .multi()
-      .zcount(k.viewers(channelId), `(${now - VIEWER_TTL_MS}`, '+inf')
+      .zcount(k.viewers(channelId), `(${now - this.settings.viewerTtlMs()}`, '+inf')
       .zcount(k.chatters(channelId), `(${now - CHATTER_WINDOW_MS}`, '+inf')
       .zcount(k.messages(channelId), `(${now - MESSAGE_RATE_WINDOW_MS}`, '+inf')
       .hget(k.live(channelId), 'peak')

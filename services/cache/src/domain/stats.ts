@@ -4,8 +4,6 @@ import type { CacheStore, HeartbeatPublisher, StatsCache } from './ports.ts';
 
 /** A player sends a heartbeat every this many seconds. */
 export const HEARTBEAT_INTERVAL_SECONDS = 15;
-/** A viewer stops counting this long after its last heartbeat (three missed beats). */
-export const VIEWER_TTL_MS = 45_000;
 /** Chatters: distinct senders in this window. */
 export const CHATTER_WINDOW_MS = 10 * 60_000;
 export const MESSAGE_RATE_WINDOW_MS = 60_000;
