@@ -12,7 +12,8 @@ create table messages (
   text text not null,
   sent_at timestamptz not null,
   deleted_at timestamptz,
-  synced_at timestamptz not null default now(),
+  -- When the sync wrote the row (clock time, not the transaction's start): the sync lag is synced_at - sent_at.
+  synced_at timestamptz not null default clock_timestamp(),
   unique (channel_id, seq)
 );
 create index messages_channel_sent on messages (channel_id, sent_at);
