@@ -26,6 +26,17 @@ export function syncHandler(deps: {
   /** How long a chat node's join keeps the node alive without a snapshot. */
   presenceTtlMs: () => number;
 }) {
+  const applyPresence = async (e: ChatJoin | ChatLeave | ChatPresenceSnapshot) => {
+    const { cache } = deps;
+    if (e.type === 'presence.snapshot') await cache.presenceSnapshot((e as ChatPresenceSnapshot).data);
+    else if (e.type === 'join') {
+      const d = (e as ChatJoin).data;
+      await cache.presenceChange(d.channelId, 'join', d.node, d.member, Date.parse(d.at) + deps.presenceTtlMs());
+    } else {
+      const d = (e as ChatLeave).data;
+      await cache.presenceChange(d.channelId, 'leave', d.node, { userId: d.userId, nickname: '', role: '' }, 0);
+    }
+  };
   return async (items: BatchItem[]): Promise<void> => {
     const batch: SyncBatch = {
       started: [],
@@ -82,47 +93,67 @@ export function syncHandler(deps: {
           break;
       }
     }
-    for (const e of batch.ended) {
-      batch.peaks.set(e.data.sessionId, await deps.cache.peakOf(e.data.channelId, e.data.sessionId));
-    }
+    await Promise.all(
+      batch.ended.map(async (e) =>
+        batch.peaks.set(e.data.sessionId, await deps.cache.peakOf(e.data.channelId, e.data.sessionId)),
+      ),
+    );
 
     const result = await deps.writer.write(batch);
 
     const { cache } = deps;
-    for (const e of streams) {
-      if (e.type === 'stream.started') {
-        const d = (e as StreamStarted).data;
-        await cache.streamStarted(d.channelId, d.sessionId, d.startedAt);
-      } else {
-        const d = (e as StreamEnded).data;
-        await cache.streamEnded(d.channelId, d.sessionId);
+    // Redis, from what PostgreSQL committed. Channels are independent, so their commands go out
+    // together (one pipelined round trip per step, not one per channel); within a channel the
+    // order stays: live state, appends, removals, then activity and presence.
+    const byChannel = <T>(items: T[], channelOf: (t: T) => string) => {
+      const map = new Map<string, T[]>();
+      for (const item of items) {
+        const key = channelOf(item);
+        const list = map.get(key);
+        if (list) list.push(item);
+        else map.set(key, [item]);
       }
-    }
-    for (const [channelId, served] of result.served) await cache.append(channelId, served);
+      return [...map.values()];
+    };
+    await Promise.all(
+      byChannel(streams, (e) => e.data.channelId).map(async (list) => {
+        for (const e of list) {
+          if (e.type === 'stream.started') {
+            const d = (e as StreamStarted).data;
+            await cache.streamStarted(d.channelId, d.sessionId, d.startedAt);
+          } else {
+            const d = (e as StreamEnded).data;
+            await cache.streamEnded(d.channelId, d.sessionId);
+          }
+        }
+      }),
+    );
+    await Promise.all([...result.served].map(([channelId, served]) => cache.append(channelId, served)));
     const clearedBefore = new Map<string, number>();
     for (const e of batch.cleared) {
       clearedBefore.set(e.data.channelId, Math.max(clearedBefore.get(e.data.channelId) ?? 0, e.data.seq));
     }
-    for (const channelId of new Set([...result.removed.keys(), ...clearedBefore.keys()])) {
-      await cache.remove(channelId, result.removed.get(channelId) ?? [], clearedBefore.get(channelId));
-    }
-    const activity = new Map<string, { messageId: string; userId: string; sentAtMs: number }[]>();
-    for (const { data } of batch.messages) {
-      const list = activity.get(data.channelId) ?? [];
-      list.push({ messageId: data.messageId, userId: data.user.id, sentAtMs: Date.parse(data.sentAt) });
-      activity.set(data.channelId, list);
-    }
-    for (const [channelId, list] of activity) await cache.recordActivity(channelId, list);
-    for (const e of presence) {
-      if (e.type === 'presence.snapshot') await cache.presenceSnapshot((e as ChatPresenceSnapshot).data);
-      else if (e.type === 'join') {
-        const d = (e as ChatJoin).data;
-        await cache.presenceChange(d.channelId, 'join', d.node, d.member, Date.parse(d.at) + deps.presenceTtlMs());
-      } else {
-        const d = (e as ChatLeave).data;
-        await cache.presenceChange(d.channelId, 'leave', d.node, { userId: d.userId, nickname: '', role: '' }, 0);
-      }
-    }
+    await Promise.all(
+      [...new Set([...result.removed.keys(), ...clearedBefore.keys()])].map((channelId) =>
+        cache.remove(channelId, result.removed.get(channelId) ?? [], clearedBefore.get(channelId)),
+      ),
+    );
+    const activity = byChannel(batch.messages, (e) => e.data.channelId);
+    await Promise.all([
+      ...activity.map((list) =>
+        cache.recordActivity(
+          list[0]!.data.channelId,
+          list.map(({ data }) => ({
+            messageId: data.messageId,
+            userId: data.user.id,
+            sentAtMs: Date.parse(data.sentAt),
+          })),
+        ),
+      ),
+      ...byChannel(presence, (e) => e.data.channelId).map(async (list) => {
+        for (const e of list) await applyPresence(e);
+      }),
+    ]);
   };
 }
 
