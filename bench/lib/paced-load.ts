@@ -105,12 +105,18 @@ export interface PacedLoadOptions {
   rate: number;
   durationS: number;
   connections?: number;
+  /** Default GET. With `bodies`, request i sends bodies[i % bodies.length] as JSON. */
+  method?: string;
+  bodies?: string[];
 }
 
 export async function pacedLoad(options: PacedLoadOptions): Promise<PacedRun> {
   const { rate, durationS } = options;
   const headerLines = Object.entries(options.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`);
-  const request = Buffer.from(`GET ${options.path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${headerLines.join('')}\r\n`);
+  const head = `${options.method ?? 'GET'} ${options.path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${headerLines.join('')}`;
+  const requests = options.bodies?.map((body) =>
+    Buffer.from(`${head}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`),
+  ) ?? [Buffer.from(`${head}\r\n`)];
   const total = Math.round(rate * durationS);
   const latencies = new Float64Array(total);
   let done = 0;
@@ -135,7 +141,7 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedRun> {
         reject(error);
       };
       const send = (connection: Connection, i: number) => {
-        connection.send(request, (status) => {
+        connection.send(requests[i % requests.length]!, (status) => {
           latencies[i] = performance.now() - due(i);
           if (status >= 300 || Number.isNaN(status)) non2xx++;
           if (++done === total) resolve();

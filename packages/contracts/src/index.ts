@@ -15,3 +15,4 @@ export * from './chat/chat-model.ts';
 export * from './redis-keys.ts';
 export * from './http/identity-headers.ts';
 export * from './http/common-dto.ts';
+export * from './http/cache-dto.ts';

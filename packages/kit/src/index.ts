@@ -49,3 +49,4 @@ export * from './postgres/transaction.ts';
 export * from './redis/redis-script.ts';
 export * from './http/caller.ts';
 export * from './security/url-credentials.ts';
+export * from './kafka/batch-event-consumer.ts';

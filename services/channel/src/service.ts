@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Topics } from '@phzzk/contracts';
+import { LIVE_VIEWERS_KEY, Topics } from '@phzzk/contracts';
 import {
   BaseConfig,
   DatabaseConfig,
@@ -17,6 +17,7 @@ import Type from 'typebox';
 import { AesStreamKeySealer } from './adapters/aes-stream-key-sealer.ts';
 import { channelEventHandler } from './adapters/event-handler.ts';
 import { PgChannelStore } from './adapters/pg-channel-store.ts';
+import { RedisLiveViewers } from './adapters/redis-live-viewers.ts';
 import { RedisReadCache } from './adapters/redis-read-cache.ts';
 import { buildChannelApp } from './app.ts';
 import { Channels } from './domain/channels.ts';
@@ -37,6 +38,8 @@ export const ChannelConfig = Type.Object({
   'channel.stream-key.secret': Type.Optional(Type.String({ minLength: 16 })),
   /** Prefix of every Redis key of this service. */
   'channel.redis.key-prefix': Type.String({ default: 'phzzk:channel:', minLength: 1, maxLength: 128 }),
+  /** The caching service's sorted set of live channels by viewers (LIVE_VIEWERS_KEY); tests override it. */
+  'channel.live-viewers-key': Type.String({ default: LIVE_VIEWERS_KEY, minLength: 1, maxLength: 200 }),
   'channel.cache.live-ttl-seconds': Type.Integer({ default: 30, minimum: 1, maximum: 3600 }),
   'channel.cache.directory-ttl-seconds': Type.Integer({ default: 5, minimum: 1, maximum: 3600 }),
 });
@@ -74,6 +77,7 @@ export const channelService: ServiceDefinition<typeof ChannelConfig> = {
       cache,
       sealer: new AesStreamKeySealer(secret ?? DEVELOPMENT_SEALING_SECRET),
       onEvent: () => relay.kick(),
+      viewers: new RedisLiveViewers({ redis, key: () => ctx.config.get('channel.live-viewers-key'), logger }),
     });
 
     const group = config['channel.consumer-group'];

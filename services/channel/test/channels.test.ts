@@ -40,7 +40,7 @@ describe('channel service: channels, profiles, follows (real PostgreSQL, Redis, 
       description: '',
       followerCount: 0,
       following: null,
-      live: { live: false, sessionId: null, startedAt: null, hlsUrl: null, renditions: [] },
+      live: { live: false, sessionId: null, startedAt: null, hlsUrl: null, renditions: [], viewers: 0 },
     });
     expect(channel.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
     const key = await h.api.get<{ streamKey: string }>('/api/channels/me/stream-key', headers);

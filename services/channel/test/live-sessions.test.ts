@@ -47,6 +47,7 @@ describe('channel service: live sessions and the directory (real PostgreSQL, Red
       startedAt,
       hlsUrl: `/hls/${channel.id}/master.m3u8`,
       renditions: expected,
+      viewers: 0,
     });
     expect(live.renditions.map((r) => r.name)).toEqual(['source', '720p', '480p', '360p', '160p']);
     expect((await h.api.get(`/api/channels/${channel.id}`)).body).toMatchObject({ live });
@@ -67,6 +68,7 @@ describe('channel service: live sessions and the directory (real PostgreSQL, Red
       startedAt: null,
       hlsUrl: null,
       renditions: [],
+      viewers: 0,
     });
     expect(await sessionRows(channel.id)).toEqual([
       { id: started.data.sessionId, started: true, ended: true, end_reason: 'unpublish' },
@@ -187,6 +189,46 @@ describe('channel service: live sessions and the directory (real PostgreSQL, Red
     expect(all.status).toBe(200);
     const ids = all.body.items.map((c) => c.id);
     expect(ids).toEqual([...ids].sort().reverse());
+  });
+
+  it('orders live channels by the viewers the caching service counts, and shows them', async () => {
+    const users = [await h.registerUser(), await h.registerUser(), await h.registerUser()];
+    for (const [i, u] of users.entries()) await h.streamStarted(u.channel.id, { startedAt: ago(3000 - i * 1000) });
+    for (const u of users) await h.waitForLive(u.channel.id, (l) => l.live);
+    // What the caching service maintains: channel id -> concurrent viewers.
+    const redis = createRedis(h.infra.redisUrl, 'channel-test-viewers');
+    try {
+      await redis.zadd(h.liveViewersKey, 5, users[0]!.channel.id, 70, users[1]!.channel.id, 3, users[2]!.channel.id);
+      const order = async () => {
+        const seen: Page['items'] = [];
+        let cursor: string | null = null;
+        for (let pages = 0; pages < 50; pages++) {
+          const res: { body: Page } = await h.api.get<Page>(
+            `/api/channels?live=true&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+          );
+          seen.push(...res.body.items);
+          cursor = res.body.nextCursor;
+          if (!cursor) break;
+        }
+        return seen.filter((c) => users.some((u) => u.channel.id === c.id));
+      };
+      // The page cache holds a page a few seconds; the order follows the counts by then.
+      const ours = await waitFor(
+        async () => {
+          const o = await order();
+          return o.map((c) => c.live.viewers).join() === '70,5,3' ? o : undefined;
+        },
+        { timeoutMs: 10_000, what: 'the directory to order by viewers' },
+      );
+      expect(ours.map((c) => c.id)).toEqual([users[1]!.channel.id, users[0]!.channel.id, users[2]!.channel.id]);
+      expect((await h.api.get<LiveInfo>(`/api/channels/${users[1]!.channel.id}/live`)).body.viewers).toBe(70);
+      expect((await h.api.get<{ live: LiveInfo }>(`/api/channels/${users[1]!.channel.id}`)).body.live.viewers).toBe(70);
+      await redis.zadd(h.liveViewersKey, 71, users[1]!.channel.id);
+      expect((await h.api.get<LiveInfo>(`/api/channels/${users[1]!.channel.id}/live`)).body.viewers).toBe(71);
+    } finally {
+      await redis.del(h.liveViewersKey);
+      redis.disconnect();
+    }
   });
 
   it('takes a channel out of the directory as soon as its stream ends (versioned page cache)', async () => {

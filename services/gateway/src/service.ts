@@ -52,6 +52,10 @@ export const defaultRoutes = [
   { id: 'jwks', path: '/.well-known/jwks.json', service: 'auth' },
   { id: 'channels', path: '/api/channels/**', service: 'channel' },
   { id: 'chat-api', path: '/api/chat/**', service: 'chat' },
+  // Chat reads served from the cache (more specific than chat-api, so they win whatever the order).
+  { id: 'chat-history', path: '/api/chat/*/messages', service: 'cache' },
+  { id: 'chat-replay', path: '/api/chat/*/replay', service: 'cache' },
+  { id: 'chat-participants', path: '/api/chat/*/participants', service: 'cache' },
   { id: 'chat-ws', path: '/ws/chat/**', service: 'chat' },
   { id: 'stats', path: '/api/stats/**', service: 'cache' },
   { id: 'vods', path: '/api/vods/**', service: 'packager' },

@@ -30,6 +30,8 @@ export const LiveInfo = Type.Object(
     hlsUrl: Type.Union([Type.String(), Type.Null()]),
     /** Empty for an audio-only stream. */
     renditions: Type.Array(LiveRendition),
+    /** Concurrent viewers as the caching service counts them from player heartbeats; 0 when offline. */
+    viewers: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
 );

@@ -121,12 +121,13 @@ export interface IdentityHeaderOptions {
 }
 
 /**
- * Headers that make a request come from `who`, signed (for tests and in-process callers):
+ * Headers that make a request come from `who` (an empty `who` with a `clientIp`: an anonymous
+ * caller at that address), signed (for tests and in-process callers):
  * `app.inject({ headers: identityHeaders({ userId }) })` or a fetch to a service started without
  * keys; pass `{ key }` for a service started with SECURITY_SERVICE_KEYS.
  */
 export function identityHeaders(
-  who: { userId: string; sessionId?: string; roles?: readonly string[] },
+  who: { userId?: string; sessionId?: string; roles?: readonly string[] },
   options: IdentityHeaderOptions = {},
 ): Record<string, string> {
   return signedHeaders(

@@ -129,18 +129,27 @@ export class PgChannelStore implements ChannelStore {
     return { exists: record !== undefined, live: record?.live };
   }
 
-  async list(filter: DirectoryFilter, cursor: Cursor | undefined, limit: number): Promise<DirectoryRow[]> {
+  async list(
+    filter: DirectoryFilter,
+    cursor: Cursor | undefined,
+    limit: number,
+    viewers: ReadonlyMap<string, number> = new Map(),
+  ): Promise<DirectoryRow[]> {
     const params: unknown[] = [limit];
     const where: string[] = [];
     let sql: string;
     if (filter === 'live') {
+      // The caching service's counts, joined in as arrays: the order and the keyset stay in SQL.
+      params.push([...viewers.keys()], [...viewers.values()]);
+      const count = 'coalesce(v.viewers, 0)';
       if (cursor?.filter === 'live') {
         params.push(cursor.viewers, cursor.startedAt, cursor.channelId);
-        where.push('(s.viewers, s.started_at, s.channel_id) < ($2, $3::timestamptz, $4::uuid)');
+        where.push(`(${count}, s.started_at, s.channel_id) < ($4, $5::timestamptz, $6::uuid)`);
       }
       sql = `select ${CHANNEL_COLUMNS} from live_sessions s join channels c on c.id = s.channel_id
+             left join unnest($2::uuid[], $3::int[]) as v(channel_id, viewers) on v.channel_id = s.channel_id
              where ${[IS_LIVE, ...where].join(' and ')}
-             order by s.viewers desc, s.started_at desc, s.channel_id desc limit $1`;
+             order by ${count} desc, s.started_at desc, s.channel_id desc limit $1`;
     } else {
       if (filter === 'offline') where.push('s.id is null');
       if (cursor) {

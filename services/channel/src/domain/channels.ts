@@ -9,6 +9,7 @@ import type {
   ChannelStore,
   DirectoryRow,
   IssuedStreamKey,
+  LiveViewers,
   ReadCache,
   StreamKeySealer,
 } from './ports.ts';
@@ -27,6 +28,8 @@ export interface ChannelsDeps {
   sealer: StreamKeySealer;
   /** Called after a commit that queued an event, so the outbox is published at once. */
   onEvent?: () => void;
+  /** Viewers per live channel (the caching service's sorted set); without it every count is 0. */
+  viewers?: LiveViewers;
 }
 
 /** The channel service's use cases, over its ports. */
@@ -35,12 +38,14 @@ export class Channels {
   private readonly cache: ReadCache;
   private readonly sealer: StreamKeySealer;
   private readonly onEvent: () => void;
+  private readonly viewers: LiveViewers;
 
   constructor(deps: ChannelsDeps) {
     this.store = deps.store;
     this.cache = deps.cache;
     this.sealer = deps.sealer;
     this.onEvent = deps.onEvent ?? (() => {});
+    this.viewers = deps.viewers ?? NO_VIEWERS;
   }
 
   async view(channelId: string, callerId: string | undefined): Promise<ChannelView> {
@@ -48,7 +53,7 @@ export class Channels {
     if (!record) throw channelNotFound();
     const following =
       callerId && callerId !== record.channel.ownerId ? await this.store.isFollowing(channelId, callerId) : null;
-    return { ...present(record), following };
+    return { ...(await this.present(record)), following };
   }
 
   /** Whether (and since when) a user follows a channel: the chat service's followers-only check. */
@@ -62,7 +67,7 @@ export class Channels {
   async mine(ownerId: string): Promise<ChannelView> {
     const record = await this.store.findByOwner(ownerId);
     if (!record) throw ownChannelNotFound();
-    return { ...present(record), following: null };
+    return { ...(await this.present(record)), following: null };
   }
 
   async update(ownerId: string, patch: ChannelPatch): Promise<ChannelView> {
@@ -129,12 +134,19 @@ export class Channels {
   }
 
   /** Read through Redis: players poll this, and it changes only when a stream starts or ends. */
-  live(channelId: string): Promise<LiveInfo> {
-    return this.cache.live(channelId, async () => {
+  async live(channelId: string): Promise<LiveInfo> {
+    const info = await this.cache.live(channelId, async () => {
       const { exists, live } = await this.store.liveSessionOf(channelId);
       if (!exists) throw channelNotFound();
       return liveInfo(channelId, live);
     });
+    // The viewer count moves every few seconds: it is never cached with the live state.
+    return { ...info, viewers: info.live ? await this.viewers.of(channelId) : 0 };
+  }
+
+  private async present(record: ChannelRecord) {
+    const viewers = record.live ? await this.viewers.of(record.channel.id) : 0;
+    return { channel: record.channel, live: liveInfo(record.channel.id, record.live, viewers) };
   }
 
   async list(query: { live?: boolean; limit?: number; cursor?: string }): Promise<ChannelPage> {
@@ -142,7 +154,12 @@ export class Channels {
     const limit = query.limit ?? 20;
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, filter);
     return this.cache.page(`${filter}:${limit}:${query.cursor ?? ''}`, async () => {
-      const rows = await this.store.list(filter, cursor, limit + 1);
+      // One read of the whole sorted set orders the live listing (and the cursor carries the count).
+      const viewers = filter === 'offline' ? undefined : await this.viewers.all();
+      const rows = (await this.store.list(filter, cursor, limit + 1, viewers)).map((row) => ({
+        ...row,
+        viewers: row.live ? (viewers?.get(row.channel.id) ?? 0) : 0,
+      }));
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       const nextCursor = rows.length > limit && last ? encodeCursor(cursorAfter(filter, last)) : null;
@@ -158,11 +175,9 @@ function cursorAfter(filter: DirectoryFilter, row: DirectoryRow): Cursor {
     : { filter, channelId: row.channel.id };
 }
 
-function present(record: ChannelRecord) {
-  return { channel: record.channel, live: liveInfo(record.channel.id, record.live) };
-}
+const NO_VIEWERS: LiveViewers = { all: async () => new Map(), of: async () => 0 };
 
-function summary(record: ChannelRecord): ChannelSummary {
+function summary(record: DirectoryRow): ChannelSummary {
   const c = record.channel;
   return {
     id: c.id,
@@ -171,6 +186,6 @@ function summary(record: ChannelRecord): ChannelSummary {
     title: c.title,
     category: c.category,
     tags: c.tags,
-    live: liveInfo(c.id, record.live),
+    live: liveInfo(c.id, record.live, record.viewers),
   };
 }

@@ -9,13 +9,20 @@ export interface LiveSession {
   bitrateKbps: number | null;
 }
 
-export const OFFLINE: LiveInfo = { live: false, sessionId: null, startedAt: null, hlsUrl: null, renditions: [] };
+export const OFFLINE: LiveInfo = {
+  live: false,
+  sessionId: null,
+  startedAt: null,
+  hlsUrl: null,
+  renditions: [],
+  viewers: 0,
+};
 
 /**
  * A channel's live state as players see it. The renditions come from the same ladder function the
  * transcoder uses, so what is announced is what is served; audio-only streams have none.
  */
-export function liveInfo(channelId: string, session: LiveSession | undefined): LiveInfo {
+export function liveInfo(channelId: string, session: LiveSession | undefined, viewers = 0): LiveInfo {
   if (!session) return OFFLINE;
   const renditions = session.video
     ? renditionsFor({ width: session.video.width, height: session.video.height, bitrateKbps: session.bitrateKbps }).map(
@@ -28,5 +35,6 @@ export function liveInfo(channelId: string, session: LiveSession | undefined): L
     startedAt: session.startedAt.toISOString(),
     hlsUrl: `/hls/${channelId}/master.m3u8`,
     renditions,
+    viewers,
   };
 }

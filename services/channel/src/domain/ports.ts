@@ -44,8 +44,16 @@ export interface ChannelStore {
   followedSince(channelId: string, userId: string): Promise<Date | undefined>;
   /** `exists` is false for an unknown channel. */
   liveSessionOf(channelId: string): Promise<{ exists: boolean; live: LiveSession | undefined }>;
-  /** Up to `limit` rows after the cursor, in the listing's order (see directory.ts). */
-  list(filter: DirectoryFilter, cursor: Cursor | undefined, limit: number): Promise<DirectoryRow[]>;
+  /**
+   * Up to `limit` rows after the cursor, in the listing's order (see directory.ts). Live rows rank
+   * by `viewers` (channel id -> viewers; a channel not in it has 0).
+   */
+  list(
+    filter: DirectoryFilter,
+    cursor: Cursor | undefined,
+    limit: number,
+    viewers?: ReadonlyMap<string, number>,
+  ): Promise<DirectoryRow[]>;
 }
 
 /**
@@ -66,4 +74,13 @@ export interface StreamKeySealer {
   seal(channelId: string, key: string): Buffer;
   /** Undefined when the copy cannot be opened (the sealing secret changed since). */
   open(channelId: string, sealed: Buffer): string | undefined;
+}
+
+/**
+ * Concurrent viewers of live channels, as the caching service keeps them in Redis (LIVE_VIEWERS_KEY).
+ * One read for a whole listing, never a call per channel; an error reads as "no viewers known".
+ */
+export interface LiveViewers {
+  all(): Promise<ReadonlyMap<string, number>>;
+  of(channelId: string): Promise<number>;
 }

@@ -27,7 +27,7 @@ const channel: Channel = {
   createdAt: new Date('2026-01-01T00:00:00Z'),
   updatedAt: new Date('2026-01-01T00:00:00Z'),
 };
-const offline = { live: false, sessionId: null, startedAt: null, hlsUrl: null, renditions: [] };
+const offline = { live: false, sessionId: null, startedAt: null, hlsUrl: null, renditions: [], viewers: 0 };
 
 function app() {
   const view = (id: string, following: boolean | null): ChannelView => {

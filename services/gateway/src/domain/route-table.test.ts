@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultRoutes } from '../service.ts';
 import { LoadBalancer } from './load-balancer.ts';
 import { canRetry, countsAgainstInstance } from './retry-policy.ts';
 import { locatorRoute, matchRoute, reachesInternal, stripSegments } from './route-table.ts';
@@ -41,6 +42,39 @@ describe('route table', () => {
     for (const s of ['gateway', 'discovery', 'config'])
       expect(locatorRoute(`/svc/${s}/svc/${s}/x`, known)).toBeUndefined();
     expect(locatorRoute('/svc/%67ateway/x', known)).toBeUndefined();
+  });
+
+  it('matches a `*` segment as any one segment, more specific than the prefix around it', () => {
+    const chat = [
+      { id: 'chat-api', path: '/api/chat/**', service: 'chat' },
+      { id: 'chat-history', path: '/api/chat/*/messages', service: 'cache' },
+      { id: 'tail', path: '/a/*/b/**', service: 't' },
+    ];
+    expect(matchRoute(chat, '/api/chat/c1/messages?before=9&limit=5')).toMatchObject({
+      route: chat[1],
+      upstreamPath: '/api/chat/c1/messages?before=9&limit=5',
+    });
+    expect(matchRoute(chat, '/api/chat/c1/messages/m1')?.route.id).toBe('chat-api');
+    // An empty segment is refused by the path decision before any route is considered.
+    expect(matchRoute(chat, '/api/chat//messages')).toBeUndefined();
+    expect(matchRoute(chat, '/api/chat/c1/settings')?.route.id).toBe('chat-api');
+    expect(matchRoute(chat, '/a/x/b')?.route.id).toBe('tail');
+    expect(matchRoute(chat, '/a/x/b/c/d')?.route.id).toBe('tail');
+    expect(matchRoute(chat, '/a/x/c')).toBeUndefined();
+  });
+
+  it('sends the chat reads the cache serves to cache, the rest of /api/chat to chat', () => {
+    const to = (url: string) => matchRoute(defaultRoutes, url)?.route.service;
+    expect(to('/api/chat/0192f0c1-0000-7000-8000-000000000001/messages?before=10&limit=50')).toBe('cache');
+    expect(to('/api/chat/0192f0c1-0000-7000-8000-000000000001/replay?sessionId=x')).toBe('cache');
+    expect(to('/api/chat/0192f0c1-0000-7000-8000-000000000001/participants')).toBe('cache');
+    expect(to('/api/stats/heartbeat')).toBe('cache');
+    expect(to('/api/stats/channels/0192f0c1-0000-7000-8000-000000000001')).toBe('cache');
+    expect(to('/api/chat/0192f0c1-0000-7000-8000-000000000001/messages/0192f0c1-0000-7000-8000-000000000002')).toBe(
+      'chat',
+    );
+    expect(to('/api/chat/0192f0c1-0000-7000-8000-000000000001/settings')).toBe('chat');
+    expect(to('/api/chat/0192f0c1-0000-7000-8000-000000000001/clear')).toBe('chat');
   });
 
   it('strips prefixes and keeps the query', () => {

@@ -2,7 +2,10 @@ import { decidePath, isInternalPath } from '@phzzk/kit';
 
 export interface RouteDefinition {
   id: string;
-  /** Path predicate: an exact path, or a prefix ending in `/**` (Spring Cloud Gateway style). */
+  /**
+   * Path predicate: an exact path, or a prefix ending in `/**` (Spring Cloud Gateway style); a
+   * segment that is a lone star matches any one non-empty segment (chat history: /api/chat/{star}/messages).
+   */
   path: string;
   /** Service id in discovery. */
   service: string;
@@ -51,11 +54,22 @@ function decided(target: string | DecidedPath): DecidedPath | undefined {
 }
 
 function matches(pattern: string, path: string): boolean {
+  if (pattern.includes('/*/') || pattern.endsWith('/*')) return matchesSegments(pattern, path);
   if (pattern.endsWith('/**')) {
     const base = pattern.slice(0, -3);
     return path === base || path.startsWith(`${base}/`) || base === '';
   }
   return path === pattern;
+}
+
+/** A pattern with lone-star segments, compared segment by segment (a final double star still means "and below"). */
+function matchesSegments(pattern: string, path: string): boolean {
+  const want = pattern.split('/');
+  const prefix = want.at(-1) === '**';
+  if (prefix) want.pop();
+  const have = path.split('/');
+  if (prefix ? have.length < want.length : have.length !== want.length) return false;
+  return want.every((segment, i) => (segment === '*' ? have[i] !== '' : segment === have[i]));
 }
 
 export function stripSegments(path: string, count: number): string {

@@ -1,0 +1,170 @@
+import type {
+  ChatBan,
+  ChatCleared,
+  ChatDeleted,
+  ChatJoin,
+  ChatLeave,
+  ChatMessage,
+  ChatPresenceSnapshot,
+  ChatSettings,
+  ChatTimeout,
+  ChatUnban,
+  StreamEnded,
+  StreamStarted,
+} from '@phzzk/contracts';
+import type { BatchItem } from '@phzzk/kit';
+import type { LiveCache, SyncBatch, SyncWriter } from '../domain/ports.ts';
+
+/**
+ * The batch handler of chat.messages, chat.moderation, chat.presence and channel.events: first
+ * PostgreSQL (one transaction, idempotent), then Redis from what PostgreSQL committed. The batch's
+ * offsets are committed by the consumer only after both, so a crash anywhere replays the batch.
+ */
+export function syncHandler(deps: {
+  writer: SyncWriter;
+  cache: LiveCache;
+  /** How long a chat node's join keeps the node alive without a snapshot. */
+  presenceTtlMs: () => number;
+}) {
+  const applyPresence = async (e: ChatJoin | ChatLeave | ChatPresenceSnapshot) => {
+    const { cache } = deps;
+    if (e.type === 'presence.snapshot') await cache.presenceSnapshot((e as ChatPresenceSnapshot).data);
+    else if (e.type === 'join') {
+      const d = (e as ChatJoin).data;
+      await cache.presenceChange(d.channelId, 'join', d.node, d.member, Date.parse(d.at) + deps.presenceTtlMs());
+    } else {
+      const d = (e as ChatLeave).data;
+      await cache.presenceChange(d.channelId, 'leave', d.node, { userId: d.userId, nickname: '', role: '' }, 0);
+    }
+  };
+  return async (items: BatchItem[]): Promise<void> => {
+    const batch: SyncBatch = {
+      started: [],
+      ended: [],
+      channels: [],
+      messages: [],
+      deleted: [],
+      cleared: [],
+      moderation: [],
+      presence: [],
+      peaks: new Map(),
+    };
+    const presence: (ChatJoin | ChatLeave | ChatPresenceSnapshot)[] = [];
+    /** Live-state changes in the order they came, applied to Redis after PostgreSQL. */
+    const streams: (StreamStarted | StreamEnded)[] = [];
+    for (const { event } of items) {
+      switch (event.type) {
+        case 'stream.started':
+          batch.started.push(event as StreamStarted);
+          streams.push(event as StreamStarted);
+          batch.channels.push((event as StreamStarted).data.channelId);
+          break;
+        case 'stream.ended':
+          batch.ended.push(event as StreamEnded);
+          streams.push(event as StreamEnded);
+          batch.channels.push((event as StreamEnded).data.channelId);
+          break;
+        case 'channel.updated':
+        case 'stream-key.rotated':
+          batch.channels.push((event.data as { channelId: string }).channelId);
+          break;
+        case 'chat.message':
+          batch.messages.push(event as ChatMessage);
+          break;
+        case 'chat.deleted':
+          batch.deleted.push(event as ChatDeleted);
+          break;
+        case 'chat.cleared':
+          batch.cleared.push(event as ChatCleared);
+          break;
+        case 'ban':
+        case 'timeout':
+        case 'unban':
+        case 'settings':
+          batch.moderation.push(event as ChatBan | ChatTimeout | ChatUnban | ChatSettings);
+          break;
+        case 'join':
+        case 'leave':
+          batch.presence.push(event as ChatJoin | ChatLeave);
+          presence.push(event as ChatJoin | ChatLeave);
+          break;
+        case 'presence.snapshot':
+          presence.push(event as ChatPresenceSnapshot);
+          break;
+      }
+    }
+    await Promise.all(
+      batch.ended.map(async (e) =>
+        batch.peaks.set(e.data.sessionId, await deps.cache.peakOf(e.data.channelId, e.data.sessionId)),
+      ),
+    );
+
+    const result = await deps.writer.write(batch);
+
+    const { cache } = deps;
+    // Redis, from what PostgreSQL committed. Channels are independent, so their commands go out
+    // together (one pipelined round trip per step, not one per channel); within a channel the
+    // order stays: live state, appends, removals, then activity and presence.
+    const byChannel = <T>(items: T[], channelOf: (t: T) => string) => {
+      const map = new Map<string, T[]>();
+      for (const item of items) {
+        const key = channelOf(item);
+        const list = map.get(key);
+        if (list) list.push(item);
+        else map.set(key, [item]);
+      }
+      return [...map.values()];
+    };
+    await Promise.all(
+      byChannel(streams, (e) => e.data.channelId).map(async (list) => {
+        for (const e of list) {
+          if (e.type === 'stream.started') {
+            const d = (e as StreamStarted).data;
+            await cache.streamStarted(d.channelId, d.sessionId, d.startedAt);
+          } else {
+            const d = (e as StreamEnded).data;
+            await cache.streamEnded(d.channelId, d.sessionId);
+          }
+        }
+      }),
+    );
+    await Promise.all([...result.served].map(([channelId, served]) => cache.append(channelId, served)));
+    const clearedBefore = new Map<string, number>();
+    for (const e of batch.cleared) {
+      clearedBefore.set(e.data.channelId, Math.max(clearedBefore.get(e.data.channelId) ?? 0, e.data.seq));
+    }
+    await Promise.all(
+      [...new Set([...result.removed.keys(), ...clearedBefore.keys()])].map((channelId) =>
+        cache.remove(channelId, result.removed.get(channelId) ?? [], clearedBefore.get(channelId)),
+      ),
+    );
+    const activity = byChannel(batch.messages, (e) => e.data.channelId);
+    await Promise.all([
+      ...activity.map((list) =>
+        cache.recordActivity(
+          list[0]!.data.channelId,
+          list.map(({ data }) => ({
+            messageId: data.messageId,
+            userId: data.user.id,
+            sentAtMs: Date.parse(data.sentAt),
+          })),
+        ),
+      ),
+      ...byChannel(presence, (e) => e.data.channelId).map(async (list) => {
+        for (const e of list) await applyPresence(e);
+      }),
+    ]);
+  };
+}
+
+/** The batch handler of viewer.heartbeats: Redis only (a heartbeat is a fact for 45 s, not a record). */
+export function heartbeatHandler(deps: { cache: LiveCache }) {
+  return async (items: BatchItem[]): Promise<void> => {
+    await deps.cache.recordHeartbeats(
+      items.map(({ event }) => {
+        const d = event.data as { channelId: string; playerSessionId: string; at: string };
+        return { channelId: d.channelId, playerSessionId: d.playerSessionId, atMs: Date.parse(d.at) };
+      }),
+    );
+  };
+}
