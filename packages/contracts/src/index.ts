@@ -14,3 +14,5 @@ export * from './chat/chat-frames.ts';
 export * from './chat/chat-model.ts';
 export * from './redis-keys.ts';
 export * from './http/identity-headers.ts';
+export * from './http/vod-dto.ts';
+export * from './storage/session-storage.ts';
