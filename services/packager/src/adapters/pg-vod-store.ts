@@ -144,7 +144,8 @@ export class PgVodStore implements VodStore {
          select id from vods
          where storyboard_done = false and status <> 'failed'
            and (storyboard_worker = $1 or storyboard_lease_until is null or storyboard_lease_until < now())
-         order by started_at limit $3 for update skip locked)
+         -- Longest-waiting first: every VOD gets its turn however many are live.
+         order by storyboard_lease_until nulls first limit $3 for update skip locked)
        returning ${COLUMNS}`,
       [worker, String(leaseMs), limit],
     );

@@ -62,7 +62,7 @@ export class StoryboardBuilder {
   }
 
   private async round(): Promise<void> {
-    for (const vod of await this.o.store.claimStoryboards(this.o.worker, this.o.leaseMs, 10)) {
+    for (const vod of await this.o.store.claimStoryboards(this.o.worker, this.o.leaseMs, 50)) {
       await this.build(vod);
     }
   }
