@@ -28,7 +28,7 @@ describe('storyboard', () => {
     expect(vtt.startsWith('WEBVTT\n\n')).toBe(true);
     expect(vtt).toContain('00:00:00.000 --> 00:00:02.000\n/s/sheet-0-13.jpg#xywh=0,0,160,90');
     expect(vtt).toContain('00:00:20.000 --> 00:00:22.000\n/s/sheet-0-13.jpg#xywh=1600,0,160,90');
-    expect(vtt).toContain('00:00:22.000 --> 00:00:24.000\n/s/sheet-0-13.jpg#xywh=0,90,160,90')
+    expect(vtt).toContain('00:00:22.000 --> 00:00:24.000\n/s/sheet-0-13.jpg#xywh=0,90,160,90');
     expect(vtt).toContain('00:00:24.000 --> 00:00:25.000\n/s/sheet-0-13.jpg#xywh=160,90,160,90');
     expect(vttTime(3723.5)).toBe('01:02:03.500');
   });
