@@ -1,3 +1,4 @@
+import { TRANSCODER_HOLDER_KEY_PREFIX } from '@phzzk/contracts';
 import { BaseConfig, createRedis, instanceUrl, RedisConfig, redisHealth, type ServiceDefinition } from '@phzzk/kit';
 import Type from 'typebox';
 import { ActiveHealthChecker } from './adapters/active-health.ts';
@@ -53,7 +54,7 @@ export const defaultRoutes = [
     // LL-HLS blocking playlist reloads wait up to ~3 target durations at the origin.
     timeoutMs: 30_000,
     rateLimit: { limit: 0, windowMs: 1 },
-    holderKey: 'phzzk:transcoder:holder:',
+    holderKey: TRANSCODER_HOLDER_KEY_PREFIX,
   },
 ];
 

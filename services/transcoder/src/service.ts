@@ -1,4 +1,4 @@
-import { Topics } from '@phzzk/contracts';
+import { Topics, TRANSCODER_KEY_PREFIX } from '@phzzk/contracts';
 import {
   BaseConfig,
   createRedis,
@@ -20,6 +20,7 @@ import { RedisLeases } from './adapters/redis-leases.ts';
 import { RedisSessionStore } from './adapters/redis-session-store.ts';
 import { StreamManager } from './adapters/stream-manager.ts';
 import { buildTranscoderApp } from './app.ts';
+import { DEFAULT_CLAIM_POLICY } from './domain/claims.ts';
 import { resumePoint } from './domain/continuity.ts';
 import { planRenditions } from './domain/rendition-plan.ts';
 
@@ -44,8 +45,8 @@ export const TranscoderConfig = Type.Object({
   'transcoder.consumer.start-from': Type.Union([Type.Literal('earliest'), Type.Literal('latest')], {
     default: 'earliest',
   }),
-  /** Prefix of every Redis key; the gateway reads `phzzk:transcoder:holder:<channelId>`. */
-  'transcoder.redis.key-prefix': Type.String({ default: 'phzzk:transcoder:', minLength: 1, maxLength: 128 }),
+  /** Prefix of every Redis key; the gateway reads the holder key built from the default (contracts). */
+  'transcoder.redis.key-prefix': Type.String({ default: TRANSCODER_KEY_PREFIX, minLength: 1, maxLength: 128 }),
   'transcoder.ffmpeg.path': Type.String({ default: 'ffmpeg', minLength: 1 }),
   'transcoder.ffmpeg.log-level': Type.String({ default: 'error', pattern: '^(quiet|panic|fatal|error|warning|info)$' }),
   /** x264 preset of the ladder rungs. */
@@ -110,7 +111,7 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
       claimIntervalMs: config['transcoder.claim-interval-ms'],
       renewIntervalMs: config['transcoder.renew-interval-ms'],
       lingerMs: config['transcoder.ended-linger-ms'],
-      policy: { capacity: config['transcoder.capacity'], claimsPerTick: 2, streamsPerStagger: 4 },
+      policy: { ...DEFAULT_CLAIM_POLICY, capacity: config['transcoder.capacity'] },
       async createChannel(session) {
         const plans = planRenditions(session, {
           ladder: ctx.config.get('transcoder.ladder'),

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RunningService } from '@phzzk/kit';
+import { isJpeg, jpegSize } from '@phzzk/media/jpeg';
 import { waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TranscoderConfig } from '../src/service.ts';
@@ -83,6 +84,42 @@ describe('live transcoding and the LL-HLS origin (720p source)', () => {
       expect(v.attrs).toContain(`RESOLUTION=${resolutions[i]}`);
       expect(v.attrs).toMatch(/CODECS="avc1\.[0-9A-F]{6},mp4a\.40\.2"/);
     });
+  });
+
+  it('takes a JPEG every 2 s from the lowest rendition: the latest served, each kept for the storyboard', async () => {
+    const response = await waitFor(
+      async () => {
+        const r = await get('thumbnail.jpg');
+        return r.status === 200 ? r : undefined;
+      },
+      { timeoutMs: 20_000, what: 'a thumbnail' },
+    );
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=2');
+    const jpeg = Buffer.from(await response.arrayBuffer());
+    expect(isJpeg(jpeg)).toBe(true);
+    expect(jpegSize(jpeg)).toEqual({ width: 284, height: 160 });
+
+    // Kept as thumbnails/<epochMs>.jpg, at most one per 2 s of wall-clock time.
+    const dir = join(cluster.storageRoot, 'sessions', started.sessionId, 'thumbnails');
+    const names = await waitFor(
+      () => {
+        const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jpg')) : [];
+        return files.length >= 3 ? files : undefined;
+      },
+      { timeoutMs: 20_000, what: 'three kept thumbnails' },
+    );
+    const times = names.map((f) => Number(f.slice(0, -'.jpg'.length))).sort((a, b) => a - b);
+    for (const name of names) expect(name).toMatch(/^\d{13}\.jpg$/);
+    for (const [i, t] of times.entries()) {
+      expect(Math.abs(t - Date.now())).toBeLessThan(120_000);
+      if (i > 0) expect(t - times[i - 1]!).toBeGreaterThanOrEqual(2000);
+    }
+    expect(jpegSize(readFileSync(join(dir, names[0]!)))).toEqual({ width: 284, height: 160 });
+
+    const unknown = await fetch(`${instance.url}/hls/${newChannelId()}/thumbnail.jpg`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { code: string }).code).toBe('CHANNEL_NOT_LIVE');
   });
 
   it('serves LL-HLS media playlists: parts, part target, server control, preload hint, reports, dates', async () => {

@@ -37,6 +37,7 @@ export { AmfError, FlvFormatError } from './errors.ts';
 export { createLiveFlvStream, type LiveFlvSource, type LiveFlvStreamOptions } from './live-stream.ts';
 export { type FlvHeader, FlvReader, type FlvReaderOptions, parseFlv } from './reader.ts';
 export { FLV_TAG_HEADER_SIZE, type FlvTag, type FlvTagKind, FlvTagType } from './tag.ts';
+export { FlvTagScanner, type ScannedTag } from './tag-scanner.ts';
 export { classifyTag } from './tag-flags.ts';
 export {
   AvcPacketType,

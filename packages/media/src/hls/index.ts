@@ -55,5 +55,12 @@ export {
   type SegmentInfo,
   WaitResult,
 } from './packager.ts';
+export {
+  type PlaylistEntry,
+  type PlaylistInput,
+  type PlaylistKind,
+  playlistModel,
+  renderPlaylist,
+} from './playlist-model.ts';
 export { type HlsRequest, type HlsResponse, type ServeOptions, serveHls } from './serve.ts';
 export { type MediaLogger, type Timers, WaitQueue } from './waiting.ts';

@@ -33,6 +33,8 @@ export type RenditionReport = { uri: string; lastMsn: number; lastPart?: number 
 
 export type MediaPlaylistModel = {
   version?: number;
+  /** EXT-X-PLAYLIST-TYPE: EVENT (segments only appended) or VOD (complete, never changes); live: none. */
+  playlistType?: 'EVENT' | 'VOD';
   targetDuration: number;
   mediaSequence: number;
   discontinuitySequence?: number;
@@ -54,6 +56,7 @@ export function renderMediaPlaylist(model: MediaPlaylistModel): string {
     throw new RangeError(`EXT-X-TARGETDURATION must be a positive integer, got ${model.targetDuration}`);
   }
   const lines: string[] = ['#EXTM3U', `#EXT-X-VERSION:${model.version ?? LL_HLS_VERSION}`];
+  if (model.playlistType) lines.push(`#EXT-X-PLAYLIST-TYPE:${model.playlistType}`);
   lines.push(`#EXT-X-TARGETDURATION:${model.targetDuration}`);
   const sc = model.serverControl;
   if (sc) {

@@ -1,4 +1,4 @@
-import { checkFfmpeg } from './ffmpeg-process.ts';
+import { checkFfmpeg } from '@phzzk/media/ffmpeg';
 
 /** ffmpeg availability, checked at start and then every few minutes (not on every probe). */
 export class FfmpegHealth {

@@ -2,11 +2,18 @@ import type { Logger } from '@phzzk/kit';
 import { blockingTimeoutMs, hlsNames, LiveStream } from '@phzzk/media/hls';
 import { ContinuityTracker, type RenditionContinuity, type ResumePoint } from '../domain/continuity.ts';
 import type { LocalPhase } from '../domain/claims.ts';
-import { buildFfmpegArgs, type EncoderSettings, frameSecondsOf } from '../domain/ffmpeg-args.ts';
+import {
+  buildLadderArgs,
+  type EncoderSettings,
+  frameSecondsOf,
+  hasThumbnailOutput,
+  type RenditionPlan,
+  type ThumbnailOutput,
+} from '@phzzk/media/ffmpeg';
 import { RecentSamples } from '../domain/latency.ts';
 import { toExposedPlaylist, toLocalPath } from '../domain/playlist-offsets.ts';
-import type { RenditionPlan } from '../domain/rendition-plan.ts';
 import type { LiveSession } from '../domain/session.ts';
+import { ThumbnailPacer } from '../domain/thumbnail-pacer.ts';
 import type { TranscoderMetrics } from './metrics.ts';
 import { SegmentStorage } from './segment-storage.ts';
 import { StreamRunner } from './stream-runner.ts';
@@ -20,6 +27,12 @@ export interface LiveChannelSettings {
   drainTimeoutMs: number;
   storageRoot: string;
 }
+
+/** A thumbnail every 2 s of stream time; at most one kept per 2 s of wall-clock time. */
+const THUMBNAILS: ThumbnailOutput = { everySeconds: 2 };
+const THUMBNAIL_GAP_MS = 2000;
+/** An older thumbnail is not served: the stream is stalled or ffmpeg restarting. */
+export const THUMBNAIL_MAX_AGE_MS = 10_000;
 
 export interface LiveChannelDeps {
   session: LiveSession;
@@ -50,6 +63,9 @@ export class LiveChannel {
   private readonly latency = new Map<string, RecentSamples>();
   private readonly logger: Logger;
   private saving: Promise<void> = Promise.resolve();
+  private latestThumbnail: { bytes: Buffer; at: number } | undefined;
+  private readonly pacer = new ThumbnailPacer(THUMBNAIL_GAP_MS);
+  private thumbnailTimer: NodeJS.Timeout | undefined;
   private finishing: Promise<void> | undefined;
 
   constructor(deps: LiveChannelDeps) {
@@ -105,11 +121,14 @@ export class LiveChannel {
     });
 
     const frameSeconds = frameSecondsOf(session.video, session.audio);
+    const thumbnails = hasThumbnailOutput(plans);
     this.runner = new StreamRunner({
       sourceUrl: session.sourceUrl,
       ffmpegPath: settings.ffmpegPath,
-      args: (run) => buildFfmpegArgs(plans, { ...settings.encoder, frameSeconds }, run),
+      args: (run) =>
+        buildLadderArgs(plans, { ...settings.encoder, frameSeconds }, run, thumbnails ? THUMBNAILS : undefined),
       renditions: this.renditions,
+      thumbnails,
       stream: this.stream,
       hasVideo: session.video !== null,
       frameSeconds,
@@ -137,12 +156,35 @@ export class LiveChannel {
           samples.add(ms);
         },
         gaveUp: () => deps.onGaveUp(),
+        thumbnail: (jpeg) => this.thumbnailTaken(jpeg),
       },
     });
   }
 
   start(): void {
     this.runner.start();
+  }
+
+  /** The latest thumbnail, unless none was taken yet or it is stale. */
+  thumbnail(now = Date.now()): Buffer | undefined {
+    const latest = this.latestThumbnail;
+    return latest && now - latest.at <= THUMBNAIL_MAX_AGE_MS ? latest.bytes : undefined;
+  }
+
+  /** Served at once; kept for the storyboard paced to one per THUMBNAIL_GAP_MS (the newest wins). */
+  private thumbnailTaken(jpeg: Buffer): void {
+    const now = Date.now();
+    this.latestThumbnail = { bytes: jpeg, at: now };
+    if (this.thumbnailTimer || this.phase !== 'live') return;
+    this.thumbnailTimer = setTimeout(() => {
+      this.thumbnailTimer = undefined;
+      const latest = this.latestThumbnail;
+      if (!latest || this.phase === 'ended') return;
+      const at = Date.now();
+      this.pacer.kept(at);
+      this.storage.writeThumbnail(at, latest.bytes);
+    }, this.pacer.delayAt(now));
+    this.thumbnailTimer.unref();
   }
 
   /** A request path below /hls/{channelId}/ as the packager names it (undefined: no such URI). */
@@ -177,6 +219,7 @@ export class LiveChannel {
     this.finishing ??= (async () => {
       this.phase = 'ending';
       await this.runner.stop('drain');
+      clearTimeout(this.thumbnailTimer);
       this.stream.end();
       await this.saving;
       await this.storage.finish(this.renditions, this.stream.masterPlaylist());
@@ -189,6 +232,7 @@ export class LiveChannel {
   /** Stop without ending the playlists: another instance continues the session (handover, lost lease). */
   async abandon(): Promise<void> {
     this.phase = 'ended';
+    clearTimeout(this.thumbnailTimer);
     await this.runner.stop('kill');
     await this.saving;
     await this.storage.flush();

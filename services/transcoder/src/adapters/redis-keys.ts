@@ -1,13 +1,15 @@
+import { transcoderHolderKey } from '@phzzk/contracts';
+
 /**
- * The transcoder's Redis keys. The prefix is `phzzk:transcoder:` in production (the gateway reads
- * `phzzk:transcoder:holder:<channelId>`); tests use their own prefix.
+ * The transcoder's Redis keys. The prefix is `phzzk:transcoder:` in production; tests use their
+ * own. The holder key is a contract with the gateway (see @phzzk/contracts redis-keys.ts).
  */
 export function transcoderKeys(prefix: string) {
   return {
     /** Hash: channelId -> session JSON, for every live session. */
     sessions: `${prefix}sessions`,
     /** String: the instance id holding a channel's session (lease, PX). */
-    holder: (channelId: string) => `${prefix}holder:${channelId}`,
+    holder: (channelId: string) => transcoderHolderKey(channelId, prefix),
     /** Hash: rendition -> numbering to continue from (see domain/continuity.ts). */
     continuity: (channelId: string) => `${prefix}continuity:${channelId}`,
     /** String: this session has ended; a late stream.started must not bring it back. */

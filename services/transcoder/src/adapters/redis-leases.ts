@@ -47,8 +47,4 @@ export class RedisLeases {
   async release(channelId: string): Promise<boolean> {
     return (await this.releaseScript([this.keys.holder(channelId)], [this.instanceId])) === 1;
   }
-
-  holderOf(channelId: string): Promise<string | null> {
-    return this.redis.get(this.keys.holder(channelId));
-  }
 }

@@ -6,11 +6,13 @@ import { formatIndexLine, parseIndex, renderVodPlaylist, type VodSegmentEntry } 
 export const SEGMENT_INDEX = 'segments.jsonl';
 export const VOD_PLAYLIST = 'playlist.m3u8';
 export const VOD_MASTER = 'master.m3u8';
+/** `<session>/thumbnails/<epochMs>.jpg`: the packager builds VOD thumbnails and storyboards from them. */
+export const THUMBNAILS_DIR = 'thumbnails';
 
 /**
  * Keeps a session's media for VOD under `<root>/sessions/<sessionId>/<rendition>/`: init segments,
  * complete segments, and an append-only index that a successor instance continues after a
- * takeover. When the stream ends, the index becomes a VOD playlist (EXT-X-ENDLIST).
+ * takeover; thumbnails under `<root>/sessions/<sessionId>/thumbnails/<epochMs>.jpg`. When the stream ends, the index becomes a VOD playlist (EXT-X-ENDLIST).
  */
 export class SegmentStorage {
   readonly sessionDir: string;
@@ -30,6 +32,11 @@ export class SegmentStorage {
 
   writeInit(rendition: string, uri: string, bytes: Uint8Array): void {
     this.enqueue(rendition, () => writeFile(join(this.renditionDir(rendition), uri), bytes));
+  }
+
+  /** A thumbnail of the stream, named by the wall-clock ms it is written at. */
+  writeThumbnail(epochMs: number, bytes: Uint8Array): void {
+    this.enqueue(THUMBNAILS_DIR, () => writeFile(join(this.renditionDir(THUMBNAILS_DIR), `${epochMs}.jpg`), bytes));
   }
 
   writeSegment(rendition: string, entry: VodSegmentEntry, bytes: Uint8Array): void {

@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { sleep, type Logger } from '@phzzk/kit';
+import { backoffDelay, sleep, type Logger } from '@phzzk/kit';
+import { type FfmpegProcess, RestartBackoff, spawnFfmpeg } from '@phzzk/media/ffmpeg';
+import { FlvTagScanner } from '@phzzk/media/flv';
 import { type Fmp4Event, Fmp4Parser, type Fragment } from '@phzzk/media/fmp4';
 import type { LiveStream } from '@phzzk/media/hls';
-import { restartDelayMs, STABLE_RUN_MS } from '../domain/claims.ts';
-import { FLV_TAG_AUDIO, FLV_TAG_VIDEO, FlvTagScanner } from '../domain/flv-tag-scanner.ts';
+import { JpegSplitter } from '@phzzk/media/jpeg';
 import { FrameClock, PartTimeline } from '../domain/latency.ts';
-import { type FfmpegProcess, spawnFfmpeg } from './ffmpeg-process.ts';
 import { openFlvSource } from './flv-source.ts';
 
 export interface StreamRunnerEvents {
@@ -14,6 +14,8 @@ export interface StreamRunnerEvents {
   restarted(detail: { code: number | null; signal: string | null }): void;
   sourceFailed(error: Error): void;
   partLatency(rendition: string, ms: number): void;
+  /** A JPEG of the stream (ffmpeg's thumbnail output), every few seconds. */
+  thumbnail(jpeg: Buffer): void;
   /** The source stayed unreachable for giveUpAfterMs: the session is over as far as we can tell. */
   gaveUp(): void;
 }
@@ -25,6 +27,8 @@ export interface StreamRunnerOptions {
   args: (run: number) => string[];
   /** Rendition of each ffmpeg output, in output order. */
   renditions: readonly string[];
+  /** ffmpeg has a thumbnail output (JPEGs, image2pipe) after the renditions'. */
+  thumbnails: boolean;
   stream: LiveStream;
   hasVideo: boolean;
   frameSeconds: number;
@@ -36,6 +40,9 @@ export interface StreamRunnerOptions {
 }
 
 type Timing = { trackId: number; timescale: number };
+
+/** Restarts back off from ~250 ms to 5 s; a run of 10 s or more counts as healthy. */
+const RESTARTS = { delayMs: (attempt: number) => backoffDelay(attempt, 250, 5000), stableRunMs: 10_000 };
 
 /**
  * Supervises one stream's ffmpeg: pulls the HTTP-FLV source into its stdin, parses each fMP4
@@ -93,7 +100,7 @@ export class StreamRunner {
   }
 
   private async run(): Promise<void> {
-    let attempt = 0;
+    const backoff = new RestartBackoff(RESTARTS);
     let lastAliveAt = Date.now();
     while (!this.stopping) {
       let source: IncomingMessage;
@@ -109,7 +116,7 @@ export class StreamRunner {
           this.o.events.gaveUp();
           break;
         }
-        await sleep(restartDelayMs(attempt++), this.abort.signal);
+        await sleep(backoff.next(0), this.abort.signal);
         continue;
       }
       const startedAt = Date.now();
@@ -126,8 +133,7 @@ export class StreamRunner {
         this.o.events.gaveUp();
         break;
       }
-      if (Date.now() - startedAt > STABLE_RUN_MS) attempt = 0;
-      await sleep(restartDelayMs(attempt++), this.abort.signal);
+      await sleep(backoff.next(Date.now() - startedAt), this.abort.signal);
     }
   }
 
@@ -136,7 +142,8 @@ export class StreamRunner {
   ): Promise<{ produced: boolean; exit: { code: number | null; signal: string | null } }> {
     const o = this.o;
     this.runs++;
-    const ffmpeg = spawnFfmpeg(o.ffmpegPath, o.args(this.runs), o.renditions.length);
+    const outputCount = o.renditions.length + (o.thumbnails ? 1 : 0);
+    const ffmpeg = spawnFfmpeg(o.ffmpegPath, o.args(this.runs), { outputs: outputCount });
     this.current = { ffmpeg, source };
     const clock = new FrameClock();
     this.clock = clock;
@@ -147,10 +154,10 @@ export class StreamRunner {
     source.once('close', () => ffmpeg.stdin.end());
     source.pipe(ffmpeg.stdin);
     const scanner = new FlvTagScanner();
-    const frameTag = o.hasVideo ? FLV_TAG_VIDEO : FLV_TAG_AUDIO;
+    const frameKind = o.hasVideo ? 'video' : 'audio';
     source.on('data', (chunk: Buffer) => {
       const now = performance.now();
-      for (const tag of scanner.push(chunk)) if (tag.type === frameTag) clock.record(tag.timestampMs, now);
+      for (const tag of scanner.push(chunk)) if (tag.kind === frameKind) clock.record(tag.timestamp, now);
     });
 
     let produced = false;
@@ -159,6 +166,7 @@ export class StreamRunner {
         produced = true;
       }),
     );
+    if (o.thumbnails) outputs.push(this.consumeThumbnails(ffmpeg.outputs[o.renditions.length]!));
     const exit = await ffmpeg.exited;
     await Promise.all(outputs);
     source.destroy();
@@ -204,6 +212,24 @@ export class StreamRunner {
         }
         resolve();
       });
+    });
+  }
+
+  /** Cuts the thumbnail pipe into JPEGs; a broken picture stream only loses thumbnails. */
+  private consumeThumbnails(output: Readable): Promise<void> {
+    const splitter = new JpegSplitter();
+    let failed = false;
+    return new Promise((resolve) => {
+      output.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        try {
+          for (const jpeg of splitter.push(chunk)) this.o.events.thumbnail(jpeg);
+        } catch (error) {
+          failed = true;
+          this.o.logger.warn({ err: error }, 'bad thumbnail output from ffmpeg; thumbnails stop until its restart');
+        }
+      });
+      output.once('close', () => resolve());
     });
   }
 

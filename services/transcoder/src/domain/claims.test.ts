@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ClaimPolicy, decideClaims, type LocalStream, restartDelayMs } from './claims.ts';
+import { type ClaimPolicy, decideClaims, type LocalStream } from './claims.ts';
 import type { LiveSession } from './session.ts';
 
 const session = (channelId: string, sessionId = `s-${channelId}`): LiveSession => ({
@@ -58,12 +58,5 @@ describe('claim decisions', () => {
     expect(decideClaims(sessions, busy, 2, policy)).toEqual([{ type: 'claim', session: session('a') }]);
     const full = local([...busy, ['z', { sessionId: 's-z', phase: 'live' }] as [string, LocalStream]]);
     expect(decideClaims([...sessions, session('z')], full, 0, policy)).toEqual([]);
-  });
-
-  it('backs restarts off exponentially with jitter, capped', () => {
-    expect(restartDelayMs(0, () => 0)).toBe(125);
-    expect(restartDelayMs(0, () => 1)).toBe(250);
-    expect(restartDelayMs(3, () => 1)).toBe(2000);
-    expect(restartDelayMs(20, () => 1)).toBe(5000);
   });
 });

@@ -61,11 +61,3 @@ export function decideClaims(
   }
   return actions;
 }
-
-/** How long to wait before restarting ffmpeg; a run that lasted a while resets the backoff. */
-export function restartDelayMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(5000, 250 * 2 ** attempt);
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-export const STABLE_RUN_MS = 10_000;

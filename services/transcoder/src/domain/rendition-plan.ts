@@ -1,3 +1,4 @@
+import type { AudioPlan, RenditionPlan } from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER, renditionsFor } from '@phzzk/media/ladder';
 import { isAac, type LiveSession } from './session.ts';
 
@@ -6,20 +7,6 @@ export interface LadderRung {
   height: number;
   videoKbps: number;
   audioKbps: number;
-}
-
-export type VideoPlan =
-  | { mode: 'copy'; codec: string }
-  | { mode: 'encode'; width: number; height: number; kbps: number };
-export type AudioPlan = { mode: 'copy' } | { mode: 'encode'; kbps: number };
-
-/** One output of the stream's ffmpeg: one fMP4 pipe, one LL-HLS rendition. */
-export interface RenditionPlan {
-  name: string;
-  video: VideoPlan | null;
-  audio: AudioPlan | null;
-  /** Declared peak bits/s for the master playlist until measured; undefined = measure only. */
-  bandwidth: number | undefined;
 }
 
 export interface LadderSettings {

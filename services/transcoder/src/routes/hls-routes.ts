@@ -3,6 +3,8 @@ import { CONTENT_TYPES, parseHlsPath, serveHls } from '@phzzk/media/hls';
 import type { LiveChannel } from '../adapters/live-channel.ts';
 
 const NO_STORE = { 'cache-control': 'no-store' };
+/** A thumbnail is replaced every 2 s. */
+const THUMBNAIL_CACHE = 'public, max-age=2';
 
 /**
  * The live origin: GET /hls/{channelId}/master.m3u8, {rendition}/playlist.m3u8 (blocking reload,
@@ -10,6 +12,16 @@ const NO_STORE = { 'cache-control': 'no-store' };
  * The gateway forwards the original path to the instance holding the channel.
  */
 export function hlsRoutes(app: ServiceApp, channelOf: (channelId: string) => LiveChannel | undefined): void {
+  // The latest frame of the stream (a static segment: routed before the wildcard below).
+  app.get('/hls/:channelId/thumbnail.jpg', async (request, reply) => {
+    const { channelId } = request.params as { channelId: string };
+    const channel = channelOf(channelId);
+    if (!channel) throw notFound('CHANNEL_NOT_LIVE', `Channel ${channelId} is not live here`);
+    const jpeg = channel.thumbnail();
+    if (!jpeg) throw problem(404, 'THUMBNAIL_NOT_FOUND', `Channel ${channelId} has no thumbnail yet`);
+    return reply.code(200).headers({ 'content-type': 'image/jpeg', 'cache-control': THUMBNAIL_CACHE }).send(jpeg);
+  });
+
   app.get('/hls/:channelId/*', async (request, reply) => {
     const { channelId, '*': rest } = request.params as { channelId: string; '*': string };
     const channel = channelOf(channelId);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildFfmpegArgs, type EncoderSettings, fragmentDurationUs, frameSecondsOf } from './ffmpeg-args.ts';
+// The renditions of a session and the ladder arguments built from them (@phzzk/media/ffmpeg).
+import {
+  buildLadderArgs as buildFfmpegArgs,
+  type EncoderSettings,
+  fragmentDurationUs,
+  frameSecondsOf,
+  hasThumbnailOutput,
+} from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER_SETTINGS, planRenditions } from './rendition-plan.ts';
 
 const settings: EncoderSettings = {
@@ -115,5 +122,46 @@ describe('ffmpeg arguments', () => {
     }
     expect(frameSecondsOf({ fps: 0 }, null)).toBeCloseTo(1 / 30);
     expect(frameSecondsOf(null, { sampleRate: 48000 })).toBeCloseTo(1024 / 48000);
+  });
+
+  it('thumbnails: a split of the smallest scaled rung, fps 1/2, mjpeg on the pipe after the renditions', () => {
+    const plans = planRenditions({ video: video(1280, 720), audio: aac }, DEFAULT_LADDER_SETTINGS);
+    const args = buildFfmpegArgs(plans, settings, 1, { everySeconds: 2 });
+    expect(opt(args, '-filter_complex')).toBe(
+      '[0:v:0]split=3[s0][s1][s2];[s0]scale=854:480:flags=bilinear,format=yuv420p[v0];' +
+        '[s1]scale=640:360:flags=bilinear,format=yuv420p[v1];' +
+        '[s2]scale=284:160:flags=bilinear,format=yuv420p,split=2[v2][t];[t]fps=1/2[thumb]',
+    );
+    expect(args.filter((a) => /^pipe:\d$/.test(a))).toEqual([
+      'pipe:0',
+      'pipe:3',
+      'pipe:4',
+      'pipe:5',
+      'pipe:6',
+      'pipe:7',
+    ]);
+    const thumb = args.slice(args.indexOf('pipe:6') + 1);
+    expect(thumb).toEqual(['-map', '[thumb]', '-c:v', 'mjpeg', '-q:v', '5', '-an', '-f', 'image2pipe', 'pipe:7']);
+
+    // Only the source: its own scaled-down decode. Audio only: no thumbnails at all.
+    const small = buildFfmpegArgs(
+      planRenditions({ video: video(200, 112), audio: aac }, DEFAULT_LADDER_SETTINGS),
+      settings,
+      1,
+      {
+        everySeconds: 2,
+      },
+    );
+    expect(opt(small, '-filter_complex')).toBe('[0:v:0]scale=-2:min(ih\\,360):flags=bilinear[t];[t]fps=1/2[thumb]');
+    expect(hasThumbnailOutput(planRenditions({ video: null, audio: aac }, DEFAULT_LADDER_SETTINGS))).toBe(false);
+    const audioOnly = buildFfmpegArgs(
+      planRenditions({ video: null, audio: aac }, DEFAULT_LADDER_SETTINGS),
+      settings,
+      1,
+      {
+        everySeconds: 2,
+      },
+    );
+    expect(audioOnly).not.toContain('mjpeg');
   });
 });

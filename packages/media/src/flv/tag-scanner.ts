@@ -1,17 +1,18 @@
-// Reads only FLV tag headers (type and timestamp) from the bytes handed to ffmpeg, without copying
-// payloads: enough to know when each input frame entered the encoder.
+// Reads only FLV tag headers (kind and timestamp) from an FLV byte stream, without copying or
+// keeping payloads: enough to know when each frame passed by (the transcoder's latency clock).
+// FlvReader parses whole tags; this is its header-only sibling for bytes that flow elsewhere.
+import { FLV_TAG_HEADER_SIZE, type FlvTagKind, tagKind } from './tag.ts';
 
 const FLV_HEADER = 9;
 const PREVIOUS_TAG_SIZE = 4;
-const TAG_HEADER = 11;
 
-export type ScannedTag = { type: number; timestampMs: number };
+export type ScannedTag = { kind: FlvTagKind | undefined; timestamp: number };
 
 export class FlvTagScanner {
   private headerLeft = FLV_HEADER + PREVIOUS_TAG_SIZE;
   /** Bytes of the current tag's payload (+ PreviousTagSize) still to skip. */
   private skip = 0;
-  private readonly header = new Uint8Array(TAG_HEADER);
+  private readonly header = new Uint8Array(FLV_TAG_HEADER_SIZE);
   private headerFill = 0;
   private failed = false;
 
@@ -37,21 +38,18 @@ export class FlvTagScanner {
         at += n;
         continue;
       }
-      const n = Math.min(TAG_HEADER - this.headerFill, chunk.length - at);
+      const n = Math.min(FLV_TAG_HEADER_SIZE - this.headerFill, chunk.length - at);
       this.header.set(chunk.subarray(at, at + n), this.headerFill);
       this.headerFill += n;
       at += n;
-      if (this.headerFill < TAG_HEADER) break;
+      if (this.headerFill < FLV_TAG_HEADER_SIZE) break;
       this.headerFill = 0;
       const h = this.header;
       const size = (h[1]! << 16) | (h[2]! << 8) | h[3]!;
-      const timestampMs = ((h[7]! << 24) | (h[4]! << 16) | (h[5]! << 8) | h[6]!) >>> 0;
-      tags.push({ type: h[0]! & 0x1f, timestampMs });
+      const timestamp = ((h[7]! << 24) | (h[4]! << 16) | (h[5]! << 8) | h[6]!) >>> 0;
+      tags.push({ kind: tagKind(h[0]! & 0x1f), timestamp });
       this.skip = size + PREVIOUS_TAG_SIZE;
     }
     return tags;
   }
 }
-
-export const FLV_TAG_AUDIO = 8;
-export const FLV_TAG_VIDEO = 9;

@@ -1,4 +1,20 @@
-import type { RenditionPlan } from './rendition-plan.ts';
+// ffmpeg arguments for a live stream's ladder: FLV on stdin, one fMP4 (CMAF) pipe per rendition,
+// and a JPEG thumbnail pipe, all from one decode.
+import { outputFd } from './process.ts';
+
+export type VideoPlan =
+  | { mode: 'copy'; codec: string }
+  | { mode: 'encode'; width: number; height: number; kbps: number };
+export type AudioPlan = { mode: 'copy' } | { mode: 'encode'; kbps: number };
+
+/** One output of the stream's ffmpeg: one fMP4 pipe, one LL-HLS rendition. */
+export interface RenditionPlan {
+  name: string;
+  video: VideoPlan | null;
+  audio: AudioPlan | null;
+  /** Declared peak bits/s for the master playlist until measured; undefined = measure only. */
+  bandwidth: number | undefined;
+}
 
 export interface EncoderSettings {
   /** x264 preset for the ladder (veryfast/superfast in production, ultrafast in tests). */
@@ -12,9 +28,6 @@ export interface EncoderSettings {
   analyzeDurationUs: number;
   logLevel: string;
 }
-
-/** Extra stdio descriptor of output i: stdin is the FLV, stdout/stderr are ffmpeg's own. */
-export const outputFd = (index: number): number => 3 + index;
 
 /** Margin for millisecond FLV timestamps: a frame may arrive up to 1 ms early. */
 const JITTER_SECONDS = 0.002;
@@ -35,14 +48,31 @@ export function frameSecondsOf(video: { fps: number } | null, audio: { sampleRat
   return 1024 / (audio && audio.sampleRate > 0 ? audio.sampleRate : 48000);
 }
 
+/** Thumbnails: one JPEG every `everySeconds` of the stream, on the pipe after the renditions'. */
+export interface ThumbnailOutput {
+  everySeconds: number;
+  /** JPEG quality, ffmpeg's -q:v scale (2 best .. 31 worst). */
+  quality?: number;
+}
+
+/** The height of a thumbnail taken from the source when no rung is scaled (never upscaled). */
+const SOURCE_THUMBNAIL_HEIGHT = 360;
+
 /**
  * One ffmpeg per stream: FLV on stdin, one fragmented-MP4 (CMAF) output per rendition on its own
  * pipe. Decoding happens once; scaled ladder rungs come from one split filter graph. `run` counts
  * the stream's ffmpeg runs: it is written into each init segment, so that a restarted encoder's
  * init differs from the last one even with the same settings (the packager drops an init equal to
- * the current one, and a restart must come with a new EXT-X-MAP).
+ * the current one, and a restart must come with a new EXT-X-MAP). With `thumbnail`, the same decode
+ * also yields a JPEG every few seconds from the smallest scaled rung (an extra split, no second
+ * decode), image2pipe'd on the pipe after the renditions' (outputFd(plans.length)).
  */
-export function buildFfmpegArgs(plans: readonly RenditionPlan[], settings: EncoderSettings, run = 1): string[] {
+export function buildLadderArgs(
+  plans: readonly RenditionPlan[],
+  settings: EncoderSettings,
+  run = 1,
+  thumbnail?: ThumbnailOutput,
+): string[] {
   if (plans.length === 0) throw new RangeError('a stream needs at least one rendition');
   const args = ['-hide_banner', '-nostats', '-loglevel', settings.logLevel];
   // Slice threads: frame threading would hold back one decoded frame per thread.
@@ -50,14 +80,23 @@ export function buildFfmpegArgs(plans: readonly RenditionPlan[], settings: Encod
   args.push('-analyzeduration', String(settings.analyzeDurationUs), '-f', 'flv', '-i', 'pipe:0');
 
   const scaled = plans.filter((p) => p.video?.mode === 'encode');
+  const withThumbnail = thumbnail !== undefined && hasThumbnailOutput(plans);
+  const graph: string[] = [];
   if (scaled.length > 0) {
     const labels = scaled.map((_, i) => `[s${i}]`).join('');
-    const chains = scaled.map((p, i) => {
+    graph.push(`[0:v:0]split=${scaled.length}${labels}`);
+    const smallest = smallestIndex(scaled);
+    scaled.forEach((p, i) => {
       const v = p.video as { width: number; height: number };
-      return `[s${i}]scale=${v.width}:${v.height}:flags=bilinear,format=yuv420p[v${i}]`;
+      const chain = `[s${i}]scale=${v.width}:${v.height}:flags=bilinear,format=yuv420p`;
+      graph.push(withThumbnail && i === smallest ? `${chain},split=2[v${i}][t]` : `${chain}[v${i}]`);
     });
-    args.push('-filter_complex', [`[0:v:0]split=${scaled.length}${labels}`, ...chains].join(';'));
+  } else if (withThumbnail) {
+    // Only the source (copied): thumbnails need a decode of their own, scaled down.
+    graph.push(`[0:v:0]scale=-2:min(ih\\,${SOURCE_THUMBNAIL_HEIGHT}):flags=bilinear[t]`);
   }
+  if (withThumbnail) graph.push(`[t]fps=1/${thumbnail.everySeconds}[thumb]`);
+  if (graph.length > 0) args.push('-filter_complex', graph.join(';'));
 
   const fragment = fragmentDurationUs(settings.partTarget, settings.frameSeconds);
   plans.forEach((plan, index) => {
@@ -86,5 +125,21 @@ export function buildFfmpegArgs(plans: readonly RenditionPlan[], settings: Encod
     args.push('-frag_duration', String(fragment), '-flush_packets', '1', '-max_interleave_delta', '0');
     args.push(`pipe:${outputFd(index)}`);
   });
+  if (withThumbnail) {
+    args.push('-map', '[thumb]', '-c:v', 'mjpeg', '-q:v', String(thumbnail.quality ?? 5), '-an');
+    args.push('-f', 'image2pipe', `pipe:${outputFd(plans.length)}`);
+  }
   return args;
+}
+
+/** Whether buildLadderArgs adds a thumbnail output for these renditions (it needs video). */
+export const hasThumbnailOutput = (plans: readonly RenditionPlan[]): boolean => plans.some((p) => p.video !== null);
+
+function smallestIndex(scaled: readonly RenditionPlan[]): number {
+  let best = 0;
+  scaled.forEach((p, i) => {
+    const height = (p.video as { height: number }).height;
+    if (height < (scaled[best]!.video as { height: number }).height) best = i;
+  });
+  return best;
 }

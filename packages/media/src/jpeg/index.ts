@@ -1,0 +1,1 @@
+export { isJpeg, JpegSplitter, jpegSize } from './jpeg.ts';
