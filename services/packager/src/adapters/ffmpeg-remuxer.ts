@@ -1,13 +1,44 @@
 import { spawn } from 'node:child_process';
 import { rename, rm } from 'node:fs/promises';
-import type { MediaStorage, Remuxer } from '../domain/ports.ts';
+import { remuxToMp4Args } from '@phzzk/media/ffmpeg';
+import type { MediaStorage, MediaTimeline, Remuxer } from '../domain/ports.ts';
 
 /**
- * `ffmpeg -i playlist.m3u8 -c copy out.mp4`: the HLS demuxer follows EXT-X-MAP and
- * discontinuities, the streams are copied (never re-encoded), moov first for progressive download.
- * (To be replaced by the remux argument builder of @phzzk/media/ffmpeg when it lands.)
+ * Segments into one progressive MP4, streams copied (never re-encoded). One timeline (the usual
+ * clip) is ffmpeg's concat protocol over init + segments (`remuxToMp4Args` of @phzzk/media/ffmpeg);
+ * a clip across a takeover is read through its playlist by the HLS demuxer, which follows the new
+ * EXT-X-MAP after the discontinuity.
  */
-export function remuxArgs(input: string, output: string): string[] {
+export class FfmpegRemuxer implements Remuxer {
+  private readonly storage: MediaStorage;
+  private readonly ffmpegPath: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: { storage: MediaStorage; ffmpegPath: string; timeoutMs?: number }) {
+    this.storage = options.storage;
+    this.ffmpegPath = options.ffmpegPath;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  async remuxToMp4(timelines: readonly MediaTimeline[], playlistKey: string, outputKey: string): Promise<void> {
+    const output = this.storage.localPath(outputKey);
+    const tmp = `${output}.tmp`;
+    const local = (key: string) => this.storage.localPath(key);
+    const only = timelines.length === 1 ? timelines[0] : undefined;
+    const args = only
+      ? remuxToMp4Args([local(only.init), ...only.segments.map(local)], tmp)
+      : playlistRemuxArgs(local(playlistKey), tmp);
+    try {
+      await runFfmpeg(this.ffmpegPath, args, this.timeoutMs);
+      await rename(tmp, output);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+}
+
+/** `ffmpeg -i playlist.m3u8 -c copy out.mp4`, moov first for progressive download. */
+export function playlistRemuxArgs(input: string, output: string): string[] {
   return [
     '-hide_banner',
     '-loglevel',
@@ -26,29 +57,6 @@ export function remuxArgs(input: string, output: string): string[] {
     'mp4',
     output,
   ];
-}
-
-export class FfmpegRemuxer implements Remuxer {
-  private readonly storage: MediaStorage;
-  private readonly ffmpegPath: string;
-  private readonly timeoutMs: number;
-
-  constructor(options: { storage: MediaStorage; ffmpegPath: string; timeoutMs?: number }) {
-    this.storage = options.storage;
-    this.ffmpegPath = options.ffmpegPath;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-  }
-
-  async remuxToMp4(playlistKey: string, outputKey: string): Promise<void> {
-    const output = this.storage.localPath(outputKey);
-    const tmp = `${output}.tmp`;
-    try {
-      await runFfmpeg(this.ffmpegPath, remuxArgs(this.storage.localPath(playlistKey), tmp), this.timeoutMs);
-      await rename(tmp, output);
-    } finally {
-      await rm(tmp, { force: true });
-    }
-  }
 }
 
 /** Runs ffmpeg to completion; rejects with its last error lines. Returns its stderr. */

@@ -13,7 +13,7 @@ import { type ClipSelection, selectClip, selectLastSeconds } from './clip-range.
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { badCursor, clipNotFound, PackagerError, vodNotFound } from './errors.ts';
 import type { MediaReader } from './media-reader.ts';
-import type { ClipRow, ClipStore, MediaStorage, Remuxer, VodRow, VodStore } from './ports.ts';
+import type { ClipRow, ClipStore, MediaStorage, MediaTimeline, Remuxer, VodRow, VodStore } from './ports.ts';
 import { capturesOnTimeline } from './storyboard.ts';
 import { clipUrls, packagerPaths } from './urls.ts';
 import { renderRenditionPlaylist } from './vod-playlists.ts';
@@ -132,7 +132,15 @@ export class Clips {
         `${clipDir}/thumbnail.jpg`,
       );
     }
-    await this.d.remuxer.remuxToMp4(`${clipDir}/${reference}/${RENDITION_PLAYLIST}`, `${clipDir}/clip.mp4`);
+    const timelines: MediaTimeline[] = [];
+    const referenceClip = referenceEntries.filter((e) => wanted.has(e.msn));
+    referenceClip.forEach((e, i) => {
+      const previous = referenceClip[i - 1];
+      const starts = !previous || e.discontinuity || e.initUri !== previous.initUri || e.msn !== previous.msn + 1;
+      if (starts) timelines.push({ init: `${clipDir}/${reference}/${e.initUri}`, segments: [] });
+      timelines.at(-1)!.segments.push(`${clipDir}/${reference}/${e.uri}`);
+    });
+    await this.d.remuxer.remuxToMp4(timelines, `${clipDir}/${reference}/${RENDITION_PLAYLIST}`, `${clipDir}/clip.mp4`);
   }
 
   async get(id: string): Promise<Clip> {

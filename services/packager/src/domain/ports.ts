@@ -103,10 +103,19 @@ export interface ChannelOwners {
   ownerOf(channelId: string): Promise<string | undefined>;
 }
 
+/** One timeline of a rendition: an init segment and the segments that decode with it, in order. */
+export interface MediaTimeline {
+  init: string;
+  segments: string[];
+}
+
 /** Rewraps segments into one MP4 file without re-encoding. */
 export interface Remuxer {
-  /** Reads the media playlist at `playlistKey`, writes an MP4 at `outputKey`. */
-  remuxToMp4(playlistKey: string, outputKey: string): Promise<void>;
+  /**
+   * Writes an MP4 at `outputKey` from the segments of one rendition; `playlistKey` is their media
+   * playlist (for media made of several timelines).
+   */
+  remuxToMp4(timelines: readonly MediaTimeline[], playlistKey: string, outputKey: string): Promise<void>;
 }
 
 /** Puts thumbnails side by side into one sprite sheet (JPEG). */

@@ -1,9 +1,9 @@
 import type { SessionSegmentEntry } from '@phzzk/contracts';
-import { type PlaylistSegment, renderMasterPlaylist, renderMediaPlaylist, type VariantStream } from '@phzzk/media/hls';
+import { renderMasterPlaylist, renderPlaylist, type VariantStream } from '@phzzk/media/hls';
 
-// Media and multivariant playlists of a VOD or clip, rendered from a segment index. Pure, and kept
-// to this one module so that it can give way to the playlist model of `@phzzk/media/hls` (LIVE /
-// EVENT / VOD rendering) once that exists: only these functions call the renderers.
+// Media and multivariant playlists of a VOD or clip, rendered from a segment index with the
+// playlist model of `@phzzk/media/hls` (where EXT-X-MAP, EXT-X-DISCONTINUITY and
+// EXT-X-PROGRAM-DATE-TIME go is decided there, the same way for live, EVENT and VOD).
 
 /** EVENT: the broadcast is still live (segments are only ever added); VOD: final. */
 export type PlaylistType = 'EVENT' | 'VOD';
@@ -14,40 +14,22 @@ const VERSION = 7;
 /**
  * A rendition's media playlist: every segment of the index with its real duration, a
  * discontinuity (and a new EXT-X-MAP) wherever the encoder restarted, another instance took over,
- * the init segment changed or a segment is missing from the numbering.
+ * the init segment changed or a segment is missing from the numbering. EVENT lets players seek
+ * back to the start while the list grows (RFC 8216bis §4.4.3.5).
  */
 export function renderRenditionPlaylist(entries: readonly SessionSegmentEntry[], type: PlaylistType): string {
-  const segments: PlaylistSegment[] = [];
-  let previous: SessionSegmentEntry | undefined;
-  for (const e of entries) {
-    const breaks =
-      previous !== undefined && (e.discontinuity || e.msn !== previous.msn + 1 || e.initUri !== previous.initUri);
-    segments.push({
+  return renderPlaylist({
+    kind: type === 'VOD' ? 'vod' : 'event',
+    version: VERSION,
+    segments: entries.map((e) => ({
+      msn: e.msn,
       uri: e.uri,
       duration: e.duration,
-      discontinuity: breaks,
-      mapUri: previous === undefined || breaks ? e.initUri : undefined,
-      programDateTime: (previous === undefined || breaks) && e.programDateTime > 0 ? e.programDateTime : undefined,
-    });
-    previous = e;
-  }
-  const text = renderMediaPlaylist({
-    version: VERSION,
-    targetDuration: targetDurationOf(entries),
-    mediaSequence: entries[0]?.msn ?? 0,
-    independentSegments: true,
-    segments,
-    endList: type === 'VOD',
+      initUri: e.initUri,
+      discontinuity: e.discontinuity,
+      programDateTime: e.programDateTime > 0 ? e.programDateTime : undefined,
+    })),
   });
-  // RFC 8216bis §4.4.3.5: EVENT lets players seek back to the start while the list grows.
-  return text.replace('#EXT-X-TARGETDURATION:', `#EXT-X-PLAYLIST-TYPE:${type}\n#EXT-X-TARGETDURATION:`);
-}
-
-/** EXT-X-TARGETDURATION: the longest segment rounded to the nearest integer (§4.4.3.1), at least 1. */
-export function targetDurationOf(entries: readonly SessionSegmentEntry[]): number {
-  let longest = 1;
-  for (const e of entries) longest = Math.max(longest, Math.round(e.duration));
-  return longest;
 }
 
 export function durationOf(entries: readonly SessionSegmentEntry[]): number {
