@@ -227,6 +227,17 @@ try {
       reference: `ladder ffmpeg: ${round(ladderHour)} CPU s per hour`,
       target: '<= 3 %',
     },
+    {
+      metric: 'live thumbnails: CPU per hour (the ladder with - without its JPEG output; noisy)',
+      value: round(thumbnailsHour, 1),
+      unit: 's',
+    },
+    {
+      metric: '(storyboard + live thumbnails) CPU / transcoding CPU, same hour',
+      value: round(((hour.cpuSeconds + thumbnailsHour) / ladderHour) * 100, 3),
+      unit: '%',
+      target: '<= 3 %',
+    },
   );
   notes.push(`storyboard: ${hour.sheets} sheet drawings for ${hour.tiles} tiles in one hour`);
   notes.push('shared 2-core machine (other helpers running): figures are indicative');
