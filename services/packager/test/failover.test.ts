@@ -49,8 +49,8 @@ describe('packager: an instance killed while a broadcast ends', () => {
       LOG_LEVEL: 'warn',
     };
     // One after the other: the first applies the migrations.
-    procs.push(await startServiceProcess('packager', env));
-    procs.push(await startServiceProcess('packager', env));
+    procs.push(await startServiceProcess('packager', env, { timeoutMs: 90_000 }));
+    procs.push(await startServiceProcess('packager', env, { timeoutMs: 90_000 }));
     const logger = createLogger({ service: 'packager-test', instanceId: 'failover', level: 'silent' });
     producer = new EventProducer({ brokers: infra.kafkaBrokers, producer: 'packager-test', logger });
     probe = await KafkaProbe.start(infra.kafkaBrokers, [Topics.vodEvents]);

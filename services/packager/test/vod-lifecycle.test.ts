@@ -32,7 +32,7 @@ describe('packager: VODs from live sessions', () => {
   beforeAll(async () => {
     [h, run12, thumbs] = await Promise.all([startHarness({ channel: true }), encodeRun(12), encodeThumbnails(12)]);
     streamer = await h.registerStreamer();
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await h?.stop();

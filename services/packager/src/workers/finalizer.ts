@@ -6,6 +6,8 @@ import { capturesOnTimeline } from '../domain/storyboard.ts';
 import { vodUrls } from '../domain/urls.ts';
 import { durationOf } from '../domain/vod-playlists.ts';
 
+const WAITING_POLL_MS = 40;
+
 export interface FinalizerOptions {
   store: VodStore;
   storage: MediaStorage;
@@ -45,6 +47,7 @@ export class Finalizer {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.running;
   }
 
@@ -65,9 +68,14 @@ export class Finalizer {
   }
 
   private async round(): Promise<void> {
+    let waiting = false;
     for (const vod of await this.o.store.ending(20)) {
       if (await this.complete(vod)) await this.finalize(vod);
+      else waiting = true;
     }
+    // A broadcast just ended and its transcoder is draining: look again soon (a stat per VOD), so
+    // the VOD is ready within a few tens of milliseconds of the completion mark.
+    if (waiting && this.timer) setTimeout(() => this.kick(), WAITING_POLL_MS).unref();
   }
 
   /** Whether the session's media is complete: the transcoder said so, or nothing moves any more. */

@@ -32,16 +32,20 @@ export async function startChannel() {
   const infra = await testInfra();
   const schema = freshSchema(infra.databaseUrl, 'pkg_channel');
   const group = uniqueName('pkg_channel');
-  const proc = await startServiceProcess('channel', {
-    DATABASE_URL: infra.databaseUrl,
-    DATABASE_SCHEMA: schema.name,
-    REDIS_URL: infra.redisUrl,
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-    CHANNEL_CONSUMER_GROUP: group,
-    CHANNEL_REDIS_KEY_PREFIX: `phzzk:test:${group}:`,
-    DISCOVERY_MODE: 'static',
-    LOG_LEVEL: 'warn',
-  });
+  const proc = await startServiceProcess(
+    'channel',
+    {
+      DATABASE_URL: infra.databaseUrl,
+      DATABASE_SCHEMA: schema.name,
+      REDIS_URL: infra.redisUrl,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      CHANNEL_CONSUMER_GROUP: group,
+      CHANNEL_REDIS_KEY_PREFIX: `phzzk:test:${group}:`,
+      DISCOVERY_MODE: 'static',
+      LOG_LEVEL: 'warn',
+    },
+    { timeoutMs: 90_000 },
+  );
   return {
     proc,
     instance: instanceOf('channel', proc),
@@ -146,7 +150,7 @@ export async function startHarness(options: { channel?: boolean; env?: Record<st
         const res = await channelApi.get<{ id: string }>('/api/channels/me', headers);
         return res.status === 200 ? res.body : undefined;
       },
-      { what: `the channel of ${nickname}`, timeoutMs: 30_000 },
+      { what: `the channel of ${nickname}`, timeoutMs: 120_000 },
     );
     return { userId, channelId: body.id, headers };
   }
