@@ -32,6 +32,7 @@ export class MediaReader {
   private readonly probe: InitProbe;
   private readonly indexes = new Map<string, CachedIndex>();
   private readonly masters = new Map<string, string>();
+  private readonly references = new Map<string, string>();
 
   constructor(storage: MediaStorage, probe: InitProbe) {
     this.storage = storage;
@@ -68,10 +69,19 @@ export class MediaReader {
 
   /** The rendition whose entries define the timeline (the richest one), with its entries. */
   async reference(dir: string): Promise<{ rendition: string; entries: SessionSegmentEntry[] } | undefined> {
-    const summaries = await this.summaries(dir);
-    const best = summaries.sort((a, b) => b.bandwidth - a.bandwidth)[0];
-    if (!best) return undefined;
-    return { rendition: best.name, entries: await this.entries(dir, best.name) };
+    let name = this.references.get(dir);
+    if (!name) {
+      const summaries = await this.summaries(dir);
+      const best = summaries.sort((a, b) => b.bandwidth - a.bandwidth)[0];
+      if (!best) return undefined;
+      name = best.name;
+      // Chosen for good once its bit rate is measured on every sample.
+      if (summaries.every((s) => s.samples >= BITRATE_SAMPLES)) {
+        if (this.references.size > 1000) this.references.clear();
+        this.references.set(dir, name);
+      }
+    }
+    return { rendition: name, entries: await this.entries(dir, name) };
   }
 
   /**
@@ -88,7 +98,10 @@ export class MediaReader {
     if (summaries.length === 0) return undefined;
     const text = renderVodMaster(summaries);
     // Once every sample is in, the rendering no longer changes.
-    if (summaries.every((s) => s.samples >= BITRATE_SAMPLES)) this.masters.set(dir, text);
+    if (summaries.every((s) => s.samples >= BITRATE_SAMPLES)) {
+      if (this.masters.size > 1000) this.masters.clear();
+      this.masters.set(dir, text);
+    }
     return text;
   }
 
@@ -130,6 +143,7 @@ export class MediaReader {
 
   forget(dir: string): void {
     this.masters.delete(dir);
+    this.references.delete(dir);
     for (const key of this.indexes.keys()) if (key.startsWith(`${dir}/`)) this.indexes.delete(key);
   }
 }

@@ -37,7 +37,10 @@ export class Vods {
     const limit = query.limit ?? 20;
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && !cursor) throw badCursor();
-    const includeUnlisted = callerId !== undefined && (await this.d.owners.ownerOf(query.channelId)) === callerId;
+    // Who owns the channel only widens the list: when it cannot be asked, the public list it is.
+    const owner =
+      callerId === undefined ? undefined : await this.d.owners.ownerOf(query.channelId).catch(() => undefined);
+    const includeUnlisted = owner !== undefined && owner === callerId;
     const rows = await this.d.store.list(query.channelId, includeUnlisted, { cursor, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
