@@ -54,7 +54,7 @@ describe('packager: an instance killed while a broadcast ends', () => {
     const logger = createLogger({ service: 'packager-test', instanceId: 'failover', level: 'silent' });
     producer = new EventProducer({ brokers: infra.kafkaBrokers, producer: 'packager-test', logger });
     probe = await KafkaProbe.start(infra.kafkaBrokers, [Topics.vodEvents]);
-  }, 90_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const p of procs) await p.stop('SIGKILL').catch(() => {});
@@ -86,7 +86,7 @@ describe('packager: an instance killed while a broadcast ends', () => {
         const res = await apiB.get<{ items: { id: string; sessionId: string }[] }>(`/api/vods?channelId=${channelId}`);
         return res.body.items?.find((v) => v.sessionId === sessionId);
       },
-      { what: 'the VOD', timeoutMs: 30_000 },
+      { what: 'the VOD', timeoutMs: 90_000 },
     );
     await writer.append(media);
 

@@ -52,7 +52,7 @@ describe('packager: on a real transcoder session', () => {
       },
       { timeoutMs: 30_000, what: 'the transcoder to consume channel.events' },
     );
-  }, 90_000);
+  }, 240_000);
 
   afterAll(async () => {
     await transcoder?.stop('SIGKILL');
@@ -82,7 +82,7 @@ describe('packager: on a real transcoder session', () => {
         const res = await get('master.m3u8');
         return res.status === 200 ? res.text() : undefined;
       },
-      { what: 'the recording master playlist', timeoutMs: 30_000, intervalMs: 200 },
+      { what: 'the recording master playlist', timeoutMs: 90_000, intervalMs: 200 },
     );
     const renditions = [...master.matchAll(/^(\S+)\/playlist\.m3u8$/gm)].map((m) => m[1]!);
     expect(renditions.length).toBeGreaterThanOrEqual(2);
@@ -91,7 +91,7 @@ describe('packager: on a real transcoder session', () => {
         const playlist = parseMediaPlaylist(await (await get(`${renditions[0]}/playlist.m3u8`)).text());
         return playlist.segments.length >= 4 ? playlist : undefined;
       },
-      { what: 'four segments', timeoutMs: 30_000, intervalMs: 250 },
+      { what: 'four segments', timeoutMs: 60_000, intervalMs: 250 },
     );
     expect(live).toMatchObject({ type: 'EVENT', endList: false });
     expect((await get(`${renditions[0]}/${live.segments[0]!.uri}`)).status).toBe(200);
@@ -119,5 +119,5 @@ describe('packager: on a real transcoder session', () => {
     expect(vod.thumbnailUrl).not.toBeNull();
     console.log(`real transcoder session: ${vod.durationSeconds} s, stream.ended -> ready in ${readyMs} ms`);
     expect(readyMs).toBeLessThan(5000);
-  }, 120_000);
+  }, 300_000);
 });

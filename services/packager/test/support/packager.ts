@@ -165,7 +165,7 @@ export async function startHarness(options: { channel?: boolean; env?: Record<st
         );
         return res.status === 200 ? res.body.items.find((v) => v.sessionId === sessionId) : undefined;
       },
-      { what: `the VOD of session ${sessionId}`, timeoutMs: 20_000 },
+      { what: `the VOD of session ${sessionId}`, timeoutMs: 60_000 },
     );
   }
 
