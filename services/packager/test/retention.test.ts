@@ -47,5 +47,5 @@ describe('packager: retention', () => {
     expect((await h.api.get(`/api/vods/${id}`)).status).toBe(404);
     expect(existsSync(join(writer.dir, 'hi', 'seg-0.m4s'))).toBe(false);
     expect((await fetch(`${h.url}${clip.body.playlistUrl}`)).status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 });

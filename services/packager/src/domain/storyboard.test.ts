@@ -44,13 +44,15 @@ describe('storyboard', () => {
     });
     // Two segments, then a 10 s gap (takeover), then two more.
     const entries = [seg(0, 0), seg(1, 2000), seg(2, 14_000), seg(3, 16_000)];
-    const timeline = capturesOnTimeline(entries, [17_000, 0, 3000, 9000, 14_500]);
+    const timeline = capturesOnTimeline(entries, [17_000, 0, 3000, 9000, 14_500, 25_000, -20_000, 40_000]);
     expect(timeline).toEqual([
       [0, 0],
       [3, 3000],
+      [4, 9000], // in the gap: the end of the segment before it
       [4.5, 14_500],
       [7, 17_000],
+      [8, 25_000], // written a little after the last frame
     ]);
-    expect(capturesForTiles(timeline, 4)).toEqual([0, 3000, 14_500, 17_000]);
+    expect(capturesForTiles(timeline, 4)).toEqual([0, 3000, 9000, 17_000]);
   });
 });

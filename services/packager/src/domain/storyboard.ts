@@ -90,10 +90,15 @@ export function vttTime(seconds: number): string {
   return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
 }
 
+/** How far outside the segments a capture may lie and still count (it is named when written). */
+const CAPTURE_SLACK_MS = 10_000;
+
 /**
  * Places wall-clock captures (thumbnail epoch ms) on the VOD's timeline through the segments'
- * program date times, so gaps (a takeover) do not shift them. Captures outside every segment are
- * dropped. Returns [mediaSeconds, epochMs] sorted by time.
+ * program date times, so gaps (a takeover) do not shift them. A capture in a gap between segments
+ * goes to the end of the segment before it; one up to 10 s before the first or after the last
+ * segment (thumbnails are named when written, a little after their frame) to the start or the end.
+ * Returns [mediaSeconds, epochMs] sorted by time.
  */
 export function capturesOnTimeline(
   entries: readonly SessionSegmentEntry[],
@@ -101,18 +106,24 @@ export function capturesOnTimeline(
 ): [number, number][] {
   const sorted = [...captures].sort((a, b) => a - b);
   const out: [number, number][] = [];
+  const first = entries[0];
+  if (!first) return out;
   let position = 0;
   let c = 0;
-  for (const e of entries) {
-    const startMs = e.programDateTime;
-    const endMs = startMs + e.duration * 1000;
-    while (c < sorted.length && sorted[c]! < startMs) c++;
-    while (c < sorted.length && sorted[c]! < endMs) {
-      out.push([position + (sorted[c]! - startMs) / 1000, sorted[c]!]);
+  while (c < sorted.length && sorted[c]! < first.programDateTime - CAPTURE_SLACK_MS) c++;
+  while (c < sorted.length && sorted[c]! < first.programDateTime) out.push([0, sorted[c++]!]);
+  entries.forEach((e, i) => {
+    const endMs = e.programDateTime + e.duration * 1000;
+    const next = entries[i + 1];
+    const limit = next ? next.programDateTime : endMs + CAPTURE_SLACK_MS;
+    while (c < sorted.length && sorted[c]! < limit) {
+      const at = sorted[c]!;
+      const offset = Math.min(e.duration, Math.max(0, (at - e.programDateTime) / 1000));
+      out.push([position + offset, at]);
       c++;
     }
     position += e.duration;
-  }
+  });
   return out;
 }
 
