@@ -39,6 +39,10 @@ export const PackagerConfig = Type.Object({
   'packager.ffmpeg-path': Type.String({ default: 'ffmpeg', minLength: 1 }),
   /** Consumer group for channel.events; every instance shares it (tests give each run its own). */
   'packager.consumer-group': Type.String({ default: 'packager', minLength: 1, maxLength: 128 }),
+  /** Where a new consumer group starts (tests: latest, so as not to replay every past broadcast). */
+  'packager.consumer.start-from': Type.Union([Type.Literal('earliest'), Type.Literal('latest')], {
+    default: 'earliest',
+  }),
   /** How often ended broadcasts are looked for (also right after a stream.ended). */
   'packager.finalize.interval-ms': Type.Integer({ default: 250, minimum: 20, maximum: 60_000 }),
   /** Without the transcoder's completion mark, the media is complete after this long without change. */
@@ -137,6 +141,7 @@ export const packagerService: ServiceDefinition<typeof PackagerConfig> = {
       }),
       producer,
       logger,
+      startFrom: config['packager.consumer.start-from'],
     });
     consumer.start();
     finalizer.start();

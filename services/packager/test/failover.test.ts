@@ -16,6 +16,7 @@ import {
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMediaPlaylist } from './support/hls.ts';
+import { consuming } from './support/packager.ts';
 import { encodeRun, removeDir, SessionWriter } from './support/session-media.ts';
 
 /**
@@ -44,6 +45,7 @@ describe('packager: an instance killed while a broadcast ends', () => {
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       STORAGE_ROOT: root,
       PACKAGER_CONSUMER_GROUP: uniqueName('packager_failover'),
+      PACKAGER_CONSUMER_START_FROM: 'latest',
       PACKAGER_FINALIZE_SETTLE_MS: '60000',
       DISCOVERY_MODE: 'static',
       LOG_LEVEL: 'warn',
@@ -51,6 +53,7 @@ describe('packager: an instance killed while a broadcast ends', () => {
     // One after the other: the first applies the migrations.
     procs.push(await startServiceProcess('packager', env, { timeoutMs: 90_000 }));
     procs.push(await startServiceProcess('packager', env, { timeoutMs: 90_000 }));
+    for (const p of procs) await consuming(p.url);
     const logger = createLogger({ service: 'packager-test', instanceId: 'failover', level: 'silent' });
     producer = new EventProducer({ brokers: infra.kafkaBrokers, producer: 'packager-test', logger });
     probe = await KafkaProbe.start(infra.kafkaBrokers, [Topics.vodEvents]);

@@ -95,6 +95,7 @@ export async function startHarness(options: { channel?: boolean; env?: Record<st
     KAFKA_BROKERS: brokers.join(','),
     STORAGE_ROOT: root,
     PACKAGER_CONSUMER_GROUP: group,
+    PACKAGER_CONSUMER_START_FROM: 'latest',
     PACKAGER_FINALIZE_SETTLE_MS: '1500',
     PACKAGER_STORYBOARD_INTERVAL_MS: '300',
     PACKAGER_STORYBOARD_MIN_NEW_TILES: '3',
@@ -105,6 +106,7 @@ export async function startHarness(options: { channel?: boolean; env?: Record<st
     env,
     discovery: new StaticDiscovery(channel ? [channel.instance] : []),
   });
+  await consuming(running.url);
   const logger = createLogger({ service: 'packager-test', instanceId: group, level: 'silent' });
   const producer = new EventProducer({ brokers, producer: 'packager-test', logger });
   const probe = await KafkaProbe.start(brokers, [Topics.vodEvents, deadLetterTopic(Topics.channelEvents.name)]);
@@ -190,4 +192,15 @@ export async function startHarness(options: { channel?: boolean; env?: Record<st
       await removeDir(root);
     },
   };
+}
+
+/** Waits until a packager has joined its consumer group (it starts from the latest offsets). */
+export async function consuming(url: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const health = (await (await fetch(`${url}/health`)).json()) as { checks: Record<string, { status: string }> };
+      return health.checks['kafka-consumer']?.status === 'up';
+    },
+    { timeoutMs: 90_000, what: 'the packager to consume channel.events' },
+  );
 }
