@@ -80,7 +80,9 @@ describe('packager: on a real transcoder session', () => {
     const master = await waitFor(
       async () => {
         const res = await get('master.m3u8');
-        return res.status === 200 ? res.text() : undefined;
+        // Renditions appear as each writes its first segment.
+        const text = res.status === 200 ? await res.text() : '';
+        return [...text.matchAll(/^\S+\/playlist\.m3u8$/gm)].length >= 2 ? text : undefined;
       },
       { what: 'the recording master playlist', timeoutMs: 90_000, intervalMs: 200 },
     );
