@@ -16,3 +16,5 @@ export * from './redis-keys.ts';
 export * from './http/identity-headers.ts';
 export * from './http/common-dto.ts';
 export * from './http/cache-dto.ts';
+export * from './http/vod-dto.ts';
+export * from './storage/session-storage.ts';

@@ -59,6 +59,7 @@ export const defaultRoutes = [
   { id: 'chat-ws', path: '/ws/chat/**', service: 'chat' },
   { id: 'stats', path: '/api/stats/**', service: 'cache' },
   { id: 'vods', path: '/api/vods/**', service: 'packager' },
+  { id: 'clips', path: '/api/clips/**', service: 'packager' },
   { id: 'vod-media', path: '/vod/**', service: 'packager', rateLimit: { limit: 0, windowMs: 1 } },
   {
     id: 'hls',

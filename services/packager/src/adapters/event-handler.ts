@@ -1,0 +1,69 @@
+import type { ChannelUpdated, StreamEnded, StreamStarted } from '@phzzk/contracts';
+import type { Database, EventHandler, Logger } from '@phzzk/kit';
+import type { ChannelInfo } from './channel-owner-client.ts';
+
+export interface PackagerEventHandlerDeps {
+  db: Database;
+  /** Best-effort channel facts for a new VOD's title. */
+  channelInfo: (channelId: string) => Promise<ChannelInfo | undefined>;
+  newId: () => string;
+  logger: Logger;
+  /** A broadcast ended: its VOD waits to be finalized. */
+  onEnded: () => void;
+}
+
+/**
+ * channel.events -> VOD rows. Every write is an idempotent upsert keyed by the session, so a
+ * redelivered event (after a rebalance, another instance) or one that arrives out of order changes
+ * nothing more. The finalizing itself is left to the finalizer: whichever instance is alive does it.
+ */
+export function packagerEventHandler(deps: PackagerEventHandlerDeps): EventHandler {
+  const { db } = deps;
+  return async (event) => {
+    switch (event.type) {
+      case 'stream.started': {
+        const data = event.data as StreamStarted['data'];
+        const known = await db.query<{ title: string | null }>('select title from channels where channel_id = $1', [
+          data.channelId,
+        ]);
+        let title = known.rows[0]?.title ?? undefined;
+        if (!title) title = (await deps.channelInfo(data.channelId))?.title || undefined;
+        title ??= `Live broadcast of ${data.startedAt.slice(0, 10)}`;
+        await db.query(
+          `insert into vods (id, channel_id, session_id, title, started_at) values ($1, $2, $3, $4, $5)
+           on conflict (session_id) do update set started_at = least(vods.started_at, excluded.started_at)`,
+          [deps.newId(), data.channelId, data.sessionId, title.slice(0, 140), data.startedAt],
+        );
+        return;
+      }
+      case 'stream.ended': {
+        const data = event.data as StreamEnded['data'];
+        // An end without a start (out of order): the row exists already, and the start only widens it.
+        await db.query(
+          `insert into vods (id, channel_id, session_id, title, started_at, ended_at) values ($1, $2, $3, $4, $5, $5)
+           on conflict (session_id) do update set ended_at = coalesce(vods.ended_at, excluded.ended_at)`,
+          [
+            deps.newId(),
+            data.channelId,
+            data.sessionId,
+            `Live broadcast of ${data.endedAt.slice(0, 10)}`,
+            data.endedAt,
+          ],
+        );
+        deps.onEnded();
+        return;
+      }
+      case 'channel.updated': {
+        const data = event.data as ChannelUpdated['data'];
+        await db.query(
+          `insert into channels (channel_id, title) values ($1, $2)
+           on conflict (channel_id) do update set title = excluded.title, updated_at = now()`,
+          [data.channelId, data.title || null],
+        );
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}
