@@ -9,6 +9,8 @@ export function sourceInputs(appDir: string, repoRoot: string): string[] {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
+      // The wrapper (main.ts, platform/) and the tests are not part of the Next build.
+      if (path === join(appDir, 'src', 'platform') || path === join(appDir, 'src', 'main.ts')) continue;
       if (entry.isDirectory()) walk(path);
       else if (!entry.name.endsWith('.test.ts')) files.push(path);
     }

@@ -38,9 +38,11 @@ export async function ensureBuilt(options: BuildOptions): Promise<{ built: boole
     log(`web: building (next build) for sources ${hash.slice(0, 12)} ...`);
     const began = Date.now();
     await run(process.execPath, [join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], appDir);
-    writeFileSync(stampFile, `${JSON.stringify({ hash, builtAt: new Date().toISOString() })}\n`);
+    // Hashed again: `next build` may rewrite its tsconfig.json (it adds its generated types).
+    const built = sourceHash(appDir, repoRoot);
+    writeFileSync(stampFile, `${JSON.stringify({ hash: built, builtAt: new Date().toISOString() })}\n`);
     log(`web: built in ${((Date.now() - began) / 1000).toFixed(1)} s`);
-    return { built: true, hash };
+    return { built: true, hash: built };
   } finally {
     rmSync(lockDir, { recursive: true, force: true });
   }
