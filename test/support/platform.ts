@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunRecord, readRunRecords, runDirOf } from '@phzzk/tools/orchestrator';
+import { fixedPorts, type RunRecord, readRunRecords, runDirOf } from '@phzzk/tools/orchestrator';
 import { ApiClient, freePort, repoRoot, testInfra, uniqueName, waitFor } from '@phzzk/testing';
 
 export interface Platform {
@@ -87,14 +87,16 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
     await down();
     throw new Error(`phzzk up failed (${up.code}):\n${up.output}\n${logs}`);
   }
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  // The ports in effect (a caller may choose them with PHZZK_PORTS, e.g. to know the URL first).
+  const ports = fixedPorts(env);
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
   const platform: Platform = {
     home,
     env,
     gatewayUrl,
     gateway: new ApiClient(gatewayUrl),
-    rtmpPort,
-    rtmpBase: `rtmp://127.0.0.1:${rtmpPort}/live`,
+    rtmpPort: ports.rtmp ?? rtmpPort,
+    rtmpBase: `rtmp://127.0.0.1:${ports.rtmp ?? rtmpPort}/live`,
     instances: () => readRunRecords(runDirOf(repoRoot, env)),
     output: () => output,
     down,
