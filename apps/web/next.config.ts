@@ -9,6 +9,17 @@ const config: NextConfig = {
   // The gateway compresses nothing; the Next server does, for HTML and its own assets.
   compress: true,
   turbopack: { root: new URL('../..', import.meta.url).pathname },
+  // `npm run dev:web` serves the pages itself (port 3000): the API, media and chat WebSocket go
+  // on to the running platform's gateway. Under `npm start` the gateway routes them and these
+  // rewrites are off.
+  async rewrites() {
+    if (process.env.NODE_ENV !== 'development') return [];
+    const gateway = (process.env.WEB_GATEWAY_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+    return ['api', 'hls', 'vod', 'ws'].map((prefix) => ({
+      source: `/${prefix}/:path*`,
+      destination: `${gateway}/${prefix}/:path*`,
+    }));
+  },
 };
 
 export default config;
