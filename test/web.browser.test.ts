@@ -19,6 +19,7 @@ import { publishTestPattern } from './support/publisher.ts';
 
 const PASSWORD = 'violet-Harbor-92-lantern';
 const IDP = 'testidp';
+const POLL = { timeout: 30_000, interval: 100 };
 const shots = join(repoRoot, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.phzzk/screenshots');
 
 let platform: Platform;
@@ -138,7 +139,7 @@ describe('the web app', { timeout: 240_000 }, () => {
       const page = await (await context(locale)).newPage();
       await page.goto('/');
       expect(await page.locator('html').getAttribute('lang')).toBe(lang);
-      await expect.poll(() => page.locator('h1').textContent()).toBe(heading);
+      await expect.poll(() => page.locator('h1').textContent(), POLL).toBe(heading);
       await expectAccessible(page, `home ${lang}`);
       await page.goto('/login');
       await expectAccessible(page, `login ${lang}`);
@@ -175,9 +176,9 @@ describe('the web app', { timeout: 240_000 }, () => {
     await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.gatewayUrl });
     streamer = await ctx.newPage();
     await signUp(streamer, streamerEmail, streamerNick);
-    await expect.poll(() => streamer.getByTestId('stream-key').textContent()).toMatch(/^•+$/);
+    await expect.poll(() => streamer.getByTestId('stream-key').textContent(), POLL).toMatch(/^•+$/);
     await streamer.getByRole('button', { name: 'Show' }).click();
-    await expect.poll(() => streamer.getByTestId('stream-key').textContent()).not.toMatch(/^[•…]+$/);
+    await expect.poll(() => streamer.getByTestId('stream-key').textContent(), POLL).not.toMatch(/^[•…]+$/);
     streamKey = (await streamer.getByTestId('stream-key').textContent()) ?? '';
     await streamer.getByRole('button', { name: 'Copy' }).click();
     expect(await streamer.evaluate<string>('navigator.clipboard.readText()')).toBe(streamKey);
@@ -188,7 +189,7 @@ describe('the web app', { timeout: 240_000 }, () => {
     await streamer.getByLabel('Title').fill(xssTitle);
     await streamer.getByLabel('Category').fill('Just Chatting');
     await streamer.getByRole('button', { name: 'Save' }).first().click();
-    await expect.poll(() => streamer.getByText('Saved.').count()).toBeGreaterThan(0);
+    await expect.poll(() => streamer.getByText('Saved.').count(), POLL).toBeGreaterThan(0);
     channelId = (await streamer.getByRole('link', { name: 'Open my channel page' }).getAttribute('href'))!
       .split('/')
       .pop()!;
@@ -397,7 +398,9 @@ describe('the web app', { timeout: 240_000 }, () => {
       await page.locator('form button[type=submit]').click();
     };
     await attempt();
-    await expect.poll(() => page.getByTestId('form-error').textContent()).toBe('The email or password is incorrect.');
+    await expect
+      .poll(() => page.getByTestId('form-error').textContent(), POLL)
+      .toBe('The email or password is incorrect.');
     await waitFor(
       async () => {
         await attempt();
@@ -451,7 +454,7 @@ describe('the web app', { timeout: 240_000 }, () => {
     await page.getByTestId(`social-${IDP}`).click();
     await page.waitForURL('**/auth/complete');
     await expect
-      .poll(() => page.getByTestId('form-error').textContent())
+      .poll(() => page.getByTestId('form-error').textContent(), POLL)
       .toBe('제공자가 로그인을 허용하지 않았습니다.');
     await expectAccessible(page, 'auth complete');
   });

@@ -6,6 +6,7 @@ import {
 } from '@phzzk/contracts';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { ChannelPending } from '../../components/studio/channel-pending.tsx';
 import { Studio } from '../../components/studio/studio.tsx';
 import { getI18n } from '../../i18n/server.ts';
 import { serverApi } from '../../server/api.ts';
@@ -22,6 +23,8 @@ export default async function StudioPage() {
   const { data: channel, response } = await api.GET('/api/channels/me');
   if (!channel) {
     if (response.status === 401) redirect('/login?returnTo=/studio');
+    // A new account's channel is made from its user.registered event, a moment after sign-up.
+    if (response.status === 404) return <ChannelPending />;
     throw new Error(`studio: the channel API answered ${response.status}`);
   }
   return (
