@@ -265,10 +265,10 @@ describe('the web app', { timeout: 240_000 }, () => {
     const log = viewer.getByRole('log');
     expect(await log.count()).toBe(1);
     const html = '<b>hi</b><script>window.__xss=2</script>';
-    await viewer.getByLabel('채팅 메시지').fill(html);
-    await viewer.getByLabel('채팅 메시지').press('Enter');
-    await streamer.getByLabel('Chat message').fill('hello from the streamer');
-    await streamer.getByLabel('Chat message').press('Enter');
+    await viewer.getByLabel('채팅 메시지', { exact: true }).fill(html);
+    await viewer.getByLabel('채팅 메시지', { exact: true }).press('Enter');
+    await streamer.getByLabel('Chat message', { exact: true }).fill('hello from the streamer');
+    await streamer.getByLabel('Chat message', { exact: true }).press('Enter');
     for (const page of [viewer, streamer]) {
       await waitFor(async () => (await chatLines(page)).some((l) => l.includes('hello from the streamer')), {
         what: 'the streamer message',
@@ -285,13 +285,13 @@ describe('the web app', { timeout: 240_000 }, () => {
   });
 
   it('shows a slow-mode error in place with its countdown', async () => {
-    await viewer.getByLabel('채팅 메시지').fill('slow please');
-    await viewer.getByLabel('채팅 메시지').press('Enter');
+    await viewer.getByLabel('채팅 메시지', { exact: true }).fill('slow please');
+    await viewer.getByLabel('채팅 메시지', { exact: true }).press('Enter');
     await waitFor(async () => /저속 모드: [1-4]초/.test((await viewer.getByTestId('chat-error').textContent()) ?? ''), {
       what: 'the slow-mode countdown',
     });
     // The text comes back into the input, so nothing typed is lost.
-    expect(await viewer.getByLabel('채팅 메시지').inputValue()).toBe('slow please');
+    expect(await viewer.getByLabel('채팅 메시지', { exact: true }).inputValue()).toBe('slow please');
   });
 
   it('lets the owner delete a message from the chat', async () => {
@@ -307,11 +307,11 @@ describe('the web app', { timeout: 240_000 }, () => {
     const before = await chatLines(viewer);
     chat.repeatNextResume();
     chat.dropAll();
-    await streamer.getByLabel('Chat message').fill('after the drop');
+    await streamer.getByLabel('Chat message', { exact: true }).fill('after the drop');
     await waitFor(async () => (await streamer.getByTestId('chat-status').getAttribute('data-status')) === 'open', {
       what: 'reconnect',
     });
-    await streamer.getByLabel('Chat message').press('Enter');
+    await streamer.getByLabel('Chat message', { exact: true }).press('Enter');
     await waitFor(async () => (await chatLines(viewer)).some((l) => l.includes('after the drop')), {
       what: 'the message after the drop',
     });
