@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { Translate } from '../i18n/translate.ts';
+import { LiveThumbnail } from './live-thumbnail.tsx';
 import type { LiveCard } from '../server/directory.ts';
 
 /** A live channel in the directory: thumbnail, title, channel, category, viewers. Text only. */
@@ -12,9 +13,7 @@ export function ChannelCard({ card, locale, t }: { card: LiveCard; locale: strin
   return (
     <Link href={`/live/${channel.id}`} className="card" data-testid="channel-card">
       <div className="thumb">
-        {/* A plain img: the thumbnail changes every few seconds and is served with a short cache. */}
-        {/* biome-ignore lint/performance/noImgElement: live JPEGs from /hls, not optimizable assets */}
-        <img src={`/hls/${channel.id}/thumbnail.jpg`} alt="" loading="lazy" width={320} height={180} />
+        <LiveThumbnail src={`/hls/${channel.id}/thumbnail.jpg`} />
         <span className="badge-live">{t('card.live')}</span>
         <span className="badge-viewers">{viewerText}</span>
       </div>

@@ -3,6 +3,7 @@ import Hls, { type Level } from 'hls.js/light';
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/client.tsx';
 import { sendHeartbeat, startHeartbeat } from '../../player/heartbeat.ts';
+import { FullscreenIcon, MutedIcon, PauseIcon, PlayIcon, VolumeIcon } from './icons.tsx';
 
 /** How far behind the target latency counts as "behind live" (then "back to live" shows). */
 const BEHIND_SECONDS = 3;
@@ -203,10 +204,10 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
       )}
       <div className="player-controls">
         <button type="button" onClick={togglePlay} aria-label={playing ? t('player.pause') : t('player.play')}>
-          {playing ? '❚❚' : '▶'}
+          {playing ? <PauseIcon /> : <PlayIcon />}
         </button>
         <button type="button" onClick={toggleMute} aria-label={muted ? t('player.unmuteShort') : t('player.mute')}>
-          {muted ? '🔇' : '🔊'}
+          {muted ? <MutedIcon /> : <VolumeIcon />}
         </button>
         <input
           type="range"
@@ -239,7 +240,7 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
           ))}
         </select>
         <button type="button" onClick={toggleFullscreen} aria-label={t('player.fullscreen')}>
-          ⛶
+          <FullscreenIcon />
         </button>
       </div>
     </section>
