@@ -89,6 +89,7 @@ try {
     { metric: 'first-load JavaScript of /live/{id}, uncompressed', value: round(firstLoadJsRaw / 1024, 1), unit: 'KB' },
   );
 
+  writeResult('web', figures, 'partial: cold loads only');
   stage(`player latency on the page and bare hls.js side by side, ${LATENCY_SECONDS} s after ${SETTLE_SECONDS} s`);
   const webPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const barePage = await browser.newPage({ viewport: { width: 960, height: 600 } });
@@ -138,6 +139,7 @@ try {
   await webPage.close();
   await barePage.close();
 
+  writeResult('web', figures, 'partial: cold loads and latency only');
   stage(`${LIVE_CHANNELS} live channels (stream.started for ${LIVE_CHANNELS} signed-up streamers; transcoder stopped)`);
   await live.publisher.stop('SIGINT');
   const transcoder = live.platform.instances().find((r) => r.service === 'transcoder');
@@ -149,10 +151,17 @@ try {
       nickname: uniqueName('bw').slice(0, 20),
       password: 'violet-Harbor-92-lantern',
     });
-    const me = await live.platform.gateway.get<{ id: string }>('/api/channels/me', {
-      authorization: `Bearer ${signup.body.accessToken}`,
-    });
-    channelIds.push(me.body.id);
+    // The channel is made from the user.registered event, a moment after the sign-up.
+    const me = await waitFor(
+      async () => {
+        const res = await live.platform.gateway.get<{ id: string }>('/api/channels/me', {
+          authorization: `Bearer ${signup.body.accessToken}`,
+        });
+        return res.status === 200 ? res.body : undefined;
+      },
+      { what: 'the new channel', timeoutMs: 30_000, intervalMs: 100 },
+    );
+    channelIds.push(me.id);
   }
   const logger = createLogger({ service: 'bench-web', instanceId: 'bench-web', level: 'silent' });
   const producer = new EventProducer({
