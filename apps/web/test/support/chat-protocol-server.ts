@@ -192,6 +192,22 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
     port,
     url: `http://127.0.0.1:${port}`,
     connections,
+    /** A message in a channel from someone else (as another connection would send it). */
+    say(
+      channelId: string,
+      text: string,
+      user = { id: uuidFor(0xfffff), nickname: 'someone', role: 'viewer' as const },
+    ) {
+      const messageId = uuidFor(++ids);
+      return publish(channelId, (seq) => ({
+        type: 'message',
+        seq,
+        messageId,
+        user,
+        text,
+        sentAt: new Date().toISOString(),
+      }));
+    },
     /** Every event of a channel so far. */
     events: (channelId: string) => channel(channelId).events,
     /** The next resume also repeats the last event the client saw (it must not show twice). */
