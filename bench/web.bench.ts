@@ -96,11 +96,11 @@ try {
   await Promise.all([webPage.goto(liveUrl), barePage.goto(bare.urlFor(live.masterUrl, { catchUp: 1.5 }))]);
   await waitFor(() => webPage.evaluate<boolean | undefined>('window.phzzkPlayer?.playing'), {
     what: 'the page to play',
-    timeoutMs: 30_000,
+    timeoutMs: 120_000,
   });
   await waitFor(async () => (await readPlayer(barePage)).state.playing, {
     what: 'bare hls.js to play',
-    timeoutMs: 30_000,
+    timeoutMs: 120_000,
   });
   await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
   const onPage: number[] = [];
