@@ -120,7 +120,7 @@ afterAll(async () => {
   await idp?.close();
 }, 120_000);
 
-describe('the web app', { timeout: 240_000 }, () => {
+describe('the web app', { timeout: 480_000 }, () => {
   const streamerEmail = `${uniqueName('streamer')}@example.com`;
   const viewerEmail = `${uniqueName('viewer')}@example.com`;
   const streamerNick = uniqueName('st').slice(0, 20);
