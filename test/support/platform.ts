@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ensureLocalCredentials,
+  fixedPorts,
   type LocalCredentials,
   type RunRecord,
   readRunRecords,
@@ -95,14 +96,16 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
     await down();
     throw new Error(`phzzk up failed (${up.code}):\n${up.output}\n${logs}`);
   }
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  // The ports in effect (a caller may choose them with PHZZK_PORTS, e.g. to know the URL first).
+  const ports = fixedPorts(env);
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
   const platform: Platform = {
     home,
     env,
     gatewayUrl,
     gateway: new ApiClient(gatewayUrl),
-    rtmpPort,
-    rtmpBase: `rtmp://127.0.0.1:${rtmpPort}/live`,
+    rtmpPort: ports.rtmp ?? rtmpPort,
+    rtmpBase: `rtmp://127.0.0.1:${ports.rtmp ?? rtmpPort}/live`,
     instances: () => readRunRecords(runDirOf(repoRoot, env)),
     credentials: ensureLocalCredentials(home),
     output: () => output,

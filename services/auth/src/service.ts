@@ -187,6 +187,7 @@ export const authService: ServiceDefinition<typeof AuthConfig> = {
         completeUrl: config.get('auth.social.complete-url'),
         stateTtlSeconds: config.get('auth.social.state-ttl-seconds'),
         resultTtlSeconds: config.get('auth.social.result-ttl-seconds'),
+        providers: providers().map((p) => p.id),
       }),
     });
   },

@@ -70,6 +70,8 @@ export const defaultRoutes = [
     rateLimit: { limit: 0, windowMs: 1 },
     holderKey: TRANSCODER_HOLDER_KEY_PREFIX,
   },
+  // The web app: `/**` has the shortest literal prefix, so every route above wins over it.
+  { id: 'web', path: '/**', service: 'web' },
 ];
 
 export const GatewayConfig = Type.Object({

@@ -15,6 +15,8 @@ export interface SocialRouteSettings {
   completeUrl: string;
   stateTtlSeconds: number;
   resultTtlSeconds: number;
+  /** The enabled providers' ids, for login pages that show a button per provider. */
+  providers?: string[];
 }
 
 const Provider = Type.Object(
@@ -44,6 +46,12 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
     url.hash = new URLSearchParams(fragment).toString();
     return url.toString();
   };
+
+  app.get('/api/auth/social/providers', async (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=30').send({
+      items: (settings().providers ?? []).map((id) => ({ id, name: id })),
+    }),
+  );
 
   app.get(
     '/api/auth/social/:provider/authorize',

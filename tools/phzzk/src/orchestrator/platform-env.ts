@@ -56,6 +56,8 @@ export function platformEnv(
     CONFIG_CACHE_DIR: join(home, 'config-cache'),
     CONFIG_GIT_URI: join(home, 'config-repo'),
     STORAGE_ROOT: join(home, 'media'),
+    // Where a process that serves browsers (the web app) reaches the API: the gateway.
+    PHZZK_GATEWAY_URL: `http://127.0.0.1:${ports.gateway}`,
     ...(options.withConfigServer ? { CONFIG_URI: `http://127.0.0.1:${ports.config}` } : {}),
     ...secured,
   };

@@ -34,6 +34,24 @@ describe('service catalog', () => {
     ]);
   });
 
+  it('lists apps (the web front end) beside services, with their start timeout', () => {
+    const dir = root({ gateway: { phzzk: { order: 90 } } });
+    mkdirSync(join(dir, 'apps', 'web', 'src'), { recursive: true });
+    writeFileSync(join(dir, 'apps', 'web', 'src', 'main.ts'), '');
+    writeFileSync(
+      join(dir, 'apps', 'web', 'package.json'),
+      JSON.stringify({ phzzk: { order: 80, startTimeoutMs: 600_000 } }),
+    );
+    mkdirSync(join(dir, 'apps', 'docs'), { recursive: true }); // no src/main.ts: not a process
+    const listed = listServices(dir);
+    expect(listed.map((s) => [s.name, s.order])).toEqual([
+      ['web', 80],
+      ['gateway', 90],
+    ]);
+    expect(listed[0]).toMatchObject({ dir: join(dir, 'apps', 'web'), startTimeoutMs: 600_000 });
+    expect(listed[1]?.startTimeoutMs).toBeUndefined();
+  });
+
   it('refuses node options that are not plain --flag[=value] words', () => {
     for (const nodeOptions of [['--inspect', 'evil.js'], ['--eval=process.exit()'], '--flag', [1]]) {
       const dir = root({ gateway: { phzzk: { nodeOptions } } });

@@ -36,7 +36,8 @@ export async function launchInstance(service: ServiceEntry, options: LaunchOptio
   if (options.detached) child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${service.name}`);
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const timeoutMs = options.timeoutMs ?? service.startTimeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
   let lastHealth = 'no run file yet (still building or listening)';
   for (;;) {
     if (!isAlive(pid) || child.exitCode !== null) {
@@ -53,7 +54,7 @@ export async function launchInstance(service: ServiceEntry, options: LaunchOptio
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
       throw new Error(
-        `${service.name} did not become healthy within ${(options.timeoutMs ?? 60_000) / 1000} s; see ${logFile}\n` +
+        `${service.name} did not become healthy within ${timeoutMs / 1000} s; see ${logFile}\n` +
           `last /health: ${lastHealth.slice(0, 2000)}${logTail(logFile)}`,
       );
     }

@@ -1,0 +1,43 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ChannelAbout } from '../../../components/channel-about.tsx';
+import { getI18n } from '../../../i18n/server.ts';
+import { serverApi } from '../../../server/api.ts';
+import { channelOr404 } from '../../../server/channel.ts';
+
+export const dynamic = 'force-dynamic';
+
+type Params = { params: Promise<{ channelId: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const channel = await channelOr404((await params).channelId);
+  return { title: channel.ownerNickname };
+}
+
+/** `/channel/{channelId}`: about and follow; the VOD and clip lists (issue 16) go below "about". */
+export default async function ChannelPage({ params }: Params) {
+  const { channelId } = await params;
+  const channel = await channelOr404(channelId);
+  const { accessToken } = await serverApi();
+  const { t, locale } = await getI18n();
+  const since = new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(channel.createdAt));
+  return (
+    <>
+      <ChannelAbout channel={channel} signedIn={!!accessToken} />
+      {channel.live.live ? (
+        <p>
+          <Link className="btn btn-primary" href={`/live/${channel.id}`}>
+            {t('channel.watchLive')}
+          </Link>
+        </p>
+      ) : (
+        <p className="muted">{t('live.offline')}</p>
+      )}
+      <section className="panel" aria-labelledby="about-heading">
+        <h2 id="about-heading">{t('channel.about')}</h2>
+        <p style={{ whiteSpace: 'pre-wrap' }}>{channel.description || t('channel.noDescription')}</p>
+        <p className="muted">{t('channel.since', { date: since })}</p>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { SettingsForm } from '../../components/settings-form.tsx';
+import { getI18n } from '../../i18n/server.ts';
+import { currentUser } from '../../server/viewer.ts';
+
+export const dynamic = 'force-dynamic';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getI18n()).t('settings.title') };
+}
+
+export default async function SettingsPage() {
+  const user = await currentUser();
+  if (!user) redirect('/login?returnTo=/settings');
+  const { t, locale } = await getI18n();
+  const since = new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(user.createdAt));
+  return (
+    <>
+      <h1>{t('settings.title')}</h1>
+      <p className="muted">{t('settings.memberSince', { date: since })}</p>
+      <SettingsForm
+        user={{
+          nickname: user.nickname,
+          email: user.email,
+          emailChangeable: user.emailChangeable,
+          providers: user.identities.map((i) => i.provider),
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,248 @@
+'use client';
+import Hls, { type Level } from 'hls.js/light';
+import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useI18n } from '../../i18n/client.tsx';
+import { sendHeartbeat, startHeartbeat } from '../../player/heartbeat.ts';
+import { FullscreenIcon, MutedIcon, PauseIcon, PlayIcon, VolumeIcon } from './icons.tsx';
+
+/** How far behind the target latency counts as "behind live" (then "back to live" shows). */
+const BEHIND_SECONDS = 3;
+
+interface PlayerProps {
+  channelId: string;
+  src: string;
+  /** The stream ended (ENDLIST) or its playlist is gone: the page checks and shows the offline card. */
+  onEnded(): void;
+}
+
+interface PlayerWindow {
+  phzzkPlayer?: { playing: boolean; latency: number | null; level: number; levels: number; hls: Hls | null };
+}
+
+/**
+ * The live player: hls.js (light build) in low-latency mode with catch-up, quality menu, latency
+ * indicator and "back to live", play/pause, volume, fullscreen, keyboard shortcuts, muted autoplay
+ * with an unmute prompt, and the viewer heartbeat while playing.
+ */
+export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
+  const { t, locale } = useI18n();
+  const container = useRef<HTMLElement>(null);
+  const video = useRef<HTMLVideoElement>(null);
+  const hlsRef = useRef<Hls | null>(null);
+  const [levels, setLevels] = useState<Level[]>([]);
+  const [quality, setQuality] = useState(-1);
+  const [playing, setPlaying] = useState(false);
+  const [muted, setMuted] = useState(true);
+  const [volume, setVolume] = useState(1);
+  const [latency, setLatency] = useState<number | null>(null);
+  const [behind, setBehind] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ended = useRef(onEnded);
+  ended.current = onEnded;
+
+  useEffect(() => {
+    const media = video.current;
+    if (!media) return;
+    const state: NonNullable<PlayerWindow['phzzkPlayer']> = {
+      playing: false,
+      latency: null,
+      level: -1,
+      levels: 0,
+      hls: null,
+    };
+    (window as PlayerWindow).phzzkPlayer = state;
+    const onPlaying = () => {
+      state.playing = true;
+      setPlaying(true);
+    };
+    const onPause = () => setPlaying(false);
+    media.addEventListener('playing', onPlaying);
+    media.addEventListener('pause', onPause);
+    let hls: Hls | null = null;
+    if (Hls.isSupported()) {
+      hls = new Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5, backBufferLength: 30 });
+      hlsRef.current = hls;
+      state.hls = hls;
+      hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
+        setLevels(data.levels);
+        state.levels = data.levels.length;
+        media.play().catch(() => undefined);
+      });
+      hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
+        state.level = data.level;
+      });
+      hls.on(Hls.Events.LEVEL_UPDATED, (_e, data) => {
+        if (!data.details.live) ended.current();
+      });
+      hls.on(Hls.Events.ERROR, (_e, data) => {
+        if (!data.fatal) return;
+        if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+          // A playlist that is gone (404) means the stream ended; otherwise try again.
+          if (data.response?.code === 404) ended.current();
+          else hls?.startLoad();
+        } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+          hls?.recoverMediaError();
+        } else {
+          setError(data.details);
+        }
+      });
+      hls.loadSource(src);
+      hls.attachMedia(media);
+    } else if (media.canPlayType('application/vnd.apple.mpegurl')) {
+      media.src = src; // Safari plays LL-HLS natively
+      media.play().catch(() => undefined);
+    } else {
+      setError('unsupported');
+    }
+    const ticker = setInterval(() => {
+      const value = hls ? hls.latency : null;
+      const target = hls?.targetLatency ?? null;
+      state.latency = Number.isFinite(value) ? value : null;
+      setLatency(state.latency);
+      setBehind(state.latency !== null && target !== null && state.latency > target + BEHIND_SECONDS);
+    }, 500);
+    const playerSessionId = crypto.randomUUID();
+    const stopBeats = startHeartbeat(
+      () => {
+        const level = hls && hls.currentLevel >= 0 ? hls.levels[hls.currentLevel] : undefined;
+        void sendHeartbeat({
+          channelId,
+          playerSessionId,
+          ...(level ? { rendition: `${level.height}p` } : {}),
+          ...(state.latency !== null ? { latencySeconds: Math.round(state.latency * 100) / 100 } : {}),
+        });
+      },
+      () => !media.paused && state.playing,
+    );
+    return () => {
+      stopBeats();
+      clearInterval(ticker);
+      media.removeEventListener('playing', onPlaying);
+      media.removeEventListener('pause', onPause);
+      hls?.destroy();
+      hlsRef.current = null;
+      delete (window as PlayerWindow).phzzkPlayer;
+    };
+  }, [src, channelId]);
+
+  const togglePlay = useCallback(() => {
+    const media = video.current;
+    if (!media) return;
+    if (media.paused) media.play().catch(() => undefined);
+    else media.pause();
+  }, []);
+  const toggleMute = useCallback(() => {
+    const media = video.current;
+    if (!media) return;
+    media.muted = !media.muted;
+    setMuted(media.muted);
+  }, []);
+  const changeVolume = useCallback((value: number) => {
+    const media = video.current;
+    if (!media) return;
+    media.volume = Math.min(1, Math.max(0, value));
+    media.muted = media.volume === 0;
+    setVolume(media.volume);
+    setMuted(media.muted);
+  }, []);
+  const toggleFullscreen = useCallback(() => {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void container.current?.requestFullscreen?.();
+  }, []);
+  const backToLive = useCallback(() => {
+    const media = video.current;
+    const edge = hlsRef.current?.liveSyncPosition;
+    if (media && edge) media.currentTime = edge;
+    media?.play().catch(() => undefined);
+  }, []);
+  const chooseQuality = useCallback((value: number) => {
+    setQuality(value);
+    if (hlsRef.current) hlsRef.current.currentLevel = value;
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if ((event.target as HTMLElement).closest('select, input')) return;
+    const key = event.key.toLowerCase();
+    const actions: Record<string, () => void> = {
+      k: togglePlay,
+      ' ': togglePlay,
+      m: toggleMute,
+      f: toggleFullscreen,
+      l: backToLive,
+      arrowup: () => changeVolume(volume + 0.1),
+      arrowdown: () => changeVolume(volume - 0.1),
+    };
+    const action = actions[key];
+    if (!action) return;
+    if (key === ' ' && (event.target as HTMLElement).closest('button')) return;
+    event.preventDefault();
+    action();
+  };
+
+  const seconds = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return (
+    <section
+      ref={container}
+      className="player"
+      aria-label={t('player.label')}
+      aria-describedby="player-shortcuts"
+      onKeyDown={onKeyDown}
+    >
+      <video ref={video} muted autoPlay playsInline onClick={togglePlay} data-testid="live-video" />
+      <p id="player-shortcuts" className="sr-only">
+        {t('player.shortcuts')}
+      </p>
+      {muted && playing && (
+        <button type="button" className="unmute" onClick={toggleMute}>
+          {t('player.unmute')}
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="unmute">
+          {t('player.error')}
+        </p>
+      )}
+      <div className="player-controls">
+        <button type="button" onClick={togglePlay} aria-label={playing ? t('player.pause') : t('player.play')}>
+          {playing ? <PauseIcon /> : <PlayIcon />}
+        </button>
+        <button type="button" onClick={toggleMute} aria-label={muted ? t('player.unmuteShort') : t('player.mute')}>
+          {muted ? <MutedIcon /> : <VolumeIcon />}
+        </button>
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={muted ? 0 : volume}
+          onChange={(e) => changeVolume(Number(e.target.value))}
+          aria-label={t('player.volume')}
+        />
+        <span className={`latency${behind ? ' behind' : ''}`} data-testid="latency" aria-live="off">
+          {latency === null ? t('player.live') : t('player.latency', { seconds: seconds.format(latency) })}
+        </span>
+        {behind && (
+          <button type="button" onClick={backToLive}>
+            {t('player.backToLive')}
+          </button>
+        )}
+        <span className="spacer" />
+        <select
+          value={quality}
+          onChange={(e) => chooseQuality(Number(e.target.value))}
+          aria-label={t('player.quality')}
+        >
+          <option value={-1}>{t('player.auto')}</option>
+          {levels.map((level, index) => (
+            <option key={`${level.height}-${level.bitrate}`} value={index}>
+              {level.height ? `${level.height}p` : `${Math.round(level.bitrate / 1000)} kbps`}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={toggleFullscreen} aria-label={t('player.fullscreen')}>
+          <FullscreenIcon />
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,14 @@
+import { cookies, headers } from 'next/headers';
+import { type Locale, LOCALE_COOKIE, pickLocale } from './locales.ts';
+import en from './messages/en.json';
+import ko from './messages/ko.json';
+import { type Messages, type Translate, translator } from './translate.ts';
+
+export const CATALOGS: Record<Locale, Messages> = { en, ko };
+
+/** The request's locale, its catalog and a translator, for server components and route handlers. */
+export async function getI18n(): Promise<{ locale: Locale; messages: Messages; t: Translate }> {
+  const locale = pickLocale((await cookies()).get(LOCALE_COOKIE)?.value, (await headers()).get('accept-language'));
+  const messages = CATALOGS[locale];
+  return { locale, messages, t: translator(messages, locale) };
+}

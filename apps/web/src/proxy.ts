@@ -1,0 +1,35 @@
+import { type NextRequest, NextResponse } from 'next/server';
+import { ACCESS_COOKIE, isHttps, needsRefresh, REFRESH_COOKIE } from './server/session-cookies.ts';
+import { clearSessionCookies, refreshSession, setSessionCookies } from './server/tokens.ts';
+
+/**
+ * Keeps the session alive without the user noticing: before a page or a /bff call renders, an
+ * access token that is missing or about to expire is refreshed with the refresh cookie; the new
+ * pair goes both to this request (so the page renders signed in) and to the browser. A refresh
+ * the auth service refuses (revoked session) signs the browser out.
+ */
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const refreshToken = request.cookies.get(REFRESH_COOKIE)?.value;
+  const accessToken = request.cookies.get(ACCESS_COOKIE)?.value;
+  if (!refreshToken || !needsRefresh(accessToken)) return NextResponse.next();
+  const secure = isHttps(request.headers, request.url);
+  const outcome = await refreshSession(refreshToken, request.headers);
+  if (outcome.kind === 'unavailable') return NextResponse.next();
+  if (outcome.kind === 'revoked') {
+    request.cookies.delete(ACCESS_COOKIE);
+    request.cookies.delete(REFRESH_COOKIE);
+    const response = NextResponse.next({ request: { headers: request.headers } });
+    clearSessionCookies(response, secure);
+    return response;
+  }
+  request.cookies.set(ACCESS_COOKIE, outcome.tokens.accessToken);
+  request.cookies.set(REFRESH_COOKIE, outcome.tokens.refreshToken);
+  const response = NextResponse.next({ request: { headers: request.headers } });
+  setSessionCookies(response, outcome.tokens, secure);
+  return response;
+}
+
+export const config = {
+  // Pages, /bff and /session/token; never static assets or the health probe.
+  matcher: ['/((?!_next/|health|favicon.ico|session/(?!token)).*)'],
+};
