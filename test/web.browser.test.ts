@@ -83,8 +83,22 @@ beforeAll(async () => {
       { id: IDP, preset: 'oidc', issuer: idp.issuer, clientId: 'phzzk-web', clientSecret: 'a-client-secret-for-tests' },
     ]),
   });
-  // services/chat is not part of this branch: a chat server speaking phzzk.chat.v1 joins the
-  // platform's discovery as `chat`, so the gateway routes /ws/chat and /api/chat to it.
+  // The chat panel's journeys need a chat that can be told to drop every connection or to answer
+  // a send with an error on cue: a server speaking phzzk.chat.v1 takes the place of the platform's
+  // chat service (stopped here, so that the gateway routes /ws/chat and /api/chat to it alone).
+  // services/chat is tested through the gateway with real clients in its own suite.
+  for (const instance of platform.instances().filter((i) => i.service === 'chat')) {
+    process.kill(instance.pid, 'SIGTERM');
+    const alive = () => {
+      try {
+        process.kill(instance.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(async () => (alive() ? undefined : true), { what: 'the chat service to stop', timeoutMs: 30_000 });
+  }
   const api = platform.gateway;
   chat = await startChatProtocolServer({
     lookup: {
@@ -96,7 +110,9 @@ beforeAll(async () => {
   chatDiscovery = createDiscovery({
     mode: 'eureka',
     staticInstances: '',
-    eurekaUrl: `http://127.0.0.1:${discoveryPort}/eureka`,
+    eurekaUrl: `http://${encodeURIComponent(platform.credentials['discovery.username'] ?? '')}:${encodeURIComponent(
+      platform.credentials['discovery.password'] ?? '',
+    )}@127.0.0.1:${discoveryPort}/eureka`,
   });
   await chatDiscovery.register({
     serviceId: 'chat',
