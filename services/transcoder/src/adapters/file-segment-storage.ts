@@ -2,13 +2,17 @@ import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import type { Logger } from '@phzzk/kit';
 import type { SegmentStorage } from '../domain/ports.ts';
-import { formatIndexLine, parseIndex, renderVodPlaylist, type VodSegmentEntry } from '../domain/vod-playlist.ts';
-
-export const SEGMENT_INDEX = 'segments.jsonl';
-export const VOD_PLAYLIST = 'playlist.m3u8';
-export const VOD_MASTER = 'master.m3u8';
-/** `<session>/thumbnails/<epochMs>.jpg`: the packager builds VOD thumbnails and storyboards from them. */
-export const THUMBNAILS_DIR = 'thumbnails';
+import {
+  formatSegmentIndexLine,
+  parseSegmentIndex,
+  RENDITION_PLAYLIST,
+  SEGMENT_INDEX,
+  SESSION_MASTER,
+  type SessionSegmentEntry,
+  THUMBNAILS_DIR,
+  thumbnailFileName,
+} from '@phzzk/contracts';
+import { renderVodPlaylist } from '../domain/vod-playlist.ts';
 
 /**
  * Keeps a session's media for VOD under `<root>/sessions/<sessionId>/<rendition>/`: init segments,
@@ -37,15 +41,17 @@ export class FileSegmentStorage implements SegmentStorage {
 
   /** A thumbnail of the stream, named by the wall-clock ms it is written at. */
   writeThumbnail(epochMs: number, bytes: Uint8Array): void {
-    this.enqueue(THUMBNAILS_DIR, () => writeFile(join(this.renditionDir(THUMBNAILS_DIR), `${epochMs}.jpg`), bytes));
+    this.enqueue(THUMBNAILS_DIR, () =>
+      writeFile(join(this.renditionDir(THUMBNAILS_DIR), thumbnailFileName(epochMs)), bytes),
+    );
   }
 
-  writeSegment(rendition: string, entry: VodSegmentEntry, bytes: Uint8Array): void {
+  writeSegment(rendition: string, entry: SessionSegmentEntry, bytes: Uint8Array): void {
     const dir = this.renditionDir(rendition);
     this.enqueue(rendition, async () => {
       await writeFile(join(dir, entry.uri), bytes);
       // After the file: the index never names a segment that is not on disk.
-      await appendFile(join(dir, SEGMENT_INDEX), formatIndexLine(entry));
+      await appendFile(join(dir, SEGMENT_INDEX), formatSegmentIndexLine(entry));
     });
   }
 
@@ -60,11 +66,11 @@ export class FileSegmentStorage implements SegmentStorage {
     for (const rendition of renditions) {
       const dir = this.renditionDir(rendition);
       const index = await readFile(join(dir, SEGMENT_INDEX), 'utf8').catch(() => '');
-      const entries = parseIndex(index);
+      const entries = parseSegmentIndex(index);
       if (entries.length === 0) continue;
-      await writeAtomically(join(dir, VOD_PLAYLIST), renderVodPlaylist(entries));
+      await writeAtomically(join(dir, RENDITION_PLAYLIST), renderVodPlaylist(entries));
     }
-    if (master) await writeAtomically(join(this.sessionDir, VOD_MASTER), master);
+    if (master) await writeAtomically(join(this.sessionDir, SESSION_MASTER), master);
   }
 
   private enqueue(rendition: string, work: () => Promise<unknown>): void {

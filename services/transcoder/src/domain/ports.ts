@@ -4,7 +4,7 @@ import type { FfmpegProcess, SpawnOptions } from '@phzzk/media/ffmpeg';
 import type { LlHlsStream } from '@phzzk/media/hls';
 import type { RenditionContinuity } from './continuity.ts';
 import type { TranscodeSession } from './transcode-session.ts';
-import type { VodSegmentEntry } from './vod-playlist.ts';
+import type { SessionSegmentEntry } from '@phzzk/contracts';
 
 /** The durable record of live sessions and their numbering, shared by every instance. */
 export interface SessionStore {
@@ -33,7 +33,7 @@ export interface SegmentStorage {
   /** Writes that failed (VOD media lost; the live stream goes on). */
   readonly failures: number;
   writeInit(rendition: string, uri: string, bytes: Uint8Array): void;
-  writeSegment(rendition: string, entry: VodSegmentEntry, bytes: Uint8Array): void;
+  writeSegment(rendition: string, entry: SessionSegmentEntry, bytes: Uint8Array): void;
   writeThumbnail(epochMs: number, bytes: Uint8Array): void;
   /** Resolves once everything queued so far is on disk. */
   flush(): Promise<void>;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatIndexLine, parseIndex, renderVodPlaylist, type VodSegmentEntry } from './vod-playlist.ts';
+import { formatSegmentIndexLine, parseSegmentIndex, type SessionSegmentEntry } from '@phzzk/contracts';
+import { renderVodPlaylist } from './vod-playlist.ts';
 
-const entry = (msn: number, extra: Partial<VodSegmentEntry> = {}): VodSegmentEntry => ({
+const entry = (msn: number, extra: Partial<SessionSegmentEntry> = {}): SessionSegmentEntry => ({
   msn,
   uri: `seg-${msn}.m4s`,
   duration: 2,
@@ -20,9 +21,9 @@ describe('VOD playlist', () => {
         entry(5, { initUri: 'init-1.mp4', discontinuity: true }),
         entry(7, { initUri: 'init-2.mp4' }),
       ]
-        .map(formatIndexLine)
+        .map(formatSegmentIndexLine)
         .join('') + '{"msn":8,"uri":"se'; // a writer died mid-line
-    const text = renderVodPlaylist(parseIndex(index));
+    const text = renderVodPlaylist(parseSegmentIndex(index));
     expect(text).toBe(
       [
         '#EXTM3U',
