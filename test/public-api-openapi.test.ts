@@ -27,6 +27,7 @@ const publicRoutes = [
   'POST /api/auth/logout-all',
   'GET /api/auth/jwks.json',
   'GET /.well-known/jwks.json',
+  'GET /api/auth/social/providers',
   'GET /api/auth/social/{provider}/authorize',
   'GET /api/auth/social/{provider}/callback',
   'POST /api/auth/social/signup',

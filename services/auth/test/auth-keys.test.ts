@@ -63,7 +63,11 @@ describe('auth service: signing keys from the config server layer, and generated
       /auth\.signing-keys is empty: outside the dev profile/,
     );
     await expect(
-      startService(authService, { env: { ...env, CONFIG_PROFILE: 'prod' }, discovery: new StaticDiscovery([]) }),
+      startService(authService, {
+        // A service key, so that the signing key is what is missing.
+        env: { ...env, CONFIG_PROFILE: 'prod', SECURITY_SERVICE_KEYS: 'k'.repeat(43) },
+        discovery: new StaticDiscovery([]),
+      }),
     ).rejects.toThrow(/needs a configured signing key/);
     await expect(
       startService(authService, { env: { ...env, CONFIG_PROFILE: 'dev' }, discovery: new StaticDiscovery([]) }),

@@ -1,9 +1,11 @@
-import { identityHeaders } from '@phzzk/kit';
 import { Topics } from '@phzzk/contracts';
+import { identityHeaders, internalCallHeaders } from '@phzzk/kit';
 import { waitFor } from '@phzzk/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, type ChannelHarness, startChannelService } from './support.ts';
+
+const asChat = (path: string) => internalCallHeaders('GET', path, { service: 'chat' });
 
 describe('channel service: channels, profiles, follows (real PostgreSQL, Redis, Kafka)', () => {
   let h: ChannelHarness;
@@ -244,20 +246,28 @@ describe('channel service: channels, profiles, follows (real PostgreSQL, Redis, 
     await h.api.put(`/api/channels/${id}/follow`, undefined, fan.headers);
     const follows = await h.api.get<{ following: boolean; since: string }>(
       `/internal/channels/${id}/follows/${fan.userId}`,
+      asChat(`/internal/channels/${id}/follows/${fan.userId}`),
     );
     expect(follows.status).toBe(200);
     expect(follows.body).toMatchObject({ channelId: id, userId: fan.userId, following: true });
     expect(Date.parse(follows.body.since)).toBeGreaterThanOrEqual(before - 5000);
     const stranger = uuidv7();
-    expect((await h.api.get(`/internal/channels/${id}/follows/${stranger}`)).body).toEqual({
+    const strangerPath = `/internal/channels/${id}/follows/${stranger}`;
+    expect((await h.api.get(strangerPath, asChat(strangerPath))).body).toEqual({
       channelId: id,
       userId: stranger,
       following: false,
       since: null,
     });
-    const unknown = await h.api.get(`/internal/channels/${uuidv7()}/follows/${stranger}`);
+    const unknownPath = `/internal/channels/${uuidv7()}/follows/${stranger}`;
+    const unknown = await h.api.get(unknownPath, asChat(unknownPath));
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'CHANNEL_NOT_FOUND' });
-    expect((await h.api.get(`/internal/channels/${id}/follows/nope`)).status).toBe(400);
+    const malformedPath = `/internal/channels/${id}/follows/nope`;
+    expect((await h.api.get(malformedPath, asChat(malformedPath))).status).toBe(400);
+    // Only chat may ask: another service's credential is refused.
+    expect(
+      (await h.api.get(strangerPath, internalCallHeaders('GET', strangerPath, { service: 'ingest' }))).status,
+    ).toBe(403);
   });
 });

@@ -137,7 +137,7 @@ describe('config server over a git repository', () => {
       const res = await get(url);
       expect(res.statusCode, url).toBe(400);
       expect(res.headers['content-type'], url).toMatch(/^application\/problem\+json/);
-      expect(res.json().code, url).toMatch(/INVALID_NAME|BAD_URL/);
+      expect(res.json().code, url).toMatch(/INVALID_NAME|BAD_URL|PATH_REFUSED/);
     }
     // Broken percent-encoding is refused by the router itself (the kit's app), also with a 400.
     expect((await get('/gateway/%E0%A4%A')).statusCode).toBe(400);

@@ -19,6 +19,14 @@ export interface SocialRouteSettings {
   providers?: string[];
 }
 
+/** The social login providers configured here, for the sign-in page's buttons. */
+const SocialProviders = Type.Object(
+  {
+    items: Type.Array(Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+
 const Provider = Type.Object(
   { provider: Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$' }) },
   { additionalProperties: false },
@@ -47,7 +55,7 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
     return url.toString();
   };
 
-  app.get('/api/auth/social/providers', async (_request, reply) =>
+  app.get('/api/auth/social/providers', { schema: { response: { 200: SocialProviders } } }, async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=30').send({
       items: (settings().providers ?? []).map((id) => ({ id, name: id })),
     }),
