@@ -708,6 +708,7 @@ export interface paths {
                                         width: number;
                                         height: number;
                                     }[];
+                                    viewers: number;
                                 };
                             }[];
                             nextCursor: string | null;
@@ -785,6 +786,7 @@ export interface paths {
                                     width: number;
                                     height: number;
                                 }[];
+                                viewers: number;
                             };
                             /** Format: date-time */
                             createdAt: string;
@@ -863,6 +865,7 @@ export interface paths {
                                     width: number;
                                     height: number;
                                 }[];
+                                viewers: number;
                             };
                             /** Format: date-time */
                             createdAt: string;
@@ -1052,6 +1055,7 @@ export interface paths {
                                     width: number;
                                     height: number;
                                 }[];
+                                viewers: number;
                             };
                             /** Format: date-time */
                             createdAt: string;
@@ -1123,6 +1127,7 @@ export interface paths {
                                 width: number;
                                 height: number;
                             }[];
+                            viewers: number;
                         };
                     };
                 };

@@ -48,6 +48,8 @@ export async function runTest(root: string, args: string[]): Promise<number> {
   try {
     log('typecheck (tsc)');
     code = await run(root, 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json'], env);
+    // The web app's pages and components (JSX, its own settings): the same check `next build` makes.
+    if (code === 0) code = await run(root, 'node_modules/typescript/bin/tsc', ['-p', 'apps/web/tsconfig.json'], env);
     if (code === 0) {
       log('lint (biome)');
       code = await run(root, 'node_modules/@biomejs/biome/bin/biome', ['check', '.'], env);
