@@ -26,6 +26,8 @@ function rawGet(base: string, path: string): Promise<number> {
 
 // Everything through the real gateway (its JWT verification, identity headers and revocation feed);
 // the services only see what the gateway forwards.
+const OPERATOR = 'operator-token-for-the-auth-gateway-test';
+
 describe('identity through the gateway', () => {
   let id: Awaited<ReturnType<typeof startIdentity>>;
   let idp: Awaited<ReturnType<typeof startTestProvider>>;
@@ -52,13 +54,25 @@ describe('identity through the gateway', () => {
     });
     id.discovery.set('auth', [id.auth.instance]);
     gateway = await startService(gatewayService, {
-      env: { SERVER_PORT: '0', LOG_LEVEL: 'silent', REDIS_URL: id.infra.redisUrl, GATEWAY_RATE_LIMIT_ENABLED: 'false' },
+      env: {
+        SERVER_PORT: '0',
+        LOG_LEVEL: 'silent',
+        REDIS_URL: id.infra.redisUrl,
+        GATEWAY_RATE_LIMIT_ENABLED: 'false',
+        // A statically listed auth instance is no platform registration: the JWKS is configured.
+        GATEWAY_JWT_JWKS_URI: `${id.auth.url}/api/auth/jwks.json`,
+        GATEWAY_OPERATOR_TOKEN: OPERATOR,
+      },
       discovery: id.discovery,
     });
     api = new ApiClient(gateway.url);
     await waitFor(
       async () =>
-        (await api.get<{ checks: Record<string, { status: string }> }>('/health')).body.checks?.jwks?.status === 'up',
+        (
+          await api.get<{ checks: Record<string, { status: string }> }>('/health', {
+            authorization: `Bearer ${OPERATOR}`,
+          })
+        ).body.checks?.jwks?.status === 'up',
       {
         what: 'the gateway to load the JWKS',
       },

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { identityHeaders } from '@phzzk/kit';
 import { waitFor } from '@phzzk/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ describe('packager: retention', () => {
     await waitFor(async () => (await h.api.get<{ status: string }>(`/api/vods/${id}`)).body.status === 'ready', {
       what: 'ready',
     });
-    const viewer = { 'x-phzzk-user-id': uuidv7() };
+    const viewer = identityHeaders({ userId: uuidv7() });
     const clip = await h.api.post<{ id: string; playlistUrl: string }>(
       '/api/clips',
       { vodId: id, startSeconds: 0, durationSeconds: 5 },

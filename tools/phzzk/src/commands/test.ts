@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { allTopicSpecs } from '@phzzk/contracts';
 import { ensureTopics } from '@phzzk/kit';
+import { ensureBuilt } from '../../../../apps/web/src/platform/build.ts';
 import { ensureInfra, stopInfra } from '../infra/index.ts';
 import { runLayout } from './layout.ts';
 import { log } from './output.ts';
@@ -57,6 +58,17 @@ export async function runTest(root: string, args: string[]): Promise<number> {
     if (code === 0) {
       log('layout (dependency-cruiser)');
       code = await runLayout(root);
+    }
+    if (code === 0) {
+      // Built once here (stamped in .phzzk/), so that no platform a test starts builds it while
+      // timing-sensitive tests run beside it.
+      log('web app build (next build, skipped when its sources are unchanged)');
+      try {
+        await ensureBuilt({ appDir: join(root, 'apps', 'web'), repoRoot: root, stateDir: join(root, '.phzzk'), log });
+      } catch (error) {
+        log(`web app build failed: ${(error as Error).message}`);
+        code = 1;
+      }
     }
     if (code === 0) {
       log('tests (vitest)');
