@@ -77,6 +77,21 @@ describe('route table', () => {
     expect(to('/api/chat/0192f0c1-0000-7000-8000-000000000001/clear')).toBe('chat');
   });
 
+  it('never lets the catch-all (the web app) take a path of the API, media, locator or internal namespaces', () => {
+    const to = (url: string) => matchRoute(defaultRoutes, url)?.route.id;
+    expect(to('/')).toBe('web');
+    expect(to('/live/0192f0c1-0000-7000-8000-000000000001')).toBe('web');
+    expect(to('/_next/static/chunk.js')).toBe('web');
+    for (const path of [
+      '/api/nothing-here',
+      '/svc/user/internal/x',
+      '/internal/accounts',
+      '/SVC/gateway/x',
+      '/ws/other',
+    ])
+      expect(to(path), path).toBeUndefined();
+  });
+
   it('strips prefixes and keeps the query', () => {
     expect(matchRoute(routes, '/svc/user/api/users/1?a=b')?.upstreamPath).toBe('/api/users/1?a=b');
     expect(stripSegments('/a/b', 5)).toBe('/');

@@ -80,6 +80,14 @@ export function stripSegments(path: string, count: number): string {
 }
 
 /**
+ * Paths of the platform's own namespaces: a catch-all route (`/**`, the web app) never takes them,
+ * so an API, media or locator path no route serves is the gateway's 404 problem, not a web page,
+ * and a path the locator refused never reaches another service.
+ */
+const RESERVED_PREFIXES = ['/api', '/ws', '/hls', '/vod', '/svc', '/internal'];
+const isReserved = (path: string) => RESERVED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+
+/**
  * Picks the route for a request path: the most specific predicate wins (longest literal prefix),
  * so `/api/auth/**` beats `/api/**` whatever their order in configuration.
  */
@@ -91,7 +99,7 @@ export function matchRoute(routes: RouteDefinition[], target: string | DecidedPa
     if (!matches(route.path, at.path)) continue;
     if (!best || route.path.replace('/**', '').length > best.path.replace('/**', '').length) best = route;
   }
-  if (!best) return undefined;
+  if (!best || (best.path === '/**' && isReserved(at.path.toLowerCase()))) return undefined;
   return routeMatch(best, at, best.stripPrefix ?? 0);
 }
 
