@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { DEVELOPMENT_SERVICE_KEY, identityHeaders, internalCallHeaders } from '@phzzk/kit';
 import { ApiClient } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,7 +92,7 @@ describe('zero trust inside: paths, identities and /internal (system)', () => {
     expect((await fetch(me, { headers: identityHeaders({ userId }, { key: DEVELOPMENT_SERVICE_KEY }) })).status).toBe(
       401,
     );
-    const key = readFileSync(join(platform.home, 'secrets', 'service-key'), 'utf8').trim();
+    const key = platform.credentials['security.service-keys'] ?? '';
     const real = await fetch(me, { headers: identityHeaders({ userId }, { key }) });
     expect(real.status).toBe(200);
     // Through the gateway the caller's token is all it takes.
@@ -107,7 +105,7 @@ describe('zero trust inside: paths, identities and /internal (system)', () => {
       expect(res.status, target).toBe(401);
       expect(res.text).toContain('INTERNAL_AUTH_REQUIRED');
     }
-    const key = readFileSync(join(platform.home, 'secrets', 'service-key'), 'utf8').trim();
+    const key = platform.credentials['security.service-keys'] ?? '';
     const path = `/internal/accounts/${userId}`;
     const asAuth = await raw(userUrl, path, internalCallHeaders('GET', path, { service: 'auth', key }));
     expect(asAuth.status).toBe(200);
