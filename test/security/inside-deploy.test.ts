@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@phzzk/testing';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,35 @@ describe('deploy/kubernetes', () => {
     const services = byName.get('services-from-platform') as { ingress: { from: unknown[] }[] };
     expect(services.ingress.every((rule) => Array.isArray(rule.from) && rule.from.length > 0)).toBe(true);
     expect(byName.get('only-phzzk-services')).toBeDefined();
+  });
+
+  it('deploys every service and app of the checkout (discovery is cluster DNS there)', () => {
+    const deployed = (kind: string) =>
+      new Set(all.filter((d) => d.doc.kind === kind).map((d) => d.doc.metadata?.name));
+    const processes = ['services', 'apps'].flatMap((folder) =>
+      readdirSync(join(repoRoot, folder), { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(join(repoRoot, folder, d.name, 'src', 'main.ts')))
+        .map((d) => d.name)
+        .filter((name) => name !== 'discovery'),
+    );
+    expect(processes.length).toBeGreaterThan(10);
+    for (const name of processes) {
+      expect(deployed('Deployment').has(name), `${name}: Deployment`).toBe(true);
+      expect(deployed('Service').has(name), `${name}: Service`).toBe(true);
+    }
+  });
+
+  it('gives the transcoder and the packager one shared media volume', () => {
+    type Pod = { volumes?: { persistentVolumeClaim?: { claimName: string } }[] };
+    const claimOf = (name: string) => {
+      const deployment = all.find((d) => d.doc.kind === 'Deployment' && d.doc.metadata?.name === name)?.doc;
+      const pod = (deployment?.spec as { template: { spec: Pod } } | undefined)?.template.spec;
+      return pod?.volumes?.find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
+    };
+    const claim = all.find((d) => d.doc.kind === 'PersistentVolumeClaim')?.doc;
+    expect(claim?.spec).toMatchObject({ accessModes: ['ReadWriteMany'] });
+    expect(claimOf('transcoder')).toBe(claim?.metadata?.name);
+    expect(claimOf('packager')).toBe(claim?.metadata?.name);
   });
 
   it('keeps credentials in Secrets, never in ConfigMaps or plain env values', () => {
