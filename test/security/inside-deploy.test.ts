@@ -40,8 +40,7 @@ describe('deploy/kubernetes', () => {
   });
 
   it('deploys every service and app of the checkout (discovery is cluster DNS there)', () => {
-    const deployed = (kind: string) =>
-      new Set(all.filter((d) => d.doc.kind === kind).map((d) => d.doc.metadata?.name));
+    const deployed = (kind: string) => new Set(all.filter((d) => d.doc.kind === kind).map((d) => d.doc.metadata?.name));
     const processes = ['services', 'apps'].flatMap((folder) =>
       readdirSync(join(repoRoot, folder), { withFileTypes: true })
         .filter((d) => d.isDirectory() && existsSync(join(repoRoot, folder, d.name, 'src', 'main.ts')))
