@@ -22,7 +22,7 @@ export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
       config: {
         problems: {
           400: ['WEAK_PASSWORD', 'INVALID_NICKNAME'],
-          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN'],
+          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN', 'NICKNAME_CONFUSABLE'],
           429: ['TOO_MANY_ATTEMPTS'],
           503: ['USER_SERVICE_UNAVAILABLE'],
         },
