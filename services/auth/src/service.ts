@@ -52,6 +52,12 @@ export const AuthConfig = Type.Object({
   'auth.refresh-ttl-seconds': Type.Integer({ default: 14 * 86_400, minimum: 60 }),
   /** Absolute lifetime of a session family, however often it is refreshed. */
   'auth.session-max-age-seconds': Type.Integer({ default: 30 * 86_400, minimum: 60 }),
+  /**
+   * Refresh-token reuse grace period: a refresh token presented again this soon after it was
+   * rotated (parallel tabs, a retry after a lost answer) gets the same new pair instead of ending
+   * the session; later, reuse revokes the family. 0 turns it off.
+   */
+  'auth.refresh-grace-seconds': Type.Integer({ default: 5, minimum: 0, maximum: 60 }),
   'auth.signing-keys': Type.Array(SigningKeyEntry, { default: [], maxItems: 10 }),
   /**
    * `dev` profile only, without signing keys: the secret the generated development key is kept
@@ -155,6 +161,7 @@ export const authService: ServiceDefinition<typeof AuthConfig> = {
         accessTtlSeconds: config.get('auth.access-ttl-seconds'),
         refreshTtlSeconds: config.get('auth.refresh-ttl-seconds'),
         sessionMaxAgeSeconds: config.get('auth.session-max-age-seconds'),
+        refreshGraceSeconds: config.get('auth.refresh-grace-seconds'),
         login: {
           maxFailuresPerAccount: config.get('auth.login.max-failures-per-account'),
           maxFailuresPerIp: config.get('auth.login.max-failures-per-ip'),

@@ -30,7 +30,9 @@ describe('auth service: tokens, refresh rotation, revocation, throttling (real R
   }
 
   beforeAll(async () => {
-    id = await startIdentity({ AUTH_LOGIN_MAX_FAILURES_PER_IP: '8' });
+    // Without the refresh grace period: a rotated token coming back at once is reuse here (the
+    // grace period has its own file, auth-refresh-grace.test.ts).
+    id = await startIdentity({ AUTH_LOGIN_MAX_FAILURES_PER_IP: '8', AUTH_REFRESH_GRACE_SECONDS: '0' });
     redis = createRedis(id.infra.redisUrl, 'auth-test');
     subscriber = createRedis(id.infra.redisUrl, 'auth-test-sub');
     subscriber.on('message', (_channel, sid) => published.push(sid));

@@ -7,6 +7,8 @@ export interface SessionSettings {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   sessionMaxAgeSeconds: number;
+  /** How long a rotated refresh token still returns the pair it was rotated to (0: never). */
+  refreshGraceSeconds: number;
   login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowSeconds: number };
   signup: { maxPerIp: number; windowSeconds: number };
 }
@@ -126,16 +128,36 @@ export class Sessions {
       await this.store.revokeFamily(holder.sessionId);
       return rotationResult({ status: 'revoked' }) as never;
     }
+    // The answer is made before the rotation, so that it can be kept (sealed with a key only the
+    // old token's holder can derive) for a parallel refresh within the grace period. If the
+    // rotation fails, the signed access token is dropped unseen.
+    const settings = this.settings();
     const next = this.secrets.token(REFRESH_TOKEN_BYTES);
+    const access = await this.issuer.accessToken({
+      userId: holder.userId,
+      sessionId: holder.sessionId,
+      roles: account.roles,
+    });
+    const tokens: Tokens = {
+      accessToken: access.token,
+      refreshToken: next,
+      tokenType: 'Bearer',
+      expiresIn: access.expiresIn,
+    };
+    const graceMs = settings.refreshGraceSeconds * 1000;
     const outcome = await this.store.rotate(
       hash,
       this.secrets.sha256(next),
       this.now(),
-      this.settings().refreshTtlSeconds,
+      settings.refreshTtlSeconds,
+      graceMs > 0 ? { ms: graceMs, sealed: this.secrets.seal(JSON.stringify(tokens), refreshToken) } : undefined,
     );
-    const { sessionId, userId } = rotationResult(outcome);
-    const access = await this.issuer.accessToken({ userId, sessionId, roles: account.roles });
-    return { accessToken: access.token, refreshToken: next, tokenType: 'Bearer', expiresIn: access.expiresIn };
+    if (outcome.status === 'grace') {
+      const kept = this.secrets.open(outcome.sealed, refreshToken);
+      if (kept) return JSON.parse(kept) as Tokens;
+    }
+    rotationResult(outcome);
+    return tokens;
   }
 
   /** Ends the session of a refresh token. Unknown tokens are fine: logging out is idempotent. */
