@@ -87,8 +87,29 @@ export interface AttemptLimiter {
     keys: { key: string; limit: number }[],
     windowSeconds: number,
   ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
+  /**
+   * Growing delays on one key: the first `freeFailures` attempts pass at once; after that each
+   * attempt must wait `baseMs * 2^(n - freeFailures)` (at most `maxMs`) after the previous one.
+   * Counts the attempt when it lets it through (a successful login resets the key by `release`).
+   */
+  backoff(
+    key: string,
+    policy: { freeFailures: number; baseMs: number; maxMs: number; windowMs: number },
+    nowMs: number,
+  ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
   /** Gives back attempts that turned out to be fine (a successful login). */
   release(resetKeys: string[], refundKeys: string[]): Promise<void>;
+}
+
+/**
+ * Devices that have signed in to an account before (OWASP "device cookies"): an opaque random
+ * token in an HttpOnly cookie, whose hash Redis binds to the account for a while.
+ */
+export interface DeviceRegistry {
+  /** The account key a device token (by hash) was issued for; undefined when unknown or expired. */
+  accountOf(tokenHash: string): Promise<string | undefined>;
+  /** Binds a device token (by hash) to an account key, for `ttlSeconds` from now. */
+  remember(tokenHash: string, accountKey: string, ttlSeconds: number): Promise<void>;
 }
 
 export interface Secrets {
