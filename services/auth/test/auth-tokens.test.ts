@@ -272,10 +272,16 @@ describe('auth service: tokens, refresh rotation, revocation, throttling (real R
 
   it('lets nobody lock the owner out: a known device signs in while the account budget is spent', async () => {
     const t = await signup();
-    const owner = await id.api.post('/api/auth/login', { email: t.account.email, password: t.account.password }, fromIp());
+    const owner = await id.api.post(
+      '/api/auth/login',
+      { email: t.account.email, password: t.account.password },
+      fromIp(),
+    );
     expect(owner.status).toBe(200);
     const setCookie = owner.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/^phzzk_device=[A-Za-z0-9_-]{43}; Path=\/api\/auth\/login; Max-Age=\d+; HttpOnly; SameSite=Lax/);
+    expect(setCookie).toMatch(
+      /^phzzk_device=[A-Za-z0-9_-]{43}; Path=\/api\/auth\/login; Max-Age=\d+; HttpOnly; SameSite=Lax/,
+    );
     const device = /phzzk_device=([A-Za-z0-9_-]+)/.exec(setCookie)?.[1] ?? '';
     // Redis keeps only the hash of the device token, bound to the account, with a TTL.
     expect(await redis.exists(`${id.prefix}device:${device}`)).toBe(0);

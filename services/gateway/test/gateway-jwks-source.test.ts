@@ -81,10 +81,16 @@ describe('gateway: a fake AUTH instance in discovery never becomes the JWKS sour
     });
     expect(other.status).toBe(204);
     // The real JWKS source and the upstream, registered with the platform credential.
-    expect((await http('POST', `${eureka}/apps/AUTH`, { body: registration('auth', 'real-auth', real.port, LONG_LEASE) })).status).toBe(204);
     expect(
-      (await http('POST', `${eureka}/apps/THINGS`, { body: registration('things', 'things-1', upstreamPort, LONG_LEASE) }))
+      (await http('POST', `${eureka}/apps/AUTH`, { body: registration('auth', 'real-auth', real.port, LONG_LEASE) }))
         .status,
+    ).toBe(204);
+    expect(
+      (
+        await http('POST', `${eureka}/apps/THINGS`, {
+          body: registration('things', 'things-1', upstreamPort, LONG_LEASE),
+        })
+      ).status,
     ).toBe(204);
 
     client = new EurekaDiscovery({ urls: withCredentials(eureka) });
@@ -94,7 +100,9 @@ describe('gateway: a fake AUTH instance in discovery never becomes the JWKS sour
         LOG_LEVEL: 'silent',
         REDIS_URL: (await testInfra()).redisUrl,
         GATEWAY_OPERATOR_TOKEN: 'operator-token-for-tests-0123456789abcdef',
-        GATEWAY_ROUTES: JSON.stringify([{ id: 'private', path: '/api/private/**', service: 'things', auth: 'required' }]),
+        GATEWAY_ROUTES: JSON.stringify([
+          { id: 'private', path: '/api/private/**', service: 'things', auth: 'required' },
+        ]),
       },
       discovery: client,
     });

@@ -10,7 +10,8 @@ describe('user service: look-alike and invisible nicknames (real PostgreSQL)', (
   let db: pg.Client;
   let n = 0;
   const email = () => `look.${Date.now().toString(36)}${n++}@example.com`;
-  const create = (nickname: string) => svc.api.post<Account>('/internal/accounts', { email: email(), nickname, password: PASSWORD });
+  const create = (nickname: string) =>
+    svc.api.post<Account>('/internal/accounts', { email: email(), nickname, password: PASSWORD });
 
   beforeAll(async () => {
     svc = await startUserService();

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { nodeSecrets } from '../adapters/node-secrets.ts';
 import { buildAuthApp } from '../app.ts';
 import type { LoginThrottleSettings } from '../domain/login-throttle.ts';
-import type { Account, AttemptLimiter, DeviceRegistry, SessionStore, TokenIssuer, UserDirectory } from '../domain/ports.ts';
+import type {
+  Account,
+  AttemptLimiter,
+  DeviceRegistry,
+  SessionStore,
+  TokenIssuer,
+  UserDirectory,
+} from '../domain/ports.ts';
 import { Sessions } from '../domain/sessions.ts';
 
 // POST /api/auth/login through inject(), on in-memory fakes of the limiter, the device registry,
@@ -37,7 +44,10 @@ const SETTINGS: LoginThrottleSettings = {
 class MemoryLimiter implements AttemptLimiter {
   readonly counts = new Map<string, { n: number; until: number }>();
   readonly backoffs = new Map<string, { n: number; next: number }>();
-  constructor(private readonly clock: { now: number }) {}
+  private readonly clock: { now: number };
+  constructor(clock: { now: number }) {
+    this.clock = clock;
+  }
 
   async reserve(keys: { key: string; limit: number }[], windowSeconds: number) {
     const live = (key: string) => {
@@ -152,7 +162,9 @@ describe('POST /api/auth/login throttling (fake ports)', () => {
     const ok = await login('203.0.113.1', OWNER.password);
     expect(ok.statusCode).toBe(200);
     const cookie = String(ok.headers['set-cookie']);
-    expect(cookie).toMatch(/^phzzk_device=[A-Za-z0-9_-]{43}; Path=\/api\/auth\/login; Max-Age=86400; HttpOnly; SameSite=Lax; Secure$/);
+    expect(cookie).toMatch(
+      /^phzzk_device=[A-Za-z0-9_-]{43}; Path=\/api\/auth\/login; Max-Age=86400; HttpOnly; SameSite=Lax; Secure$/,
+    );
     // The device keeps its token on the next login (the cookie is renewed, not replaced).
     const again = await login('198.51.100.9', OWNER.password, deviceOf(ok));
     expect(deviceOf(again)).toBe(deviceOf(ok));

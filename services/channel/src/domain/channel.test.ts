@@ -27,7 +27,12 @@ describe('normalizePatch: hidden controls', () => {
         tags: ['ranked\u200D', 'ranked', '\u200Fkr'],
         description: 'first line\u200E\nsecond\u061C',
       }),
-    ).toEqual({ title: 'speedrun live', category: 'Minecraft', tags: ['ranked', 'kr'], description: 'first line\nsecond' });
+    ).toEqual({
+      title: 'speedrun live',
+      category: 'Minecraft',
+      tags: ['ranked', 'kr'],
+      description: 'first line\nsecond',
+    });
   });
 
   it('refuses a title or tag that is only invisible characters', () => {

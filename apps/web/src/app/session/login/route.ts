@@ -1,7 +1,12 @@
 import { cookies } from 'next/headers';
 import { NextResponse } from 'next/server';
 import { apiClient } from '../../../api/client.ts';
-import { DEVICE_COOKIE, DEVICE_COOKIE_PATH, deviceCookieHeader, deviceFromSetCookie } from '../../../server/device-cookie.ts';
+import {
+  DEVICE_COOKIE,
+  DEVICE_COOKIE_PATH,
+  deviceCookieHeader,
+  deviceFromSetCookie,
+} from '../../../server/device-cookie.ts';
 import { gatewayUrl } from '../../../server/gateway.ts';
 import { jsonBody, problem, refuseCrossSite, relayProblem, str } from '../../../server/route-helpers.ts';
 import { cookieOptions, isHttps } from '../../../server/session-cookies.ts';
@@ -28,6 +33,7 @@ export async function POST(request: Request) {
   const answer = NextResponse.json({ ok: true }, { headers: { 'cache-control': 'no-store' } });
   setSessionCookies(answer, data, secure);
   const renewed = deviceFromSetCookie(response.headers.get('set-cookie'));
-  if (renewed) answer.cookies.set(DEVICE_COOKIE, renewed.token, cookieOptions(secure, renewed.maxAge, DEVICE_COOKIE_PATH));
+  if (renewed)
+    answer.cookies.set(DEVICE_COOKIE, renewed.token, cookieOptions(secure, renewed.maxAge, DEVICE_COOKIE_PATH));
   return answer;
 }
