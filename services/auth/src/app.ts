@@ -19,7 +19,9 @@ export function buildAuthApp(deps: AuthAppDeps): ServiceApp {
   deps.app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });
-  tokenRoutes(deps.app, deps.sessions);
+  tokenRoutes(deps.app, deps.sessions, () => ({
+    secureCookies: deps.socialSettings().publicUrl.startsWith('https:'),
+  }));
   jwksRoutes(deps.app, deps.keyring);
   socialRoutes(deps.app, deps.social, deps.socialSettings);
   return deps.app;

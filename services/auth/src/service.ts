@@ -4,6 +4,7 @@ import { JoseTokenIssuer } from './adapters/jose-token-issuer.ts';
 import { nodeSecrets } from './adapters/node-secrets.ts';
 import { OidcProviders } from './adapters/oidc-providers.ts';
 import { RedisAttemptLimiter } from './adapters/redis-attempt-limiter.ts';
+import { RedisDeviceRegistry } from './adapters/redis-device-registry.ts';
 import { RedisSessionStore } from './adapters/redis-session-store.ts';
 import { RedisSocialState } from './adapters/redis-social-state.ts';
 import { generatedKeyring, type Keyring, keyringFromConfig } from './adapters/signing-keys.ts';
@@ -52,6 +53,12 @@ export const AuthConfig = Type.Object({
   'auth.refresh-ttl-seconds': Type.Integer({ default: 14 * 86_400, minimum: 60 }),
   /** Absolute lifetime of a session family, however often it is refreshed. */
   'auth.session-max-age-seconds': Type.Integer({ default: 30 * 86_400, minimum: 60 }),
+  /**
+   * Refresh-token reuse grace period: a refresh token presented again this soon after it was
+   * rotated (parallel tabs, a retry after a lost answer) gets the same new pair instead of ending
+   * the session; later, reuse revokes the family. 0 turns it off.
+   */
+  'auth.refresh-grace-seconds': Type.Integer({ default: 5, minimum: 0, maximum: 60 }),
   'auth.signing-keys': Type.Array(SigningKeyEntry, { default: [], maxItems: 10 }),
   /**
    * `dev` profile only, without signing keys: the secret the generated development key is kept
@@ -60,9 +67,20 @@ export const AuthConfig = Type.Object({
   'auth.dev-key-secret': Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
   /** Prefix of this service's Redis keys (not of the gateway revocation contract's). */
   'auth.redis-prefix': Type.String({ default: 'phzzk:auth:', pattern: '^[A-Za-z0-9:_-]{1,64}$' }),
-  'auth.login.max-failures-per-account': Type.Integer({ default: 5, minimum: 1 }),
+  /**
+   * Login throttling (services/auth/README.md): failures per account and window from clients
+   * without a device cookie of that account (a device cookie is held only to its own budget).
+   */
+  'auth.login.max-failures-per-account': Type.Integer({ default: 20, minimum: 1 }),
   'auth.login.max-failures-per-ip': Type.Integer({ default: 50, minimum: 1 }),
   'auth.login.window-seconds': Type.Integer({ default: 900, minimum: 1 }),
+  /** Failures per account and address that pass at once; then each waits twice as long. */
+  'auth.login.free-failures-per-account-ip': Type.Integer({ default: 3, minimum: 1 }),
+  'auth.login.backoff-base-seconds': Type.Integer({ default: 2, minimum: 1 }),
+  'auth.login.backoff-max-seconds': Type.Integer({ default: 900, minimum: 1 }),
+  'auth.login.max-failures-per-device': Type.Integer({ default: 10, minimum: 1 }),
+  /** How long a device cookie stays valid after its last successful login. */
+  'auth.login.device-ttl-seconds': Type.Integer({ default: 90 * 86_400, minimum: 60 }),
   'auth.signup.max-per-ip': Type.Integer({ default: 20, minimum: 1 }),
   'auth.signup.window-seconds': Type.Integer({ default: 3600, minimum: 1 }),
   /** Where browsers reach the platform (the gateway); social redirect URIs are built from it. */
@@ -150,15 +168,22 @@ export const authService: ServiceDefinition<typeof AuthConfig> = {
       store: new RedisSessionStore(redis, { prefix, accessTtlSeconds: () => config.get('auth.access-ttl-seconds') }),
       issuer,
       limiter: new RedisAttemptLimiter(redis, prefix),
+      devices: new RedisDeviceRegistry(redis, prefix),
       secrets: nodeSecrets,
       settings: () => ({
         accessTtlSeconds: config.get('auth.access-ttl-seconds'),
         refreshTtlSeconds: config.get('auth.refresh-ttl-seconds'),
         sessionMaxAgeSeconds: config.get('auth.session-max-age-seconds'),
+        refreshGraceSeconds: config.get('auth.refresh-grace-seconds'),
         login: {
           maxFailuresPerAccount: config.get('auth.login.max-failures-per-account'),
           maxFailuresPerIp: config.get('auth.login.max-failures-per-ip'),
           windowSeconds: config.get('auth.login.window-seconds'),
+          freeFailuresPerAccountAndIp: config.get('auth.login.free-failures-per-account-ip'),
+          backoffBaseSeconds: config.get('auth.login.backoff-base-seconds'),
+          backoffMaxSeconds: config.get('auth.login.backoff-max-seconds'),
+          maxFailuresPerDevice: config.get('auth.login.max-failures-per-device'),
+          deviceTtlSeconds: config.get('auth.login.device-ttl-seconds'),
         },
         signup: {
           maxPerIp: config.get('auth.signup.max-per-ip'),

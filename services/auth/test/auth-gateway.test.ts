@@ -41,6 +41,8 @@ describe('identity through the gateway', () => {
       redirectUris: [`${PUBLIC}/api/auth/social/idp/callback`],
     });
     id = await startIdentity({
+      // Immediate reuse is reuse here (the grace period is tested in auth-refresh-grace.test.ts).
+      AUTH_REFRESH_GRACE_SECONDS: '0',
       AUTH_PUBLIC_URL: PUBLIC,
       AUTH_SOCIAL_PROVIDERS: JSON.stringify([
         {

@@ -30,7 +30,13 @@ describe('auth service: tokens, refresh rotation, revocation, throttling (real R
   }
 
   beforeAll(async () => {
-    id = await startIdentity({ AUTH_LOGIN_MAX_FAILURES_PER_IP: '8' });
+    // Without the refresh grace period: a rotated token coming back at once is reuse here (the
+    // grace period has its own file, auth-refresh-grace.test.ts).
+    id = await startIdentity({
+      AUTH_LOGIN_MAX_FAILURES_PER_IP: '8',
+      AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '5',
+      AUTH_REFRESH_GRACE_SECONDS: '0',
+    });
     redis = createRedis(id.infra.redisUrl, 'auth-test');
     subscriber = createRedis(id.infra.redisUrl, 'auth-test-sub');
     subscriber.on('message', (_channel, sid) => published.push(sid));
@@ -236,33 +242,82 @@ describe('auth service: tokens, refresh rotation, revocation, throttling (real R
     expect((await id.api.post('/api/auth/refresh', { refreshToken: kept.body.refreshToken })).status).toBe(401);
   });
 
-  it('throttles failed logins per account (429 + Retry-After), even for the right password', async () => {
+  it('throttles failures per account and address with growing delays, kept in Redis with a TTL', async () => {
     const t = await signup();
-    const victim = await signup();
-    for (let i = 0; i < 5; i++) {
-      const res = await id.api.post(
-        '/api/auth/login',
-        { email: t.account.email, password: `wrong guess ${i}` },
-        fromIp(),
-      );
+    const ip = '198.51.100.200';
+    for (let i = 0; i < 3; i++) {
+      const res = await id.api.post('/api/auth/login', { email: t.account.email, password: `wrong ${i}` }, fromIp(ip));
       expect(res.status).toBe(401);
     }
-    const blocked = await id.api.post(
+    const delayed = await id.api.post(
+      '/api/auth/login',
+      { email: t.account.email, password: t.account.password },
+      fromIp(ip),
+    );
+    expect(delayed.status).toBe(429);
+    expect(delayed.body).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+    expect(Number(delayed.headers.get('retry-after'))).toBe(2);
+    const accountKey = hash(t.account.email.toLowerCase());
+    const pttl = await redis.pttl(`${id.prefix}attempts:login:account-ip:${accountKey}:${ip}`);
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(902_000);
+    // The same account from another address is not delayed.
+    const elsewhere = await id.api.post(
       '/api/auth/login',
       { email: t.account.email, password: t.account.password },
       fromIp(),
     );
-    expect(blocked.status).toBe(429);
-    expect(blocked.body).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
-    const retryAfter = Number(blocked.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(800);
-    expect(retryAfter).toBeLessThanOrEqual(900);
-    const other = await id.api.post(
+    expect(elsewhere.status).toBe(200);
+  });
+
+  it('lets nobody lock the owner out: a known device signs in while the account budget is spent', async () => {
+    const t = await signup();
+    const owner = await id.api.post(
       '/api/auth/login',
-      { email: victim.account.email, password: victim.account.password },
+      { email: t.account.email, password: t.account.password },
       fromIp(),
     );
-    expect(other.status).toBe(200);
+    expect(owner.status).toBe(200);
+    const setCookie = owner.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(
+      /^phzzk_device=[A-Za-z0-9_-]{43}; Path=\/api\/auth\/login; Max-Age=\d+; HttpOnly; SameSite=Lax/,
+    );
+    const device = /phzzk_device=([A-Za-z0-9_-]+)/.exec(setCookie)?.[1] ?? '';
+    // Redis keeps only the hash of the device token, bound to the account, with a TTL.
+    expect(await redis.exists(`${id.prefix}device:${device}`)).toBe(0);
+    expect(await redis.ttl(`${id.prefix}device:${hash(device)}`)).toBeGreaterThan(86_400);
+    // An attacker spreads guesses over addresses until the account-wide budget (5) is spent.
+    for (let i = 0; i < 5; i++) {
+      const res = await id.api.post('/api/auth/login', { email: t.account.email, password: `guess ${i}` }, fromIp());
+      expect(res.status).toBe(401);
+    }
+    const attacker = await id.api.post('/api/auth/login', { email: t.account.email, password: 'guess 5' }, fromIp());
+    expect(attacker.status).toBe(429);
+    const retryAfter = Number(attacker.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(800);
+    expect(retryAfter).toBeLessThanOrEqual(900);
+    // A client without the device cookie waits (the owner on a new device included)...
+    const newDevice = await id.api.post(
+      '/api/auth/login',
+      { email: t.account.email, password: t.account.password },
+      fromIp(),
+    );
+    expect(newDevice.status).toBe(429);
+    // ...the owner's known device does not, from any address.
+    const known = await id.api.post(
+      '/api/auth/login',
+      { email: t.account.email, password: t.account.password },
+      { ...fromIp(), cookie: `phzzk_device=${device}` },
+    );
+    expect(known.status).toBe(200);
+    // Another account is untouched.
+    const other = await signup();
+    const fine = await id.api.post(
+      '/api/auth/login',
+      { email: other.account.email, password: other.account.password },
+      fromIp(),
+    );
+    expect(fine.status).toBe(200);
   });
 
   it('throttles per client address, trusting only the address the gateway signed', async () => {

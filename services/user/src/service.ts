@@ -52,8 +52,11 @@ export const userService: ServiceDefinition<typeof UserConfig> = {
       },
       config['user.password-pepper'],
     );
+    const users = new PgUserRepository(db);
+    const filled = await users.backfillSkeletons();
+    if (filled > 0) ctx.logger.info({ filled }, 'nickname skeletons filled in for older accounts');
     const accounts = new Accounts({
-      users: new PgUserRepository(db),
+      users,
       hasher,
       dummyHash: await hasher.hash(randomBytes(24).toString('base64url')),
       reauthFailures: new FailureCounter({

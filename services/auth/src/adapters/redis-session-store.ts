@@ -11,6 +11,9 @@ export const REVOKED_SID_CHANNEL = 'phzzk:auth:revoked-sid';
 //                         until the family ends so that a rotated token coming back is recognized
 //   P family:<sid>        hash {uid, current, ends}  `current` is the only token hash that refreshes
 //   P user:<uid>          set of sids, for logout-all
+//   P grace:<sha256(old)> hash {next, sealed}  for the grace period after a rotation (seconds): the
+//                         hash of the token it rotated to, and the answer sealed with a key derived
+//                         from the old token (which Redis never holds)
 // Scripts compute the family and user keys from what they read, so this needs a standalone Redis
 // (or Sentinel), not Redis Cluster.
 const REVOKE = `
@@ -35,6 +38,7 @@ return 1`;
 
 const ROTATE = `${REVOKE}
 local P, old, new, now, ttl, accessTtl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local graceMs, sealed = tonumber(ARGV[7]), ARGV[8]
 local rt = P .. 'rt:' .. old
 local rec = redis.call('HMGET', rt, 'sid', 'uid', 'exp')
 local sid, uid = rec[1], rec[2]
@@ -43,6 +47,10 @@ local fkey = P .. 'family:' .. sid
 local fam = redis.call('HMGET', fkey, 'current', 'ends')
 if not fam[1] then return {'revoked'} end
 if fam[1] ~= old then
+  -- Rotated moments ago, and the family has not moved on since: a parallel refresh of the same
+  -- token (two tabs, a retry after a lost answer) gets the same answer instead of ending the session.
+  local grace = redis.call('HMGET', P .. 'grace:' .. old, 'next', 'sealed')
+  if grace[1] and grace[1] == fam[1] then return {'grace', sid, uid, grace[2]} end
   revoke(P, sid, uid, accessTtl)
   return {'reused', sid, uid}
 end
@@ -57,6 +65,11 @@ local nrt = P .. 'rt:' .. new
 redis.call('HSET', nrt, 'sid', sid, 'uid', uid, 'exp', exp)
 redis.call('PEXPIREAT', nrt, ends)
 redis.call('HSET', fkey, 'current', new)
+if graceMs > 0 then
+  local gkey = P .. 'grace:' .. old
+  redis.call('HSET', gkey, 'next', new, 'sealed', sealed)
+  redis.call('PEXPIRE', gkey, graceMs)
+end
 return {'rotated', sid, uid, tostring(exp)}`;
 
 const REVOKE_BY_TOKEN = `${REVOKE}
@@ -93,8 +106,9 @@ return n`;
 /**
  * Refresh-token families in Redis. Rotation is one Lua script: the check that the presented
  * token is the family's current one and the switch to the next happen atomically, so two
- * concurrent refreshes with one token cannot both succeed — the second sees a rotated token,
- * which is reuse, and revokes the family.
+ * concurrent refreshes with one token cannot both rotate. Within the grace period the second
+ * gets the first one's sealed answer (the same pair); after it, a rotated token coming back is
+ * reuse and revokes the family.
  */
 export class RedisSessionStore implements SessionStore {
   private readonly redis: Redis;
@@ -124,15 +138,32 @@ export class RedisSessionStore implements SessionStore {
     return sid && uid ? { sessionId: sid, userId: uid } : undefined;
   }
 
-  async rotate(oldHash: string, newHash: string, nowMs: number, refreshTtlSeconds: number): Promise<RotationOutcome> {
+  async rotate(
+    oldHash: string,
+    newHash: string,
+    nowMs: number,
+    refreshTtlSeconds: number,
+    grace?: { ms: number; sealed: string },
+  ): Promise<RotationOutcome> {
     const result = (await this.scripts.rotate(
       [],
-      [this.prefix, oldHash, newHash, nowMs, refreshTtlSeconds * 1000, this.accessTtlSeconds()],
+      [
+        this.prefix,
+        oldHash,
+        newHash,
+        nowMs,
+        refreshTtlSeconds * 1000,
+        this.accessTtlSeconds(),
+        Math.max(0, Math.floor(grace?.ms ?? 0)),
+        grace?.sealed ?? '',
+      ],
     )) as string[];
-    const [status, sessionId = '', userId = '', exp = '0'] = result;
+    const [status, sessionId = '', userId = '', extra = '0'] = result;
     switch (status) {
       case 'rotated':
-        return { status, sessionId, userId, expiresAt: Number(exp) };
+        return { status, sessionId, userId, expiresAt: Number(extra) };
+      case 'grace':
+        return { status, sessionId, userId, sealed: extra };
       case 'reused':
       case 'expired':
         return { status, sessionId, userId };

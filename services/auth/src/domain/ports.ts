@@ -50,7 +50,19 @@ export interface SessionStore {
   create(family: NewFamily): Promise<void>;
   /** The user of a token, read without changing anything (to look the account up before rotating). */
   peek(tokenHash: string): Promise<{ sessionId: string; userId: string } | undefined>;
-  rotate(oldHash: string, newHash: string, nowMs: number, refreshTtlSeconds: number): Promise<RotationOutcome>;
+  /**
+   * Makes `newHash` the family's token if `oldHash` is its current one. With a grace period, the
+   * rotation's answer (`sealed`, encrypted with a key only the old token's holder can derive) is
+   * kept for that long under the old token's hash: a parallel refresh with the same old token
+   * gets it back (`grace`) instead of revoking the family.
+   */
+  rotate(
+    oldHash: string,
+    newHash: string,
+    nowMs: number,
+    refreshTtlSeconds: number,
+    grace?: { ms: number; sealed: string },
+  ): Promise<RotationOutcome>;
   /** Revokes the family of a token (logout); false when the token is unknown. */
   revokeByToken(tokenHash: string): Promise<boolean>;
   revokeFamily(sessionId: string): Promise<void>;
@@ -75,8 +87,29 @@ export interface AttemptLimiter {
     keys: { key: string; limit: number }[],
     windowSeconds: number,
   ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
+  /**
+   * Growing delays on one key: the first `freeFailures` attempts pass at once; after that each
+   * attempt must wait `baseMs * 2^(n - freeFailures)` (at most `maxMs`) after the previous one.
+   * Counts the attempt when it lets it through (a successful login resets the key by `release`).
+   */
+  backoff(
+    key: string,
+    policy: { freeFailures: number; baseMs: number; maxMs: number; windowMs: number },
+    nowMs: number,
+  ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
   /** Gives back attempts that turned out to be fine (a successful login). */
   release(resetKeys: string[], refundKeys: string[]): Promise<void>;
+}
+
+/**
+ * Devices that have signed in to an account before (OWASP "device cookies"): an opaque random
+ * token in an HttpOnly cookie, whose hash Redis binds to the account for a while.
+ */
+export interface DeviceRegistry {
+  /** The account key a device token (by hash) was issued for; undefined when unknown or expired. */
+  accountOf(tokenHash: string): Promise<string | undefined>;
+  /** Binds a device token (by hash) to an account key, for `ttlSeconds` from now. */
+  remember(tokenHash: string, accountKey: string, ttlSeconds: number): Promise<void>;
 }
 
 export interface Secrets {
@@ -86,6 +119,10 @@ export interface Secrets {
   sha256(value: string): string;
   /** Constant-time equality of two strings. */
   equal(a: string, b: string): boolean;
+  /** Authenticated encryption (AES-256-GCM) of `plaintext` under a key derived from `secret`. */
+  seal(plaintext: string, secret: string): string;
+  /** The plaintext of `seal`, or undefined when the secret is wrong or the box was altered. */
+  open(sealed: string, secret: string): string | undefined;
 }
 
 /** The public half of the signing keys in force (active and retiring), as a JSON Web Key Set. */

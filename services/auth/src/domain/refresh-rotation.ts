@@ -4,6 +4,8 @@ import { DomainError } from '@phzzk/kit/errors';
 export type RotationOutcome =
   | { status: 'rotated'; sessionId: string; userId: string; expiresAt: number }
   | { status: 'reused'; sessionId: string; userId: string }
+  /** The token was rotated moments ago (within the grace period): the rotation's sealed answer. */
+  | { status: 'grace'; sessionId: string; userId: string; sealed: string }
   | { status: 'expired'; sessionId: string; userId: string }
   | { status: 'revoked' }
   | { status: 'unknown' };
@@ -21,6 +23,9 @@ export function rotationResult(outcome: RotationOutcome): { sessionId: string; u
   switch (outcome.status) {
     case 'rotated':
       return outcome;
+    case 'grace':
+      // Handled by the caller (it opens the sealed answer); reaching here means it could not.
+      return fail('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
     case 'reused':
       // An already-rotated token came back: someone holds a copy. The whole family was revoked.
       return fail('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended.');

@@ -1,13 +1,24 @@
 import { DomainError } from '@phzzk/kit/errors';
 import { invalidCredentials } from './errors.ts';
+import { LoginThrottle, type LoginThrottleSettings, tooMany } from './login-throttle.ts';
 import { refreshExpiry, rotationResult } from './refresh-rotation.ts';
-import type { Account, AttemptLimiter, Secrets, SessionStore, TokenIssuer, UserDirectory } from './ports.ts';
+import type {
+  Account,
+  AttemptLimiter,
+  DeviceRegistry,
+  Secrets,
+  SessionStore,
+  TokenIssuer,
+  UserDirectory,
+} from './ports.ts';
 
 export interface SessionSettings {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   sessionMaxAgeSeconds: number;
-  login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowSeconds: number };
+  /** How long a rotated refresh token still returns the pair it was rotated to (0: never). */
+  refreshGraceSeconds: number;
+  login: LoginThrottleSettings;
   signup: { maxPerIp: number; windowSeconds: number };
 }
 
@@ -16,6 +27,12 @@ export interface Tokens {
   refreshToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
+}
+
+/** A successful password login: the tokens, and the device cookie to set (OWASP device cookies). */
+export interface LoginResult {
+  tokens: Tokens;
+  device: { token: string; maxAgeSeconds: number };
 }
 
 export interface CallContext {
@@ -40,12 +57,14 @@ export class Sessions {
   private readonly secrets: Secrets;
   private readonly settings: () => SessionSettings;
   private readonly now: () => number;
+  private readonly throttle: LoginThrottle;
 
   constructor(deps: {
     users: UserDirectory;
     store: SessionStore;
     issuer: TokenIssuer;
     limiter: AttemptLimiter;
+    devices: DeviceRegistry;
     secrets: Secrets;
     settings: () => SessionSettings;
     now?: () => number;
@@ -57,6 +76,13 @@ export class Sessions {
     this.secrets = deps.secrets;
     this.settings = deps.settings;
     this.now = deps.now ?? Date.now;
+    this.throttle = new LoginThrottle({
+      limiter: deps.limiter,
+      devices: deps.devices,
+      secrets: deps.secrets,
+      settings: () => deps.settings().login,
+      now: this.now,
+    });
   }
 
   async signup(input: { email: string; nickname: string; password: string }, ctx: CallContext): Promise<Tokens> {
@@ -71,20 +97,15 @@ export class Sessions {
     return this.start(account);
   }
 
-  async login(email: string, password: string, ctx: CallContext): Promise<Tokens> {
-    const { login } = this.settings();
-    const accountKey = `login:account:${this.secrets.sha256(normalizeEmail(email))}`;
-    const ipKey = `login:ip:${ctx.ip}`;
-    // Every attempt is counted before the password is checked (parallel guesses cannot slip past
-    // the limit); a successful one gives its count back.
-    const verdict = await this.limiter.reserve(
-      [
-        { key: accountKey, limit: login.maxFailuresPerAccount },
-        { key: ipKey, limit: login.maxFailuresPerIp },
-      ],
-      login.windowSeconds,
-    );
-    if (!verdict.allowed) throw tooMany(verdict.retryAfterSeconds, 'Too many failed logins; try again later.');
+  /**
+   * Password login, throttled without a lockout anyone else can trigger (see LoginThrottle): a
+   * client that signed in to this account before from this device (`deviceToken`) is held only
+   * to its own budget. Every attempt is counted before the password is checked (parallel guesses
+   * cannot slip past a limit); a successful one gives its count back.
+   */
+  async login(email: string, password: string, ctx: CallContext & { deviceToken?: string }): Promise<LoginResult> {
+    const accountKey = this.secrets.sha256(normalizeEmail(email));
+    const pass = await this.throttle.admit(accountKey, ctx.ip, ctx.deviceToken);
     let account: Account;
     try {
       account = await this.users.verifyCredentials(email, password, ctx.requestId);
@@ -94,8 +115,8 @@ export class Sessions {
         throw invalidCredentials();
       throw error;
     }
-    await this.limiter.release([accountKey], [ipKey]);
-    return this.start(account);
+    const device = await this.throttle.succeeded(pass, accountKey, ctx.deviceToken);
+    return { tokens: await this.start(account), device };
   }
 
   /** Starts a new session family for an account that has just authenticated. */
@@ -126,16 +147,36 @@ export class Sessions {
       await this.store.revokeFamily(holder.sessionId);
       return rotationResult({ status: 'revoked' }) as never;
     }
+    // The answer is made before the rotation, so that it can be kept (sealed with a key only the
+    // old token's holder can derive) for a parallel refresh within the grace period. If the
+    // rotation fails, the signed access token is dropped unseen.
+    const settings = this.settings();
     const next = this.secrets.token(REFRESH_TOKEN_BYTES);
+    const access = await this.issuer.accessToken({
+      userId: holder.userId,
+      sessionId: holder.sessionId,
+      roles: account.roles,
+    });
+    const tokens: Tokens = {
+      accessToken: access.token,
+      refreshToken: next,
+      tokenType: 'Bearer',
+      expiresIn: access.expiresIn,
+    };
+    const graceMs = settings.refreshGraceSeconds * 1000;
     const outcome = await this.store.rotate(
       hash,
       this.secrets.sha256(next),
       this.now(),
-      this.settings().refreshTtlSeconds,
+      settings.refreshTtlSeconds,
+      graceMs > 0 ? { ms: graceMs, sealed: this.secrets.seal(JSON.stringify(tokens), refreshToken) } : undefined,
     );
-    const { sessionId, userId } = rotationResult(outcome);
-    const access = await this.issuer.accessToken({ userId, sessionId, roles: account.roles });
-    return { accessToken: access.token, refreshToken: next, tokenType: 'Bearer', expiresIn: access.expiresIn };
+    if (outcome.status === 'grace') {
+      const kept = this.secrets.open(outcome.sealed, refreshToken);
+      if (kept) return JSON.parse(kept) as Tokens;
+    }
+    rotationResult(outcome);
+    return tokens;
   }
 
   /** Ends the session of a refresh token. Unknown tokens are fine: logging out is idempotent. */
@@ -146,8 +187,4 @@ export class Sessions {
   async logoutAll(userId: string, exceptSessionId?: string): Promise<number> {
     return this.store.revokeUser(userId, exceptSessionId);
   }
-}
-
-function tooMany(retryAfterSeconds: number, detail: string): DomainError {
-  return new DomainError('rate-limited', 'TOO_MANY_ATTEMPTS', detail, { retryAfter: Math.max(1, retryAfterSeconds) });
 }

@@ -138,7 +138,7 @@ export function socialRoutes(app: ServiceApp, social: SocialLogin, settings: () 
         problems: {
           400: ['WEAK_PASSWORD', 'INVALID_NICKNAME'],
           401: ['SIGNUP_TICKET_INVALID', 'SIGNUP_TICKET_EXPIRED', 'SIGNUP_TICKET_USED'],
-          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN', 'IDENTITY_TAKEN'],
+          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN', 'NICKNAME_CONFUSABLE', 'IDENTITY_TAKEN'],
           503: ['USER_SERVICE_UNAVAILABLE'],
         },
       },

@@ -11,10 +11,18 @@ import {
 import { caller, type ServiceApp } from '@phzzk/kit';
 import Type from 'typebox';
 import type { Sessions } from '../domain/sessions.ts';
-import { callContext, NO_STORE } from './request-context.ts';
+import { callContext, NO_STORE, readCookie } from './request-context.ts';
+
+/** The device cookie (OWASP "device cookies"): sent back only to the login route. */
+export const DEVICE_COOKIE = 'phzzk_device';
+const DEVICE_COOKIE_PATH = '/api/auth/login';
+
+export function deviceCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${DEVICE_COOKIE}=${token}; Path=${DEVICE_COOKIE_PATH}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
 
 /** Password sign-up and login, refresh, logout of one session and of all of them. */
-export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
+export function tokenRoutes(app: ServiceApp, sessions: Sessions, settings: () => { secureCookies: boolean }): void {
   app.post(
     '/api/auth/signup',
     {
@@ -22,7 +30,7 @@ export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
       config: {
         problems: {
           400: ['WEAK_PASSWORD', 'INVALID_NICKNAME'],
-          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN'],
+          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN', 'NICKNAME_CONFUSABLE'],
           429: ['TOO_MANY_ATTEMPTS'],
           503: ['USER_SERVICE_UNAVAILABLE'],
         },
@@ -48,8 +56,13 @@ export function tokenRoutes(app: ServiceApp, sessions: Sessions): void {
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const tokens = await sessions.login(email, password, callContext(request));
-      return reply.headers(NO_STORE).send(tokens);
+      const presented = readCookie(request.headers, DEVICE_COOKIE);
+      const deviceToken = presented && /^[A-Za-z0-9_-]{16,128}$/.test(presented) ? presented : undefined;
+      const { tokens, device } = await sessions.login(email, password, { ...callContext(request), deviceToken });
+      return reply
+        .headers(NO_STORE)
+        .header('set-cookie', deviceCookie(device.token, device.maxAgeSeconds, settings().secureCookies))
+        .send(tokens);
     },
   );
 

@@ -1,4 +1,5 @@
 import { DomainError } from '@phzzk/kit/errors';
+import { sanitizeDisplayText } from '@phzzk/kit/text';
 
 export interface Channel {
   id: string;
@@ -24,15 +25,16 @@ export interface ChannelPatch {
 export const defaultTitle = (nickname: string): string => nickname;
 
 /**
- * Trims the fields the schema already bounded, and refuses what is blank once trimmed; tags are
- * de-duplicated case-insensitively (the first spelling wins) so "LoL" and "lol" are one tag.
+ * Sanitizes the fields the schema already bounded (bidirectional controls and zero-width characters
+ * removed, then trimmed) and refuses what is blank after that; tags are de-duplicated
+ * case-insensitively (the first spelling wins) so "LoL" and "lol" are one tag.
  */
 export function normalizePatch(patch: ChannelPatch): ChannelPatch {
   const out: ChannelPatch = {};
   if (patch.title !== undefined) out.title = required('title', patch.title);
   if (patch.category !== undefined)
     out.category = patch.category === null ? null : required('category', patch.category);
-  if (patch.description !== undefined) out.description = patch.description.trim();
+  if (patch.description !== undefined) out.description = sanitizeDisplayText(patch.description);
   if (patch.tags !== undefined) {
     const seen = new Set<string>();
     out.tags = [];
@@ -48,7 +50,7 @@ export function normalizePatch(patch: ChannelPatch): ChannelPatch {
 }
 
 function required(field: string, value: string): string {
-  const trimmed = value.trim();
+  const trimmed = sanitizeDisplayText(value);
   if (trimmed.length === 0) throw new DomainError('invalid', 'INVALID_CHANNEL_FIELD', `${field} must not be blank.`);
   return trimmed;
 }

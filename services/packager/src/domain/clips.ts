@@ -15,6 +15,7 @@ import { badCursor, clipNotFound, noMedia, notLive, outOfRange, vodNotFound } fr
 import type { MediaReader } from './media-reader.ts';
 import type { ClipRow, ClipStore, MediaStorage, MediaTimeline, Remuxer, VodRow, VodStore } from './ports.ts';
 import { capturesOnTimeline } from './storyboard.ts';
+import { cleanTitle } from './titles.ts';
 import { clipUrls, packagerPaths } from './urls.ts';
 import { renderRenditionPlaylist } from './vod-playlists.ts';
 
@@ -45,6 +46,7 @@ export class Clips {
   }
 
   async create(callerId: string, request: ClipRequest): Promise<Clip> {
+    const title = request.title === undefined ? undefined : cleanTitle(request.title);
     let vod: VodRow | undefined;
     if ('vodId' in request) {
       vod = await this.d.vods.get(request.vodId);
@@ -82,7 +84,7 @@ export class Clips {
       channelId: vod.channelId,
       vodId: vod.id,
       sessionId: vod.sessionId,
-      title: request.title ?? `${vod.title} (clip)`.slice(0, 140),
+      title: title ?? `${vod.title} (clip)`.slice(0, 140),
       createdBy: callerId,
       createdAt: this.d.now(),
       startSeconds: selection.startSeconds,

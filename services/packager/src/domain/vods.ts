@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { badCursor, notOwner, vodNotFound } from './errors.ts';
 import type { MediaReader } from './media-reader.ts';
 import type { ChannelOwners, MediaStorage, VodRow, VodStore } from './ports.ts';
+import { cleanTitle } from './titles.ts';
 import { durationOf } from './vod-playlists.ts';
 import { packagerPaths, vodUrls } from './urls.ts';
 
@@ -51,8 +52,9 @@ export class Vods {
   }
 
   async update(id: string, callerId: string, change: { title?: string; visibility?: VodVisibility }): Promise<Vod> {
+    const clean = change.title === undefined ? change : { ...change, title: cleanTitle(change.title) };
     await this.ownedRow(id, callerId);
-    const row = await this.d.store.update(id, change);
+    const row = await this.d.store.update(id, clean);
     if (!row) throw vodNotFound();
     return this.present(row);
   }

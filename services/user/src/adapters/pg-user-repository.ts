@@ -2,6 +2,7 @@ import { type Database, enqueueOutboxEvent, withTransaction } from '@phzzk/kit';
 import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { DomainError } from '@phzzk/kit/errors';
+import { nicknameSkeleton } from '../domain/nickname-skeleton.ts';
 import type { AccountChanges, NewAccount, PendingEvent, UserRepository } from '../domain/ports.ts';
 import {
   type LinkedIdentity,
@@ -50,6 +51,12 @@ function conflictFrom(error: unknown): never {
         throw new DomainError('conflict', 'EMAIL_TAKEN', 'An account with this email already exists.');
       case 'users_nickname_normalized_key':
         throw new DomainError('conflict', 'NICKNAME_TAKEN', 'This nickname is taken.');
+      case 'users_nickname_skeleton_key':
+        throw new DomainError(
+          'conflict',
+          'NICKNAME_CONFUSABLE',
+          'This nickname looks like one that is taken (the same letters from another script or look-alike characters).',
+        );
       case 'social_identities_pkey':
         throw new DomainError('conflict', 'IDENTITY_TAKEN', 'This social account is linked to another user.');
       case 'social_identities_user_provider':
@@ -68,6 +75,29 @@ export class PgUserRepository implements UserRepository {
 
   constructor(db: Database) {
     this.db = db;
+  }
+
+  /**
+   * Gives the rows from before the skeleton column theirs. Of two old look-alikes, the older
+   * account keeps the skeleton and the other stays without one (it keeps its name; a new
+   * look-alike of it is refused by the older one's skeleton). Returns how many were filled.
+   */
+  async backfillSkeletons(): Promise<number> {
+    const { rows } = await this.db.query<{ id: string; nickname: string }>(
+      'select id, nickname from users where nickname_skeleton is null order by created_at limit 10000',
+    );
+    let filled = 0;
+    for (const row of rows) {
+      const result = await this.db
+        .query(
+          `update users set nickname_skeleton = $2 where id = $1 and nickname_skeleton is null
+             and not exists (select 1 from users where nickname_skeleton = $2)`,
+          [row.id, nicknameSkeleton(row.nickname)],
+        )
+        .catch(() => ({ rowCount: 0 }));
+      filled += result.rowCount ?? 0;
+    }
+    return filled;
   }
 
   private async one(where: string, params: unknown[], from = 'users u'): Promise<UserWithCredential | undefined> {
@@ -125,9 +155,9 @@ export class PgUserRepository implements UserRepository {
     try {
       return await withTransaction(this.db, async (client) => {
         const { rows } = await client.query<Row>(
-          `insert into users as u (id, email, email_normalized, nickname, nickname_normalized, password_hash,
-             signup_method, email_verified_at, password_changed_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, now())
+          `insert into users as u (id, email, email_normalized, nickname, nickname_normalized, nickname_skeleton,
+             password_hash, signup_method, email_verified_at, password_changed_at)
+           values ($1, $2, $3, $4, $5, $9, $6, $7, $8, now())
            returning ${COLUMNS}`,
           [
             account.id,
@@ -138,6 +168,7 @@ export class PgUserRepository implements UserRepository {
             account.passwordHash,
             account.signupMethod,
             account.identity?.emailVerified ? new Date() : null,
+            nicknameSkeleton(account.nickname),
           ],
         );
         if (account.identity) {
@@ -171,6 +202,7 @@ export class PgUserRepository implements UserRepository {
     if (changes.nickname !== undefined) {
       set('nickname = $?', changes.nickname);
       set('nickname_normalized = $?', normalizeNickname(changes.nickname));
+      set('nickname_skeleton = $?', nicknameSkeleton(changes.nickname));
     }
     if (changes.passwordHash !== undefined) {
       set('password_hash = $?', changes.passwordHash);

@@ -28,7 +28,7 @@ export interface UserRepository {
   findWithCredentialByEmail(emailNormalized: string): Promise<UserWithCredential | undefined>;
   findByIdentity(provider: string, subject: string): Promise<User | undefined>;
   identitiesOf(userId: string): Promise<LinkedIdentity[]>;
-  /** Throws DomainError EMAIL_TAKEN / NICKNAME_TAKEN / IDENTITY_TAKEN on a uniqueness conflict. */
+  /** Throws DomainError EMAIL_TAKEN / NICKNAME_TAKEN / NICKNAME_CONFUSABLE / IDENTITY_TAKEN on a uniqueness conflict. */
   create(account: NewAccount, event: PendingEvent): Promise<User>;
   update(id: string, changes: AccountChanges, event: PendingEvent | undefined): Promise<User>;
   /** Links an identity; returns the user and whether its email became verified by this link. */

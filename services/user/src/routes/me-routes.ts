@@ -26,7 +26,7 @@ export function meRoutes(app: ServiceApp, accounts: Accounts): void {
           401: ['AUTH_REQUIRED'],
           403: ['CURRENT_PASSWORD_INVALID', 'EMAIL_CHANGE_FORBIDDEN'],
           404: ['USER_NOT_FOUND'],
-          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN'],
+          409: ['EMAIL_TAKEN', 'NICKNAME_TAKEN', 'NICKNAME_CONFUSABLE'],
           429: ['TOO_MANY_ATTEMPTS'],
         },
       },

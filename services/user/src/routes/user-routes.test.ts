@@ -34,6 +34,7 @@ function app() {
     updateProfile: async (id: string, request: { nickname?: string }) => {
       const user = await find(id);
       if (request.nickname === 'taken') throw conflict('NICKNAME_TAKEN', 'This nickname is taken.');
+      if (request.nickname === 'ѕecA1') throw conflict('NICKNAME_CONFUSABLE', 'This nickname looks like a taken one.');
       if (request.nickname) user.nickname = request.nickname;
       return user;
     },
@@ -89,6 +90,15 @@ describe('user routes', () => {
     });
     expect(taken.statusCode).toBe(409);
     expect(taken.json().code).toBe('NICKNAME_TAKEN');
+    const lookAlike = await a.inject({
+      method: 'PATCH',
+      url: '/api/users/me',
+      headers: asAlice,
+      payload: { nickname: 'ѕecA1' },
+    });
+    expect(lookAlike.statusCode).toBe(409);
+    expect(lookAlike.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(lookAlike.json()).toMatchObject({ code: 'NICKNAME_CONFUSABLE', status: 409 });
     const extra = await a.inject({
       method: 'PATCH',
       url: '/api/users/me',

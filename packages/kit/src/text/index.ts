@@ -1,0 +1,1 @@
+export { hasHiddenControls, sanitizeDisplayText } from './display-text.ts';
