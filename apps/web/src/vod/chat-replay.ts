@@ -78,7 +78,11 @@ export class ReplayWindow {
     if (this.pending) return undefined;
     const { to } = this.span!;
     if (to >= edge || to - position >= this.aheadSeconds) return undefined;
-    const request = { fromSeconds: to, toSeconds: Math.min(edge, to + this.windowSeconds), generation: this.generation };
+    const request = {
+      fromSeconds: to,
+      toSeconds: Math.min(edge, to + this.windowSeconds),
+      generation: this.generation,
+    };
     if (request.toSeconds <= request.fromSeconds) return undefined;
     this.pending = request;
     return request;

@@ -58,7 +58,7 @@ export function vodRoutes(app: ServiceApp, vods: Vods): void {
     async (request, reply) => {
       const who = caller(request);
       await vods.delete(request.params.id, who.userId);
-      return reply.code(204).header('cache-control', 'no-store').send();
+      return reply.code(204).header('cache-control', 'no-store').send(null);
     },
   );
 }
