@@ -178,14 +178,21 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
   it('lists the VOD on /channel/{id} once the broadcast ends', async () => {
     await publisher?.exited;
     publisher = undefined;
-    vod = await waitFor(
-      async () => {
-        const page = (await (await owner.request.get(`/api/vods?channelId=${channelId}`)).json()) as VodPage;
-        return page.items.find((v) => v.status === 'ready');
-      },
-      { what: 'the VOD to be ready', timeoutMs: 60_000, intervalMs: 250 },
-    );
-    expect(vod.storyboardUrl).not.toBeNull();
+    const listed = async () =>
+      ((await (await owner.request.get(`/api/vods?channelId=${channelId}`)).json()) as VodPage).items[0];
+    const ready = await waitFor(async () => ((await listed())?.status === 'ready' ? Date.now() : undefined), {
+      what: 'the VOD to be ready',
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
+    // The storyboard's last sheet may be drawn just after `ready`: the seek previews need it.
+    vod = await waitFor(async () => ((await listed())?.storyboardUrl ? await listed() : undefined), {
+      what: 'the storyboard',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    console.log(`storyboard listed ${Date.now() - ready} ms after the VOD was seen ready`);
+    expect(vod.status).toBe('ready');
     const viewer = await (await context('ko-KR')).newPage();
     await viewer.goto(`/channel/${channelId}`);
     const card = viewer.getByTestId('vod-card');
