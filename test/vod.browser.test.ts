@@ -39,9 +39,9 @@ async function expectAccessible(page: Page, what: string) {
   );
 }
 
-async function shot(page: Page, name: string) {
+async function shot(page: Page, name: string, fullPage = false) {
   mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`) });
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
 }
 
 /** The VOD page's (or clip page's) video has played past `seconds`. */
@@ -212,7 +212,8 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
     );
     expect(await owner.locator('[data-testid=vod-card] img').count()).toBe(1);
     await expectAccessible(owner, 'channel en (owner)');
-    await shot(owner, 'channel');
+    await owner.evaluate('window.scrollTo(0, 0)');
+    await shot(owner, 'channel', true);
   });
 
   it('plays /video/{id} with storyboard previews on the seek bar and the chat replayed in sync', async () => {
