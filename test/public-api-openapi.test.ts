@@ -11,6 +11,11 @@ import { discoveredServiceDocuments } from '../services/gateway/src/adapters/ser
 import { PublicApiDocument } from '../services/gateway/src/domain/public-api-document.ts';
 import { openApiRoute } from '../services/gateway/src/routes/openapi-route.ts';
 import { defaultRoutes } from '../services/gateway/src/service.ts';
+import { buildPackagerApp } from '../services/packager/src/app.ts';
+import type { Clips } from '../services/packager/src/domain/clips.ts';
+import type { MediaCatalog } from '../services/packager/src/domain/media-catalog.ts';
+import type { MediaStorage } from '../services/packager/src/domain/ports.ts';
+import type { Vods } from '../services/packager/src/domain/vods.ts';
 import { buildUserApp } from '../services/user/src/app.ts';
 import type { Accounts } from '../services/user/src/domain/accounts.ts';
 
@@ -44,6 +49,13 @@ const publicRoutes = [
   'PUT /api/channels/{id}/follow',
   'DELETE /api/channels/{id}/follow',
   'GET /api/channels/{id}/live',
+  'GET /api/vods',
+  'GET /api/vods/{id}',
+  'PATCH /api/vods/{id}',
+  'DELETE /api/vods/{id}',
+  'POST /api/clips',
+  'GET /api/clips',
+  'GET /api/clips/{id}',
 ];
 
 describe('GET /api/openapi.json (the merged public API)', () => {
@@ -54,6 +66,16 @@ describe('GET /api/openapi.json (the merged public API)', () => {
     const services: [string, ServiceApp][] = [
       ['user', buildUserApp({ app: routeTestApp('user'), accounts: {} as Accounts })],
       ['channel', buildChannelApp({ app: routeTestApp('channel'), channels: {} as Channels, ingestUrl: () => '' })],
+      [
+        'packager',
+        buildPackagerApp({
+          app: routeTestApp('packager'),
+          vods: {} as Vods,
+          clips: {} as Clips,
+          catalog: {} as MediaCatalog,
+          storage: {} as MediaStorage,
+        }),
+      ],
       [
         'auth',
         buildAuthApp({
@@ -111,8 +133,8 @@ describe('GET /api/openapi.json (the merged public API)', () => {
       Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(operations.sort()).toEqual([...publicRoutes].sort());
-    // The services not running (chat, cache, packager, transcoder) are said to be missing, not invented.
-    expect(doc.info.description).toMatch(/cache, chat, packager, transcoder/);
+    // The services not running (chat, cache, transcoder) are said to be missing, not invented.
+    expect(doc.info.description).toMatch(/cache, chat, transcoder/);
   });
 
   it('describes each operation completely: request, answers, problems, and who may call', async () => {
@@ -149,5 +171,22 @@ describe('GET /api/openapi.json (the merged public API)', () => {
       'AUTH_REQUIRED',
     ]);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it("documents the packager's VOD and clip routes with their problems", async () => {
+    const doc = (await gateway.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const codes = (op: { responses: Record<string, unknown> }, status: string) =>
+      (op.responses[status] as { content: Record<string, { schema: { properties: { code: unknown } } }> }).content[
+        'application/problem+json'
+      ]!.schema.properties.code;
+    const createClip = doc.paths['/api/clips'].post;
+    expect(createClip.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(createClip.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '404', '409']));
+    expect(JSON.stringify(codes(createClip, '409'))).toMatch(/CHANNEL_NOT_LIVE.*NO_MEDIA/);
+    const deleteVod = doc.paths['/api/vods/{id}'].delete;
+    expect(Object.keys(deleteVod.responses)).toEqual(expect.arrayContaining(['204', '401', '403', '404', '503']));
+    expect(JSON.stringify(codes(doc.paths['/api/vods/{id}'].get, '404'))).toContain('VOD_NOT_FOUND');
+    // Media is not JSON API: /vod/** is never in the document.
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/vod'))).toEqual([]);
   });
 });

@@ -62,6 +62,13 @@ const Heartbeat = {
 };
 const UserIdList = { type: 'object', properties: { items: { type: 'array', items: json(contracts.PublicUser) } } };
 
+/** `?channelId=&cursor=&limit=` of the packager's lists. */
+const listParameters = () => [
+  { ...query('channelId', { type: 'string' }), required: true },
+  query('cursor', { type: 'string' }),
+  query('limit', { type: 'integer', minimum: 1, maximum: 100 }),
+];
+
 /** The routes the web app uses, with the schemas their services validate against. */
 function documentFromContracts(): Schema {
   const p = (id: string) => [pathParam(id)];
@@ -153,6 +160,30 @@ function documentFromContracts(): Schema {
       },
       '/api/stats/channels/{channelId}': { get: { parameters: p('channelId'), responses: ok(200, ChannelStats) } },
       '/api/stats/heartbeat': { post: { requestBody: body(Heartbeat), responses: ok(204) } },
+      '/api/chat/{channelId}/replay': {
+        get: {
+          parameters: [
+            ...p('channelId'),
+            { ...query('sessionId', { type: 'string' }), required: true },
+            query('fromSeconds', { type: 'number' }),
+            query('toSeconds', { type: 'number' }),
+          ],
+          responses: ok(200, contracts.ChatReplayPage),
+        },
+      },
+      '/api/vods': {
+        get: { parameters: listParameters(), responses: ok(200, contracts.VodPage) },
+      },
+      '/api/vods/{id}': {
+        get: { parameters: p('id'), responses: ok(200, contracts.Vod) },
+        patch: { parameters: p('id'), requestBody: body(contracts.PatchVodRequest), responses: ok(200, contracts.Vod) },
+        delete: { parameters: p('id'), responses: ok(204) },
+      },
+      '/api/clips': {
+        get: { parameters: listParameters(), responses: ok(200, contracts.ClipPage) },
+        post: { requestBody: body(contracts.CreateClipRequest), responses: ok(201, contracts.Clip) },
+      },
+      '/api/clips/{id}': { get: { parameters: p('id'), responses: ok(200, contracts.Clip) } },
     },
   };
 }

@@ -5,7 +5,7 @@ import type { ChatProtocol } from '../chat/chat-connection.ts';
 import { useI18n } from '../i18n/client.tsx';
 import { ChannelAbout } from './channel-about.tsx';
 import { ChatPanel } from './chat/chat-panel.tsx';
-import { LivePlayer } from './player/live-player.tsx';
+import { LiveRewind } from './vod/live-rewind.tsx';
 
 /** While offline, how often the page asks whether the channel went live (and while live, whether it ended). */
 const LIVE_POLL_MS = 5000;
@@ -42,7 +42,14 @@ export function LiveView({
     <div className="live-layout">
       <div className="live-main">
         {live.live && live.hlsUrl ? (
-          <LivePlayer key={live.sessionId ?? 'live'} channelId={channel.id} src={live.hlsUrl} onEnded={check} />
+          <LiveRewind
+            key={live.sessionId ?? 'live'}
+            channelId={channel.id}
+            sessionId={live.sessionId}
+            src={live.hlsUrl}
+            signedIn={signedIn}
+            onEnded={check}
+          />
         ) : (
           <div className="offline" data-testid="offline-card">
             <p style={{ fontSize: 20, fontWeight: 700, margin: 0 }}>{t('live.offline')}</p>

@@ -9,7 +9,18 @@ const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 export function clipRoutes(app: ServiceApp, clips: Clips): void {
   app.post(
     '/api/clips',
-    { schema: { body: CreateClipRequest, response: { 201: Clip } }, validatorCompiler: strictValidator },
+    {
+      schema: { body: CreateClipRequest, response: { 201: Clip } },
+      config: {
+        problems: {
+          400: ['CLIP_OUT_OF_RANGE'],
+          401: ['AUTH_REQUIRED'],
+          404: ['VOD_NOT_FOUND'],
+          409: ['CHANNEL_NOT_LIVE', 'NO_MEDIA'],
+        },
+      },
+      validatorCompiler: strictValidator,
+    },
     async (request, reply) => {
       const who = caller(request);
       const clip = await clips.create(who.userId, request.body);
@@ -19,15 +30,22 @@ export function clipRoutes(app: ServiceApp, clips: Clips): void {
 
   app.get(
     '/api/clips',
-    { schema: { querystring: ClipListQuery, response: { 200: ClipPage } } },
+    {
+      schema: { querystring: ClipListQuery, response: { 200: ClipPage } },
+      config: { problems: { 400: ['INVALID_CURSOR'] } },
+    },
     async (request, reply) => {
       reply.header('cache-control', 'public, max-age=2');
       return clips.list(request.query);
     },
   );
 
-  app.get('/api/clips/:id', { schema: { params: IdParams, response: { 200: Clip } } }, async (request, reply) => {
-    reply.header('cache-control', 'public, max-age=60');
-    return clips.get(request.params.id);
-  });
+  app.get(
+    '/api/clips/:id',
+    { schema: { params: IdParams, response: { 200: Clip } }, config: { problems: { 404: ['CLIP_NOT_FOUND'] } } },
+    async (request, reply) => {
+      reply.header('cache-control', 'public, max-age=60');
+      return clips.get(request.params.id);
+    },
+  );
 }

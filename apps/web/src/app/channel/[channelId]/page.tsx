@@ -1,9 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ChannelAbout } from '../../../components/channel-about.tsx';
+import { ChannelMedia } from '../../../components/vod/channel-media.tsx';
 import { getI18n } from '../../../i18n/server.ts';
 import { serverApi } from '../../../server/api.ts';
 import { channelOr404 } from '../../../server/channel.ts';
+import { currentUser } from '../../../server/viewer.ts';
+import '../../vod.css';
+
+/** VODs and clips shown before "show more". */
+const FIRST_PAGE = 12;
 
 export const dynamic = 'force-dynamic';
 
@@ -14,12 +20,19 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: channel.ownerNickname };
 }
 
-/** `/channel/{channelId}`: about and follow; the VOD and clip lists (issue 16) go below "about". */
+/** `/channel/{channelId}`: about and follow, then the channel's VODs and clips (its owner manages the VODs). */
 export default async function ChannelPage({ params }: Params) {
   const { channelId } = await params;
   const channel = await channelOr404(channelId);
-  const { accessToken } = await serverApi();
+  const { api, accessToken } = await serverApi();
   const { t, locale } = await getI18n();
+  // Signed in as the owner, the list includes unlisted VODs (the token goes with the request).
+  const query = { query: { channelId: channel.id, limit: FIRST_PAGE } };
+  const [user, vods, clips] = await Promise.all([
+    accessToken ? currentUser() : null,
+    api.GET('/api/vods', { params: query }).catch(() => ({ data: undefined })),
+    api.GET('/api/clips', { params: query }).catch(() => ({ data: undefined })),
+  ]);
   const since = new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(channel.createdAt));
   return (
     <>
@@ -38,6 +51,12 @@ export default async function ChannelPage({ params }: Params) {
         <p style={{ whiteSpace: 'pre-wrap' }}>{channel.description || t('channel.noDescription')}</p>
         <p className="muted">{t('channel.since', { date: since })}</p>
       </section>
+      <ChannelMedia
+        channelId={channel.id}
+        owner={user?.id === channel.ownerId}
+        vods={vods.data ?? null}
+        clips={clips.data ?? null}
+      />
     </>
   );
 }

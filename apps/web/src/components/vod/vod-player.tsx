@@ -1,0 +1,292 @@
+'use client';
+import Hls from 'hls.js/light';
+import { type KeyboardEvent, type PointerEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { useI18n } from '../../i18n/client.tsx';
+import { formatDuration } from '../../vod/format.ts';
+import { parseStoryboardVtt, type StoryboardTile, tileAt } from '../../vod/storyboard-vtt.ts';
+import { FullscreenIcon, MutedIcon, PauseIcon, PlayIcon, VolumeIcon } from '../player/icons.tsx';
+
+/** Where playback is, for the chat replay and the clip button (a few times a second). */
+export interface PlaybackState {
+  position: number;
+  duration: number;
+  /** The wall-clock time of the frame shown (EXT-X-PROGRAM-DATE-TIME), when the playlist has it. */
+  playingDateMs: number | null;
+}
+
+interface VodPlayerProps {
+  /** A master playlist: a VOD, a recording (EVENT) or a clip. */
+  src: string;
+  storyboardUrl: string | null;
+  /** The VOD still grows (EVENT playlists): its storyboard is read again now and then. */
+  recording?: boolean;
+  /** Where playback starts (seconds). */
+  startAt?: number;
+  onPlayback?(state: PlaybackState): void;
+  /** More controls for the control bar (clip, back to live). */
+  children?: ReactNode;
+}
+
+const SEEK_STEP_SECONDS = 5;
+const STORYBOARD_REFRESH_MS = 15_000;
+
+/**
+ * The player of VODs and clips: hls.js (light) on the VOD's playlists (a recording plays as an
+ * EVENT playlist from wherever it is asked to start), a seek bar that shows the storyboard tile
+ * under the pointer (or at the position while it has keyboard focus), play/pause, volume, time,
+ * full screen and keyboard shortcuts; muted autoplay with an unmute prompt.
+ */
+export function VodPlayer({
+  src,
+  storyboardUrl,
+  recording = false,
+  startAt = 0,
+  onPlayback,
+  children,
+}: VodPlayerProps) {
+  const { t } = useI18n();
+  const container = useRef<HTMLElement>(null);
+  const video = useRef<HTMLVideoElement>(null);
+  const [playing, setPlaying] = useState(false);
+  const [muted, setMuted] = useState(true);
+  const [volume, setVolume] = useState(1);
+  const [position, setPosition] = useState(0);
+  const [duration, setDuration] = useState(0);
+  const [error, setError] = useState(false);
+  const [tiles, setTiles] = useState<StoryboardTile[]>([]);
+  const [hoverSeconds, setHoverSeconds] = useState<number | null>(null);
+  const [seekFocused, setSeekFocused] = useState(false);
+  const playback = useRef(onPlayback);
+  playback.current = onPlayback;
+
+  useEffect(() => {
+    const media = video.current;
+    if (!media) return;
+    let hls: Hls | null = null;
+    const lengthOf = () => {
+      if (Number.isFinite(media.duration)) return media.duration;
+      return media.seekable.length > 0 ? media.seekable.end(media.seekable.length - 1) : 0;
+    };
+    const report = () => {
+      const length = lengthOf();
+      setPosition(media.currentTime);
+      setDuration(length);
+      const date = hls?.playingDate?.getTime() ?? null;
+      playback.current?.({ position: media.currentTime, duration: length, playingDateMs: date });
+    };
+    const onPlaying = () => setPlaying(true);
+    const onPause = () => setPlaying(false);
+    media.addEventListener('playing', onPlaying);
+    media.addEventListener('pause', onPause);
+    media.addEventListener('timeupdate', report);
+    media.addEventListener('durationchange', report);
+    media.addEventListener('seeked', report);
+    if (Hls.isSupported()) {
+      // An EVENT playlist (a recording) would start at its live edge: start where asked instead.
+      hls = new Hls({ lowLatencyMode: false, backBufferLength: 90, startPosition: Math.max(0, startAt) });
+      hls.on(Hls.Events.MANIFEST_PARSED, () => {
+        media.play().catch(() => undefined);
+      });
+      hls.on(Hls.Events.ERROR, (_e, data) => {
+        if (!data.fatal) return;
+        if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+          if (data.response?.code === 404) setError(true);
+          else hls?.startLoad();
+        } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+          hls?.recoverMediaError();
+        } else {
+          setError(true);
+        }
+      });
+      hls.loadSource(src);
+      hls.attachMedia(media);
+    } else if (media.canPlayType('application/vnd.apple.mpegurl')) {
+      media.src = src;
+      if (startAt > 0) media.currentTime = startAt;
+      media.play().catch(() => undefined);
+    } else {
+      setError(true);
+    }
+    return () => {
+      media.removeEventListener('playing', onPlaying);
+      media.removeEventListener('pause', onPause);
+      media.removeEventListener('timeupdate', report);
+      media.removeEventListener('durationchange', report);
+      media.removeEventListener('seeked', report);
+      hls?.destroy();
+    };
+  }, [src, startAt]);
+
+  // The storyboard: read once for a finished VOD, again now and then while it is recorded.
+  useEffect(() => {
+    if (!storyboardUrl) return;
+    let stopped = false;
+    const load = async () => {
+      const response = await fetch(storyboardUrl, { cache: 'no-store' }).catch(() => undefined);
+      if (!response?.ok || stopped) return;
+      setTiles(parseStoryboardVtt(await response.text(), new URL(storyboardUrl, window.location.href).toString()));
+    };
+    void load();
+    const timer = recording ? setInterval(load, STORYBOARD_REFRESH_MS) : undefined;
+    return () => {
+      stopped = true;
+      if (timer) clearInterval(timer);
+    };
+  }, [storyboardUrl, recording]);
+
+  const togglePlay = useCallback(() => {
+    const media = video.current;
+    if (!media) return;
+    if (media.paused) media.play().catch(() => undefined);
+    else media.pause();
+  }, []);
+  const toggleMute = useCallback(() => {
+    const media = video.current;
+    if (!media) return;
+    media.muted = !media.muted;
+    setMuted(media.muted);
+  }, []);
+  const changeVolume = useCallback((value: number) => {
+    const media = video.current;
+    if (!media) return;
+    media.volume = Math.min(1, Math.max(0, value));
+    media.muted = media.volume === 0;
+    setVolume(media.volume);
+    setMuted(media.muted);
+  }, []);
+  const seekTo = useCallback((seconds: number) => {
+    const media = video.current;
+    if (!media || !Number.isFinite(seconds)) return;
+    media.currentTime = Math.max(0, seconds);
+    setPosition(media.currentTime);
+  }, []);
+  const toggleFullscreen = useCallback(() => {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void container.current?.requestFullscreen?.();
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    const target = event.target as HTMLElement;
+    const onSeekBar = target.dataset.role === 'seek';
+    if (target.closest('select, input') && !onSeekBar) return;
+    const key = event.key.toLowerCase();
+    const media = video.current;
+    const actions: Record<string, () => void> = {
+      k: togglePlay,
+      ' ': togglePlay,
+      m: toggleMute,
+      f: toggleFullscreen,
+      arrowleft: () => seekTo((media?.currentTime ?? 0) - SEEK_STEP_SECONDS),
+      arrowright: () => seekTo(Math.min(duration, (media?.currentTime ?? 0) + SEEK_STEP_SECONDS)),
+    };
+    const action = actions[key];
+    if (!action) return;
+    if (key === ' ' && target.closest('button, a')) return;
+    event.preventDefault();
+    action();
+  };
+
+  const onSeekHover = (event: PointerEvent<HTMLInputElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    if (box.width <= 0 || duration <= 0) return;
+    const fraction = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+    setHoverSeconds(fraction * duration);
+  };
+
+  const previewSeconds = hoverSeconds ?? (seekFocused ? position : null);
+  const tile = previewSeconds === null ? undefined : tileAt(tiles, previewSeconds);
+  const previewLeft = previewSeconds === null || duration <= 0 ? 0 : (previewSeconds / duration) * 100;
+
+  return (
+    <section
+      ref={container}
+      className="player vod-player"
+      aria-label={t('video.player')}
+      aria-describedby="vod-shortcuts"
+      onKeyDown={onKeyDown}
+    >
+      <video ref={video} muted autoPlay playsInline onClick={togglePlay} data-testid="vod-video" />
+      <p id="vod-shortcuts" className="sr-only">
+        {t('video.shortcuts')}
+      </p>
+      {muted && playing && (
+        <button type="button" className="unmute" onClick={toggleMute}>
+          {t('player.unmute')}
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="unmute">
+          {t('player.error')}
+        </p>
+      )}
+      <div className="player-controls vod-controls">
+        <div className="seek-row">
+          {tile && previewSeconds !== null && (
+            <div
+              className="storyboard-preview"
+              data-testid="storyboard-tile"
+              data-sheet={tile.url}
+              aria-hidden="true"
+              style={{ left: `clamp(${tile.w / 2}px, ${previewLeft}%, calc(100% - ${tile.w / 2}px))` }}
+            >
+              <div
+                className="storyboard-image"
+                style={{
+                  width: tile.w,
+                  height: tile.h,
+                  backgroundImage: `url("${tile.url}")`,
+                  backgroundPosition: `-${tile.x}px -${tile.y}px`,
+                }}
+              />
+              <span>{formatDuration(previewSeconds)}</span>
+            </div>
+          )}
+          <input
+            type="range"
+            className="seek-bar"
+            data-role="seek"
+            data-testid="seek-bar"
+            min={0}
+            max={Math.max(duration, 0)}
+            step={0.1}
+            value={Math.min(position, Math.max(duration, 0))}
+            onChange={(e) => seekTo(Number(e.target.value))}
+            onPointerMove={onSeekHover}
+            onPointerEnter={onSeekHover}
+            onPointerLeave={() => setHoverSeconds(null)}
+            onFocus={() => setSeekFocused(true)}
+            onBlur={() => setSeekFocused(false)}
+            aria-label={t('video.seek')}
+            aria-valuetext={t('video.seekValue', {
+              position: formatDuration(position),
+              duration: formatDuration(duration),
+            })}
+          />
+        </div>
+        <button type="button" onClick={togglePlay} aria-label={playing ? t('player.pause') : t('player.play')}>
+          {playing ? <PauseIcon /> : <PlayIcon />}
+        </button>
+        <button type="button" onClick={toggleMute} aria-label={muted ? t('player.unmuteShort') : t('player.mute')}>
+          {muted ? <MutedIcon /> : <VolumeIcon />}
+        </button>
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={muted ? 0 : volume}
+          onChange={(e) => changeVolume(Number(e.target.value))}
+          aria-label={t('player.volume')}
+        />
+        <span className="vod-time" data-testid="vod-time">
+          {formatDuration(position)} / {formatDuration(duration)}
+        </span>
+        <span className="spacer" />
+        {children}
+        <button type="button" onClick={toggleFullscreen} aria-label={t('player.fullscreen')}>
+          <FullscreenIcon />
+        </button>
+      </div>
+    </section>
+  );
+}
