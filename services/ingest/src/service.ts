@@ -7,6 +7,7 @@ import {
   RedisConfig,
   redisHealth,
   type ServiceDefinition,
+  startConsumer,
 } from '@phzzk/kit';
 import Type from 'typebox';
 import { v7 as uuidv7 } from 'uuid';
@@ -15,11 +16,10 @@ import { FlvReaders } from './adapters/flv-readers.ts';
 import { createIngestMetrics } from './adapters/ingest-metrics.ts';
 import { KafkaEventSink } from './adapters/kafka-event-sink.ts';
 import { RedisLiveLocks } from './adapters/redis-live-locks.ts';
-import { createRotationListener } from './adapters/rotation-listener.ts';
 import { RtmpIngest } from './adapters/rtmp-ingest.ts';
 import { buildIngestApp } from './app.ts';
 import { IngestSessions } from './domain/ingest-sessions.ts';
-import { rotationEventHandler } from './workers/rotation-events.ts';
+import { rotationEventSubscription } from './workers/rotation-events.ts';
 
 export const IngestConfig = Type.Object({
   ...BaseConfig,
@@ -146,16 +146,17 @@ export const ingestService: ServiceDefinition<typeof IngestConfig> = {
     const renewal = setInterval(() => void sessions.renewLocks(), lockTiming.renewEveryMs);
     ctx.lifecycle.onClose('lock renewal', () => clearInterval(renewal));
 
-    const rotations = createRotationListener({
-      brokers: config['kafka.brokers'],
-      instanceId,
-      handle: rotationEventHandler(sessions, ctx.logger),
+    // Every ingest node must hear every rotation (only the one holding the session acts), and a
+    // restarted node has no session to end: so a group of this instance's own, from the latest
+    // event, that goes away with the instance.
+    startConsumer(ctx, {
+      name: 'rotations',
+      groupId: `ingest-${instanceId}`,
+      subscriptions: [rotationEventSubscription(sessions, ctx.logger)],
+      startFrom: 'latest',
+      deleteGroupOnStop: true,
       producer,
-      logger: ctx.logger,
     });
-    rotations.start();
-    ctx.lifecycle.onClose('rotation listener', () => rotations.stop());
-    ctx.health.register('rotations', () => rotations.healthy(), { critical: false });
 
     // Live sources are long responses: end the sessions before the HTTP server waits for them.
     app.addHook('preClose', shutdown);
