@@ -10,24 +10,4 @@ export interface KnownViolation {
   why: string;
 }
 
-const gatewayRouting = 'gateway request handling (sec-edge): the proxy route reaches adapters directly';
-
-const proxy = 'services/gateway/src/routes/proxy-handler.ts';
-const gate = 'services/gateway/src/routes/request-gate.ts';
-const gatewayAdapters = 'services/gateway/src/adapters';
-const rule = 'routes-and-workers-use-ports';
-
-export const knownViolations: KnownViolation[] = [
-  ...['fast-lane', 'fast-response', 'holder-resolver', 'rate-limiter', 'relay', 'route-metrics'].map((a) => ({
-    rule,
-    from: proxy,
-    to: `${gatewayAdapters}/${a}.ts`,
-    why: gatewayRouting,
-  })),
-  ...['jwt-verifier', 'revoked-sessions'].map((a) => ({
-    rule,
-    from: gate,
-    to: `${gatewayAdapters}/${a}.ts`,
-    why: gatewayRouting,
-  })),
-];
+export const knownViolations: KnownViolation[] = [];
