@@ -1,6 +1,7 @@
 import { DomainError } from '@phzzk/kit/errors';
 
-export interface Channel {
+/** A channel's own fields as the service stores them (the API shows them as the contracts' `Channel`). */
+export interface ChannelProfile {
   id: string;
   ownerId: string;
   ownerNickname: string;
@@ -54,7 +55,7 @@ function required(field: string, value: string): string {
 }
 
 /** The `channel.updated` payload for a channel. */
-export const channelUpdatedData = (c: Channel) => ({
+export const channelUpdatedData = (c: ChannelProfile) => ({
   channelId: c.id,
   title: c.title,
   category: c.category,

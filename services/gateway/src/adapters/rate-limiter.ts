@@ -1,6 +1,6 @@
 import type { Redis } from '@phzzk/kit';
 
-import type { RateLimitDecision, RateLimits } from '../domain/ports.ts';
+import type { RateLimitDecision, RateLimitCounter } from '../domain/ports.ts';
 
 // Fixed window per key, atomic in Redis so the limit holds across gateway instances.
 const SCRIPT = `
@@ -12,7 +12,7 @@ return {n, ttl}`;
 type WithLimit = Redis & { phzzkRateLimit(key: string, windowMs: number): Promise<[number, number]> };
 
 /** Fails open: when Redis does not answer, requests pass (and it is logged by the caller). */
-export class RateLimiter implements RateLimits {
+export class RateLimiter implements RateLimitCounter {
   private readonly redis: WithLimit;
 
   constructor(redis: Redis) {

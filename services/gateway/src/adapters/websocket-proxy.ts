@@ -14,7 +14,7 @@ import { upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
 import { bearerSubprotocol, isWebSocketRoute, withoutQueryToken } from '../domain/upgrade-request.ts';
 import { authenticate, type GateDeps, resolveRoute } from '../routes/request-gate.ts';
-import type { RateLimitDecision, RateLimits } from '../domain/ports.ts';
+import type { RateLimitDecision, RateLimitCounter } from '../domain/ports.ts';
 
 function refuse(socket: Duplex, status: number, code: string, detail: string, extra = ''): void {
   const body = JSON.stringify(problemBody(status, code, detail));
@@ -25,7 +25,7 @@ function refuse(socket: Duplex, status: number, code: string, detail: string, ex
 
 export interface WebSocketProxyDeps extends GateDeps {
   balancer: LoadBalancer;
-  rateLimiter: RateLimits | undefined;
+  rateLimiter: RateLimitCounter | undefined;
   /** Upgrades per client address and minute (0: no limit). */
   upgradesPerMinute: () => number;
 }

@@ -27,7 +27,7 @@ export interface RateLimitDecision {
 }
 
 /** A fixed-window request limit shared by every gateway instance. */
-export interface RateLimits {
+export interface RateLimitCounter {
   hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
 }
 

@@ -14,7 +14,7 @@ import { type AccessClaims, identityFlat } from '../domain/access-claims.ts';
 import { corsHeaders, preflightHeaders, SECURITY_HEADERS } from '../domain/cors.ts';
 import { type FlatHeaders, upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
-import type { FastRequest, HolderLookup, ProxyMetrics, RateLimitDecision, RateLimits } from '../domain/ports.ts';
+import type { FastRequest, HolderLookup, ProxyMetrics, RateLimitDecision, RateLimitCounter } from '../domain/ports.ts';
 import { canRetry, countsAgainstInstance, errorCode, isInstanceFailure } from '../domain/retry-policy.ts';
 import { holderEntityId, type RouteDefinition, type RouteMatch } from '../domain/route-table.ts';
 import { authenticate, type GateDeps, resolveRoute } from './request-gate.ts';
@@ -37,7 +37,7 @@ export interface ProxyDeps extends GateDeps {
   balancer: LoadBalancer;
   upstream: Relay<ServerResponse>;
   metrics: ProxyMetrics;
-  rateLimiter: RateLimits | undefined;
+  rateLimiter: RateLimitCounter | undefined;
   defaultRateLimit: () => { limit: number; windowMs: number };
   defaultTimeoutMs: () => number;
   holders: HolderLookup | undefined;
