@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import {
   BaseConfig,
-  createRedis,
-  EventProducer,
   KafkaConfig,
+  openProducer,
+  openRedis,
   RedisConfig,
-  redisHealth,
   type ServiceDefinition,
   startConsumer,
 } from '@phzzk/kit';
@@ -65,13 +64,9 @@ export const ingestService: ServiceDefinition<typeof IngestConfig> = {
     }
     const lockTiming = { ttlMs: config['ingest.lock-ttl-ms'], renewEveryMs: config['ingest.lock-renew-ms'] };
 
-    const redis = createRedis(config['redis.url'], `ingest-${instanceId}`);
-    ctx.lifecycle.onClose('redis', () => redis.disconnect());
-    // Without Redis no publish can be admitted (the one-publisher lock lives there).
-    ctx.health.register('redis', () => redisHealth(redis));
-
-    const producer = new EventProducer({ brokers: config['kafka.brokers'], producer: 'ingest', logger: ctx.logger });
-    ctx.lifecycle.onClose('kafka producer', () => producer.close());
+    // Without Redis no publish can be admitted (the one-publisher lock lives there): critical.
+    const redis = openRedis(ctx);
+    const producer = openProducer(ctx);
     const events = new KafkaEventSink(producer, ctx.logger);
     ctx.lifecycle.onClose('channel events', async () => {
       await events.drain(3000);

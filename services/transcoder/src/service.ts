@@ -1,11 +1,10 @@
 import { TRANSCODER_KEY_PREFIX } from '@phzzk/contracts';
 import {
   BaseConfig,
-  createRedis,
-  EventProducer,
   KafkaConfig,
+  openProducer,
+  openRedis,
   RedisConfig,
-  redisHealth,
   type ServiceDefinition,
   startConsumer,
 } from '@phzzk/kit';
@@ -95,9 +94,7 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
     if (!ffmpegState.ok) logger.error({ detail: ffmpegState.detail }, 'ffmpeg is not usable');
     ctx.health.register('ffmpeg', () => ffmpeg.check());
 
-    const redis = createRedis(config['redis.url'], `transcoder-${identity.instanceId}`);
-    ctx.lifecycle.onClose('redis', () => redis.disconnect());
-    ctx.health.register('redis', () => redisHealth(redis));
+    const redis = openRedis(ctx);
     const keys = transcoderKeys(config['transcoder.redis.key-prefix']);
     const store = new RedisSessionStore(redis, keys);
     // The lease value is the discovery instance id: the gateway routes /hls/<channelId>/** by it.
@@ -161,8 +158,7 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
       },
     });
 
-    const producer = new EventProducer({ brokers: config['kafka.brokers'], producer: 'transcoder', logger });
-    ctx.lifecycle.onClose('kafka producer', () => producer.close());
+    const producer = openProducer(ctx);
     // Not critical: streams already claimed keep being served while Kafka is away.
     startConsumer(ctx, {
       groupId: config['transcoder.consumer-group'],
