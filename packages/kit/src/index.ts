@@ -4,6 +4,7 @@ export * from './config/live-config.ts';
 export * from './discovery/create-discovery.ts';
 export * from './discovery/discovery-client.ts';
 export * from './discovery/eureka-discovery.ts';
+export * from './discovery/eureka-options.ts';
 export * from './discovery/eureka-event-stream.ts';
 export * from './discovery/eureka-view.ts';
 export * from './discovery/eureka-wire.ts';
