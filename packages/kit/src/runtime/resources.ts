@@ -6,6 +6,7 @@ import { loadMigrations, migrate } from '../postgres/migrate.ts';
 import { OutboxRelay } from '../postgres/outbox-relay.ts';
 import { pruneProcessedEvents } from '../postgres/process-once.ts';
 import { BatchEventConsumer, type BatchEventConsumerOptions } from '../kafka/batch-event-consumer.ts';
+import type { ConsumerCore } from '../kafka/consumer-core.ts';
 import { EventConsumer, type EventConsumerOptions } from '../kafka/event-consumer.ts';
 import { EventProducer } from '../kafka/event-producer.ts';
 import { createRedis, type Redis, redisHealth } from '../redis/redis.ts';
@@ -106,40 +107,39 @@ export function startProcessedEventsPruning(
   return { prune };
 }
 
-/**
- * Consumes the subscriptions' topics in a consumer group (see `subscribe`): started at once,
- * stopped on close, its health registered as `kafka-consumer` (not critical by default: the
- * HTTP API keeps working while Kafka is away; the events wait).
- */
-export function startConsumer(
-  ctx: ServiceContext<TObject>,
-  options: Omit<EventConsumerOptions, 'brokers' | 'logger'> & { name?: string; critical?: boolean },
-): EventConsumer {
-  const { name = 'kafka-consumer', critical = false, ...rest } = options;
-  const consumer = new EventConsumer({
-    ...rest,
-    brokers: values(ctx)['kafka.brokers'] as string[],
-    logger: ctx.logger,
-  });
+type Running = { name?: string; critical?: boolean };
+
+/** Starts a consumer now, stops it on close, reports its health (not critical unless asked). */
+function run<C extends ConsumerCore>(ctx: ServiceContext<TObject>, name: string, critical: boolean, consumer: C): C {
   consumer.start();
   ctx.lifecycle.onClose(name, () => consumer.stop());
   ctx.health.register(name, () => consumer.healthy(), { critical });
   return consumer;
 }
 
+const kafkaOf = (ctx: ServiceContext<TObject>) => ({
+  brokers: values(ctx)['kafka.brokers'] as string[],
+  logger: ctx.logger,
+});
+
+/**
+ * Consumes the subscriptions' topics in a consumer group (see `subscribe`), health `kafka-consumer`
+ * unless named otherwise; not critical by default: the HTTP API keeps working while Kafka is away
+ * (the events wait).
+ */
+export function startConsumer(
+  ctx: ServiceContext<TObject>,
+  options: Omit<EventConsumerOptions, 'brokers' | 'logger'> & Running,
+): EventConsumer {
+  const { name = 'kafka-consumer', critical = false, ...rest } = options;
+  return run(ctx, name, critical, new EventConsumer({ ...rest, ...kafkaOf(ctx) }));
+}
+
 /** The batch form of `startConsumer` (the handler gets the topics' typed events in batches). */
 export function startBatchConsumer<Ts extends readonly TopicContract[]>(
   ctx: ServiceContext<TObject>,
-  options: Omit<BatchEventConsumerOptions<Ts>, 'brokers' | 'logger'> & { name: string; critical?: boolean },
+  options: Omit<BatchEventConsumerOptions<Ts>, 'brokers' | 'logger'> & Running & { name: string },
 ): BatchEventConsumer<Ts> {
   const { name, critical = false, ...rest } = options;
-  const consumer = new BatchEventConsumer<Ts>({
-    ...rest,
-    brokers: values(ctx)['kafka.brokers'] as string[],
-    logger: ctx.logger,
-  });
-  consumer.start();
-  ctx.lifecycle.onClose(name, () => consumer.stop());
-  ctx.health.register(name, () => consumer.healthy(), { critical });
-  return consumer;
+  return run(ctx, name, critical, new BatchEventConsumer<Ts>({ ...rest, ...kafkaOf(ctx) }));
 }
