@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { LIVE_VIEWERS_KEY, Topics } from '@phzzk/contracts';
+import { LIVE_VIEWERS_KEY } from '@phzzk/contracts';
 import {
   BaseConfig,
-  BatchEventConsumer,
   DatabaseConfig,
   KafkaConfig,
   openDatabase,
@@ -10,6 +9,7 @@ import {
   openRedis,
   RedisConfig,
   type ServiceDefinition,
+  startBatchConsumer,
 } from '@phzzk/kit';
 import Type from 'typebox';
 import { KafkaHeartbeatPublisher } from './adapters/kafka-heartbeat-publisher.ts';
@@ -25,7 +25,7 @@ import { Replay } from './domain/replay.ts';
 import { Stats } from './domain/stats.ts';
 import { startRetention } from './workers/retention.ts';
 import { StatsTicker } from './workers/stats-ticker.ts';
-import { heartbeatHandler, syncHandler } from './workers/sync-handler.ts';
+import { heartbeatHandler, heartbeatTopics, syncHandler, syncTopics } from './workers/sync-handler.ts';
 
 export const CacheConfig = Type.Object({
   ...BaseConfig,
@@ -84,29 +84,27 @@ export const cacheService: ServiceDefinition<typeof CacheConfig> = {
     const store = new PgCacheStore(db);
 
     const group = values['cache.consumer-group'];
-    const sync = new BatchEventConsumer({
-      brokers: values['kafka.brokers'],
+    startBatchConsumer(ctx, {
+      name: 'kafka-sync',
       groupId: group,
-      topics: [Topics.chatMessages, Topics.chatModeration, Topics.chatPresence, Topics.channelEvents],
+      topics: syncTopics,
       handleBatch: syncHandler({
         writer: new PgSyncWriter(db),
         cache,
         presenceTtlMs: () => config.get('cache.presence.join-ttl-seconds') * 1000,
       }),
       producer,
-      logger,
       maxBatch: values['cache.sync.batch-size'],
       maxWaitMs: values['cache.sync.flush-ms'],
       isTransient,
       startFrom: values['cache.consumer.start-from'],
     });
-    const heartbeats = new BatchEventConsumer({
-      brokers: values['kafka.brokers'],
+    startBatchConsumer(ctx, {
+      name: 'kafka-heartbeats',
       groupId: `${group}.heartbeats`,
-      topics: [Topics.viewerHeartbeats],
+      topics: heartbeatTopics,
       handleBatch: heartbeatHandler({ cache }),
       producer,
-      logger,
       maxBatch: 5000,
       // Heartbeats are counted within a few hundred ms; the 15 s target leaves room.
       maxWaitMs: 200,
@@ -114,12 +112,6 @@ export const cacheService: ServiceDefinition<typeof CacheConfig> = {
       // A heartbeat older than the viewer window counts for nothing: a new group starts at the end.
       startFrom: 'latest',
     });
-    sync.start();
-    heartbeats.start();
-    ctx.lifecycle.onClose('sync consumer', () => sync.stop());
-    ctx.lifecycle.onClose('heartbeat consumer', () => heartbeats.stop());
-    ctx.health.register('kafka-sync', () => sync.healthy(), { critical: false });
-    ctx.health.register('kafka-heartbeats', () => heartbeats.healthy(), { critical: false });
 
     const ticker = new StatsTicker({
       cache,

@@ -1,3 +1,5 @@
+-- The outbox table moved to kit's outbox migration (created if not exists, before this file).
+-- replaces-checksum 8adc996cb0fa86e1e00d9aee3bcd5d6087170491892f03930d658127b3ec092f
 -- One channel per user, created from user.registered. The owner's nickname is a copy kept for the
 -- directory (updated from user.updated), so listing channels never calls the user service.
 create table channels (
@@ -60,12 +62,3 @@ create table follows (
   primary key (channel_id, user_id)
 );
 create index follows_user on follows (user_id, created_at desc);
-
--- Events to publish on channel.events once the change they describe is committed.
-create table outbox (
-  id bigserial primary key,
-  event_id uuid not null,
-  event_type text not null,
-  data jsonb not null,
-  created_at timestamptz not null default now()
-);

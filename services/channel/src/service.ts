@@ -3,19 +3,19 @@ import { LIVE_VIEWERS_KEY, Topics } from '@phzzk/contracts';
 import {
   BaseConfig,
   DatabaseConfig,
-  EventConsumer,
   KafkaConfig,
   openDatabase,
   openProducer,
   openRedis,
   RedisConfig,
   type ServiceDefinition,
+  startConsumer,
   startOutbox,
   startProcessedEventsPruning,
 } from '@phzzk/kit';
 import Type from 'typebox';
 import { AesStreamKeySealer } from './adapters/aes-stream-key-sealer.ts';
-import { channelEventHandler } from './adapters/event-handler.ts';
+import { channelEventSubscriptions } from './adapters/event-handler.ts';
 import { PgChannelStore } from './adapters/pg-channel-store.ts';
 import { RedisLiveViewers } from './adapters/redis-live-viewers.ts';
 import { RedisReadCache } from './adapters/redis-read-cache.ts';
@@ -55,7 +55,11 @@ export const channelService: ServiceDefinition<typeof ChannelConfig> = {
     const config = ctx.config.values;
     const { logger } = ctx;
 
-    const { db, schema } = await openDatabase(ctx, { defaultSchema: 'channel_service', migrationsDir });
+    const { db, schema } = await openDatabase(ctx, {
+      defaultSchema: 'channel_service',
+      migrationsDir,
+      kitTables: ['outbox', 'processed-events'],
+    });
     // Redis only speeds reads up: when it is away, PostgreSQL answers and the instance stays ready.
     const redis = openRedis(ctx, { critical: false });
     const cache = new RedisReadCache({
@@ -81,11 +85,10 @@ export const channelService: ServiceDefinition<typeof ChannelConfig> = {
     });
 
     const group = config['channel.consumer-group'];
-    const consumer = new EventConsumer({
-      brokers: config['kafka.brokers'],
+    // Not critical: the HTTP API works without Kafka; channels and live state then lag behind.
+    startConsumer(ctx, {
       groupId: group,
-      topics: [Topics.userEvents, Topics.channelEvents],
-      handle: channelEventHandler({
+      subscriptions: channelEventSubscriptions({
         db,
         store,
         cache,
@@ -94,14 +97,9 @@ export const channelService: ServiceDefinition<typeof ChannelConfig> = {
         logger,
       }),
       producer,
-      logger,
     });
-    consumer.start();
-    ctx.lifecycle.onClose('kafka consumer', () => consumer.stop());
     // The ids processOnce remembers are forgotten after the retention (hourly, in batches).
     startProcessedEventsPruning(ctx, db);
-    // Not critical: the HTTP API works without Kafka; channels and live state then lag behind.
-    ctx.health.register('kafka-consumer', () => consumer.healthy(), { critical: false });
 
     return buildChannelApp({
       app: ctx.createApp({ bodyLimit: 64 * 1024 }),

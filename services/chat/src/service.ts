@@ -1,15 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { CHAT_MAX_CLIENT_FRAME_BYTES, CHAT_WELCOME_HISTORY_MESSAGES, Topics } from '@phzzk/contracts';
+import { CHAT_MAX_CLIENT_FRAME_BYTES, CHAT_WELCOME_HISTORY_MESSAGES } from '@phzzk/contracts';
 import {
   BaseConfig,
   DatabaseConfig,
-  EventConsumer,
   KafkaConfig,
   openDatabase,
   openProducer,
   openRedis,
   RedisConfig,
   type ServiceDefinition,
+  startConsumer,
 } from '@phzzk/kit';
 import Type from 'typebox';
 import { v7 as uuidv7 } from 'uuid';
@@ -32,7 +32,7 @@ import { buildRules } from './domain/rules.ts';
 import { ChannelFeeds } from './workers/channel-feeds.ts';
 import { KafkaRelay } from './workers/kafka-relay.ts';
 import { PresenceLoop } from './workers/presence-loop.ts';
-import { userEventsHandler } from './workers/user-events.ts';
+import { userEventsSubscription } from './workers/user-events.ts';
 
 const int = (def: number, minimum: number, maximum: number) => Type.Integer({ default: def, minimum, maximum });
 
@@ -250,20 +250,16 @@ export const chatService: ServiceDefinition<typeof ChatConfig> = {
     });
 
     const group = config['chat.consumer-group'];
-    const consumer = new EventConsumer({
-      brokers: config['kafka.brokers'],
+    startConsumer(ctx, {
       groupId: group,
-      topics: [Topics.userEvents],
-      handle: userEventsHandler({
-        store,
-        nicknameChanged: (userId, nickname) => control.publish({ kind: 'nickname', userId, nickname }),
-      }),
+      subscriptions: [
+        userEventsSubscription({
+          store,
+          nicknameChanged: (userId, nickname) => control.publish({ kind: 'nickname', userId, nickname }),
+        }),
+      ],
       producer,
-      logger,
     });
-    consumer.start();
-    ctx.lifecycle.onClose('kafka consumer', () => consumer.stop());
-    ctx.health.register('kafka-consumer', () => consumer.healthy(), { critical: false });
 
     return app;
   },

@@ -2,10 +2,10 @@ import { badRequest, type ServiceApp } from '@phzzk/kit';
 import type { FastifyInstance } from 'fastify';
 import type { DiscoveryNode } from './domain/discovery-node.ts';
 import type { Clock } from './domain/registry.ts';
-import { XML_CONTENT_TYPES } from './adapters/content-negotiation.ts';
+import { XML_CONTENT_TYPES } from './domain/content-negotiation.ts';
 import type { DiscoveryCredentials } from './domain/credentials.ts';
-import type { WatchHub } from './adapters/watch-hub.ts';
-import { parseXml } from './adapters/xml-codec.ts';
+import type { WatchStreams } from './domain/ports.ts';
+import { parseXml } from './domain/xml-codec.ts';
 import { queryRoutes } from './routes/query-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
 import { replicationRoutes } from './routes/replication-routes.ts';
@@ -16,7 +16,7 @@ export interface DiscoveryAppDeps {
   /** The kit app (health, metrics, info, problem errors) the Eureka routes are added to. */
   app: ServiceApp;
   node: DiscoveryNode;
-  watch: WatchHub;
+  watch: WatchStreams;
   clock: Clock;
   /** Who may write; undefined only when security is switched off. */
   credentials: DiscoveryCredentials | undefined;

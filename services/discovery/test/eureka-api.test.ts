@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseXml } from '../src/adapters/xml-codec.ts';
+import { parseXml } from '../src/domain/xml-codec.ts';
 import { type Discovery, http, JSON_ACCEPT, registration, startDiscovery } from './helpers.ts';
 
 let discovery: Discovery;

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { decidePath, type DiscoveryClient, type HealthRegistry, type ServiceApp, type ServiceTrust } from '@phzzk/kit';
 import type { JwtVerifier } from './adapters/jwt-verifier.ts';
-import type { RateLimiter } from './adapters/rate-limiter.ts';
+import type { RateLimitCounter } from './domain/ports.ts';
 import type { RevokedSessions } from './adapters/revoked-sessions.ts';
 import { installSecurityHeaders } from './adapters/security-headers.ts';
 import { installWebSocketProxy } from './adapters/websocket-proxy.ts';
@@ -22,7 +22,7 @@ export interface GatewayAppDeps {
   health: HealthRegistry;
   /** The bearer token of operators (/metrics, /info, detailed /health); unset: nobody. */
   operatorToken: () => string | undefined;
-  proxy: { rateLimiter: RateLimiter | undefined };
+  proxy: { rateLimiter: RateLimitCounter | undefined };
   upgradesPerMinute: () => number;
   /** The merged OpenAPI document of the public API, served at /api/openapi.json. */
   apiDocument?: PublicApiDocument;

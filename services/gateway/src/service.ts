@@ -1,10 +1,9 @@
 import { TRANSCODER_HOLDER_KEY_PREFIX } from '@phzzk/contracts';
 import {
   BaseConfig,
-  createRedis,
   instanceUrl,
+  openRedis,
   RedisConfig,
-  redisHealth,
   registeredByPlatform,
   type ServiceDefinition,
 } from '@phzzk/kit';
@@ -121,9 +120,7 @@ export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
     ctx.lifecycle.onClose('fast-lane upstream pools', () => rawUpstream.close());
     const balancer = new LoadBalancer();
 
-    const redis = createRedis(config.get('redis.url'), `gateway-${ctx.identity.instanceId}`);
-    ctx.lifecycle.onClose('redis', () => redis.disconnect());
-    ctx.health.register('redis', () => redisHealth(redis), { critical: false });
+    const redis = openRedis(ctx, { critical: false });
     const revoked = new RevokedSessions(redis, () => config.get('gateway.jwt.access-ttl-seconds') * 1000);
     ctx.lifecycle.onClose('revocation feed', () => revoked.close());
     revoked.start().catch((error) => ctx.logger.warn({ err: error }, 'revocation feed not started yet'));

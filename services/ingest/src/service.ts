@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import {
   BaseConfig,
-  createRedis,
-  EventProducer,
   KafkaConfig,
+  openProducer,
+  openRedis,
   RedisConfig,
-  redisHealth,
   type ServiceDefinition,
+  startConsumer,
 } from '@phzzk/kit';
 import Type from 'typebox';
 import { v7 as uuidv7 } from 'uuid';
@@ -15,11 +15,10 @@ import { FlvReaders } from './adapters/flv-readers.ts';
 import { createIngestMetrics } from './adapters/ingest-metrics.ts';
 import { KafkaEventSink } from './adapters/kafka-event-sink.ts';
 import { RedisLiveLocks } from './adapters/redis-live-locks.ts';
-import { createRotationListener } from './adapters/rotation-listener.ts';
 import { RtmpIngest } from './adapters/rtmp-ingest.ts';
 import { buildIngestApp } from './app.ts';
 import { IngestSessions } from './domain/ingest-sessions.ts';
-import { rotationEventHandler } from './workers/rotation-events.ts';
+import { rotationEventSubscription } from './workers/rotation-events.ts';
 
 export const IngestConfig = Type.Object({
   ...BaseConfig,
@@ -65,13 +64,9 @@ export const ingestService: ServiceDefinition<typeof IngestConfig> = {
     }
     const lockTiming = { ttlMs: config['ingest.lock-ttl-ms'], renewEveryMs: config['ingest.lock-renew-ms'] };
 
-    const redis = createRedis(config['redis.url'], `ingest-${instanceId}`);
-    ctx.lifecycle.onClose('redis', () => redis.disconnect());
-    // Without Redis no publish can be admitted (the one-publisher lock lives there).
-    ctx.health.register('redis', () => redisHealth(redis));
-
-    const producer = new EventProducer({ brokers: config['kafka.brokers'], producer: 'ingest', logger: ctx.logger });
-    ctx.lifecycle.onClose('kafka producer', () => producer.close());
+    // Without Redis no publish can be admitted (the one-publisher lock lives there): critical.
+    const redis = openRedis(ctx);
+    const producer = openProducer(ctx);
     const events = new KafkaEventSink(producer, ctx.logger);
     ctx.lifecycle.onClose('channel events', async () => {
       await events.drain(3000);
@@ -146,16 +141,17 @@ export const ingestService: ServiceDefinition<typeof IngestConfig> = {
     const renewal = setInterval(() => void sessions.renewLocks(), lockTiming.renewEveryMs);
     ctx.lifecycle.onClose('lock renewal', () => clearInterval(renewal));
 
-    const rotations = createRotationListener({
-      brokers: config['kafka.brokers'],
-      instanceId,
-      handle: rotationEventHandler(sessions, ctx.logger),
+    // Every ingest node must hear every rotation (only the one holding the session acts), and a
+    // restarted node has no session to end: so a group of this instance's own, from the latest
+    // event, that goes away with the instance.
+    startConsumer(ctx, {
+      name: 'rotations',
+      groupId: `ingest-${instanceId}`,
+      subscriptions: [rotationEventSubscription(sessions, ctx.logger)],
+      startFrom: 'latest',
+      deleteGroupOnStop: true,
       producer,
-      logger: ctx.logger,
     });
-    rotations.start();
-    ctx.lifecycle.onClose('rotation listener', () => rotations.stop());
-    ctx.health.register('rotations', () => rotations.healthy(), { critical: false });
 
     // Live sources are long responses: end the sessions before the HTTP server waits for them.
     app.addHook('preClose', shutdown);

@@ -1,3 +1,5 @@
+-- The outbox table moved to kit's outbox migration (created if not exists, before this file).
+-- replaces-checksum 0ba0e2aa2a9c9acd536bf2917af565ddb17f7fa086ed1018bf249ca35f826678
 -- One VOD per live session, from stream.started. Its media stays where the transcoder wrote it
 -- (sessions/<session_id>/ in shared storage); playlists are rendered from the segment index.
 -- ended_at set while status is still 'recording': the broadcast ended and the VOD waits to be
@@ -53,11 +55,3 @@ create table clips (
   created_at timestamptz not null default now()
 );
 create index clips_channel on clips (channel_id, created_at desc, id desc);
-
-create table outbox (
-  id bigserial primary key,
-  event_id text not null,
-  event_type text not null,
-  data jsonb not null,
-  created_at timestamptz not null default now()
-);

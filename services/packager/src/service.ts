@@ -3,18 +3,18 @@ import { Topics } from '@phzzk/contracts';
 import {
   BaseConfig,
   DatabaseConfig,
-  EventConsumer,
   KafkaConfig,
   openDatabase,
   openProducer,
   type ServiceDefinition,
+  startConsumer,
   startOutbox,
 } from '@phzzk/kit';
 import { Counter, Gauge } from 'prom-client';
 import Type from 'typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { ChannelOwnerClient } from './adapters/channel-owner-client.ts';
-import { packagerEventHandler } from './adapters/event-handler.ts';
+import { packagerEventSubscription } from './adapters/event-handler.ts';
 import { FfmpegRemuxer } from './adapters/ffmpeg-remuxer.ts';
 import { FfmpegSpriteMaker } from './adapters/ffmpeg-sprite-maker.ts';
 import { probeInit } from './adapters/init-probe.ts';
@@ -68,7 +68,11 @@ export const packagerService: ServiceDefinition<typeof PackagerConfig> = {
     const config = ctx.config.values;
     const { logger } = ctx;
 
-    const { db, schema } = await openDatabase(ctx, { defaultSchema: 'packager_service', migrationsDir });
+    const { db, schema } = await openDatabase(ctx, {
+      defaultSchema: 'packager_service',
+      migrationsDir,
+      kitTables: ['outbox'],
+    });
     const producer = openProducer(ctx);
     const relay = startOutbox(ctx, { db, producer, schema, topic: Topics.vodEvents });
 
@@ -128,31 +132,27 @@ export const packagerService: ServiceDefinition<typeof PackagerConfig> = {
       intervalMs: config['packager.retention.interval-ms'],
     });
 
-    const consumer = new EventConsumer({
-      brokers: config['kafka.brokers'],
+    startConsumer(ctx, {
       groupId: config['packager.consumer-group'],
-      topics: [Topics.channelEvents],
-      handle: packagerEventHandler({
-        db,
-        channelInfo: (channelId) => owners.info(channelId),
-        newId: uuidv7,
-        logger,
-        onEnded: () => finalizer.kick(),
-      }),
+      subscriptions: [
+        packagerEventSubscription({
+          db,
+          channelInfo: (channelId) => owners.info(channelId),
+          newId: uuidv7,
+          logger,
+          onEnded: () => finalizer.kick(),
+        }),
+      ],
       producer,
-      logger,
       startFrom: config['packager.consumer.start-from'],
     });
-    consumer.start();
     finalizer.start();
     storyboards.start();
     retention.start();
-    ctx.lifecycle.onClose('kafka consumer', () => consumer.stop());
     ctx.lifecycle.onClose('workers', async () => {
       retention.stop();
       await Promise.all([finalizer.stop(), storyboards.stop()]);
     });
-    ctx.health.register('kafka-consumer', () => consumer.healthy(), { critical: false });
 
     new Counter({
       name: 'packager_storyboard_cpu_seconds_total',

@@ -1,13 +1,12 @@
-import { Topics, TRANSCODER_KEY_PREFIX } from '@phzzk/contracts';
+import { TRANSCODER_KEY_PREFIX } from '@phzzk/contracts';
 import {
   BaseConfig,
-  createRedis,
-  EventConsumer,
-  EventProducer,
   KafkaConfig,
+  openProducer,
+  openRedis,
   RedisConfig,
-  redisHealth,
   type ServiceDefinition,
+  startConsumer,
 } from '@phzzk/kit';
 import { spawnFfmpeg } from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER } from '@phzzk/media/ladder';
@@ -24,7 +23,7 @@ import { DEFAULT_CLAIM_POLICY } from './domain/claims.ts';
 import { resumePoint } from './domain/continuity.ts';
 import { planRenditions } from './domain/rendition-plan.ts';
 import { TranscodingStream } from './workers/transcoding-stream.ts';
-import { transcoderEventHandler } from './workers/session-events.ts';
+import { transcoderEventSubscription } from './workers/session-events.ts';
 import { StreamManager } from './workers/stream-manager.ts';
 
 const Rung = Type.Object(
@@ -95,9 +94,7 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
     if (!ffmpegState.ok) logger.error({ detail: ffmpegState.detail }, 'ffmpeg is not usable');
     ctx.health.register('ffmpeg', () => ffmpeg.check());
 
-    const redis = createRedis(config['redis.url'], `transcoder-${identity.instanceId}`);
-    ctx.lifecycle.onClose('redis', () => redis.disconnect());
-    ctx.health.register('redis', () => redisHealth(redis));
+    const redis = openRedis(ctx);
     const keys = transcoderKeys(config['transcoder.redis.key-prefix']);
     const store = new RedisSessionStore(redis, keys);
     // The lease value is the discovery instance id: the gateway routes /hls/<channelId>/** by it.
@@ -161,21 +158,16 @@ export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
       },
     });
 
-    const producer = new EventProducer({ brokers: config['kafka.brokers'], producer: 'transcoder', logger });
-    ctx.lifecycle.onClose('kafka producer', () => producer.close());
-    const consumer = new EventConsumer({
-      brokers: config['kafka.brokers'],
+    const producer = openProducer(ctx);
+    // Not critical: streams already claimed keep being served while Kafka is away.
+    startConsumer(ctx, {
       groupId: config['transcoder.consumer-group'],
-      topics: [Topics.channelEvents],
-      handle: transcoderEventHandler(store, logger, () => ctx.config.get('transcoder.source.allowed-origins')),
+      subscriptions: [
+        transcoderEventSubscription(store, logger, () => ctx.config.get('transcoder.source.allowed-origins')),
+      ],
       producer,
-      logger,
       startFrom: config['transcoder.consumer.start-from'],
     });
-    consumer.start();
-    ctx.lifecycle.onClose('kafka consumer', () => consumer.stop());
-    // Not critical: streams already claimed keep being served while Kafka is away.
-    ctx.health.register('kafka-consumer', () => consumer.healthy(), { critical: false });
 
     manager.start();
     ctx.lifecycle.onClose('live streams', () => manager.close());

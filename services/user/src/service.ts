@@ -40,7 +40,11 @@ export const userService: ServiceDefinition<typeof UserConfig> = {
   configSchema: UserConfig,
   async build(ctx) {
     const config = ctx.config.values;
-    const { db, schema } = await openDatabase(ctx, { defaultSchema: 'user_service', migrationsDir });
+    const { db, schema } = await openDatabase(ctx, {
+      defaultSchema: 'user_service',
+      migrationsDir,
+      kitTables: ['outbox'],
+    });
     const producer = openProducer(ctx);
     const relay = startOutbox(ctx, { db, producer, schema, topic: Topics.userEvents });
 

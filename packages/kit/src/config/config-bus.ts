@@ -2,6 +2,7 @@ import { Topics } from '@phzzk/contracts';
 import { Admin } from '@platformatic/kafka';
 import type { TObject } from 'typebox';
 import { EventConsumer } from '../kafka/event-consumer.ts';
+import { subscribe } from '../kafka/subscription.ts';
 import { EventProducer } from '../kafka/event-producer.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ConfigServerClient, ServerLayer } from './config-server-client.ts';
@@ -184,18 +185,22 @@ export class ConfigBus {
     this.consumer = new EventConsumer({
       brokers: options.brokers,
       groupId: this.groupId,
-      topics: [Topics.configChanged],
+      subscriptions: [
+        subscribe(Topics.configChanged, {
+          on: {
+            'config.changed': async ({ data }) => {
+              if (data.application !== '*' && data.application !== options.application) return;
+              if (data.version === options.currentVersion()) return;
+              // Not awaited: a slow or unreachable config server must not hold up the partition.
+              void options.refresh(`config.changed ${data.version}`).catch(() => {});
+            },
+          },
+        }),
+      ],
       producer: this.producer,
       logger: options.logger,
       startFrom: 'latest',
       sessionTimeoutMs: 10_000,
-      handle: async (event) => {
-        const data = event.data as { application: string; version: string };
-        if (data.application !== '*' && data.application !== options.application) return;
-        if (data.version === options.currentVersion()) return;
-        // Not awaited: a slow or unreachable config server must not hold up the partition.
-        void options.refresh(`config.changed ${data.version}`).catch(() => {});
-      },
     });
   }
 

@@ -1,5 +1,6 @@
 import type { DiscoveryClient } from './discovery-client.ts';
-import { type DiscoveryLogger, EurekaDiscovery } from './eureka-discovery.ts';
+import { EurekaDiscovery } from './eureka-discovery.ts';
+import type { DiscoveryLogger } from './eureka-options.ts';
 import { KubernetesDiscovery, podNamespace } from './kubernetes-discovery.ts';
 import { parseStaticInstances, StaticDiscovery } from './static-discovery.ts';
 

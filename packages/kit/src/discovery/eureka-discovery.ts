@@ -11,35 +11,12 @@ import {
   parseApplications,
   registrationBody,
 } from './eureka-wire.ts';
-
-export interface DiscoveryLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
-export interface EurekaDiscoveryOptions {
-  /** Discovery base URLs ending in `/eureka`: an array or a comma-separated list (failover order). */
-  urls: string | readonly string[];
-  /** How often this instance renews its lease (PHZZK: 1 s). */
-  renewalIntervalMs?: number;
-  /** The lease duration asked for: missing renewals for this long gets the instance evicted (PHZZK: 3 s). */
-  leaseDurationSecs?: number;
-  /** Poll interval of `/apps/delta` when the server has no watch endpoint (a plain Eureka server). */
-  pollIntervalMs?: number;
-  /** Timeout of one register, renew, cancel or fetch. */
-  requestTimeoutMs?: number;
-  /** A watch stream silent for this long is dead (the server sends a heartbeat every ~2 s). */
-  staleAfterMs?: number;
-  /** Use the push watch (default); false polls `/apps/delta` like a classic Eureka client. */
-  watch?: boolean;
-  logger?: DiscoveryLogger;
-}
-
-const silent: DiscoveryLogger = { debug() {}, info() {}, warn() {} };
-
-export const parseEurekaUrls = (urls: string | readonly string[]): string[] =>
-  (typeof urls === 'string' ? urls.split(',') : [...urls]).map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean);
+import {
+  type DiscoveryLogger,
+  type EurekaDiscoveryOptions,
+  parseEurekaUrls,
+  silentDiscoveryLogger,
+} from './eureka-options.ts';
 
 /**
  * Discovery through PHZZK discovery or any Eureka server. Registers with a short lease and
@@ -95,7 +72,7 @@ export class EurekaDiscovery implements DiscoveryClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 1000;
     this.staleAfterMs = options.staleAfterMs ?? 5000;
     this.useWatch = options.watch ?? true;
-    this.logger = options.logger ?? silent;
+    this.logger = options.logger ?? silentDiscoveryLogger;
     this.firstView = new Promise((resolve) => (this.resolveFirstView = resolve));
     this.watchLoopDone = this.watchLoop();
   }

@@ -1,4 +1,4 @@
-import type { AnyTopic, Envelope } from '@phzzk/contracts';
+import type { Envelope, TopicContract } from '@phzzk/contracts';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
@@ -17,10 +17,10 @@ export class ContractViolation extends Error {
 
 /** Compiled validators for the events of one topic; shared by producers and consumers. */
 export class TopicValidator {
-  readonly topic: AnyTopic;
+  readonly topic: TopicContract;
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(topic: AnyTopic) {
+  constructor(topic: TopicContract) {
     this.topic = topic;
     const ajv = new Ajv({ allErrors: false, strict: false });
     addFormats(ajv);

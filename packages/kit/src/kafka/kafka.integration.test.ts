@@ -6,6 +6,7 @@ import { createLogger } from '../logging/logger.ts';
 import { EventConsumer } from './event-consumer.ts';
 import { EventProducer } from './event-producer.ts';
 import { ContractViolation } from './event-validator.ts';
+import { subscribe } from './subscription.ts';
 import { deleteConsumerGroups, deleteTopics, ensureTopics } from './topic-admin.ts';
 
 const logger = createLogger({ service: 'kit-test', instanceId: 'kit-test', level: 'silent' });
@@ -17,7 +18,7 @@ const sessionId = () =>
 
 describe('Kafka producer and consumer (real broker)', () => {
   let brokers: string[];
-  let topic: TopicContract & { events: { 'stream.ended': typeof StreamEnded } };
+  let topic: Omit<TopicContract, 'events'> & { events: { 'stream.ended': typeof StreamEnded } };
   let producer: EventProducer;
   let probe: KafkaProbe;
   const consumers: EventConsumer[] = [];
@@ -49,12 +50,11 @@ describe('Kafka producer and consumer (real broker)', () => {
     reason: 'unpublish' as const,
   });
 
-  function consumer(groupId: string, handle: ConstructorParameters<typeof EventConsumer>[0]['handle']) {
+  function consumer(groupId: string, handle: (event: StreamEnded) => Promise<void>) {
     const c = new EventConsumer({
       brokers,
       groupId,
-      topics: [topic as never],
-      handle,
+      subscriptions: [subscribe(topic, { on: { 'stream.ended': handle } })],
       producer,
       logger,
       attempts: 3,
@@ -126,7 +126,7 @@ describe('Kafka producer and consumer (real broker)', () => {
     // Known before publishing: the consumer may fetch the event before publish() resolves.
     const failing = sessionId();
     const c = consumer(uniqueName('kit-dlq'), async (event) => {
-      if ((event.data as { sessionId: string }).sessionId === failing) throw new Error('cannot process this one');
+      if (event.data.sessionId === failing) throw new Error('cannot process this one');
       handled.push(event.id);
     });
     await c.waitUntilConsuming();
@@ -167,8 +167,7 @@ describe('Kafka producer and consumer (real broker)', () => {
     const c = new EventConsumer({
       brokers: ['127.0.0.1:1'],
       groupId: uniqueName('kit-unreachable'),
-      topics: [topic as never],
-      handle: async () => {},
+      subscriptions: [subscribe(topic, { on: {}, ignore: ['stream.ended'] })],
       producer,
       logger,
     });
@@ -187,8 +186,7 @@ describe('Kafka producer and consumer (real broker)', () => {
       const c = new EventConsumer({
         brokers,
         groupId: group,
-        topics: [topic as never],
-        handle: async () => {},
+        subscriptions: [subscribe(topic, { on: {}, ignore: ['stream.ended'] })],
         producer,
         logger,
         startFrom: 'latest',

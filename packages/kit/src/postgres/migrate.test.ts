@@ -40,6 +40,23 @@ describe('migrate (real PostgreSQL)', () => {
     await expect(migrate(db, schema.name, edited)).rejects.toThrow(/was changed after it was applied/);
   });
 
+  it('accepts an edited migration only when it names the checksum it replaces, and records the new one', async () => {
+    const { createHash } = await import('node:crypto');
+    const sum = (sql: string) => createHash('sha256').update(sql).digest('hex');
+    const first = { name: '010_notes.sql', sql: 'create table notes (id int);' };
+    await migrate(db, schema.name, [first]);
+    const wrong = { ...first, sql: `-- replaces-checksum ${'0'.repeat(64)}\n${first.sql}` };
+    await expect(migrate(db, schema.name, [wrong])).rejects.toThrow(/was changed/);
+    const edited = { ...first, sql: `-- replaces-checksum ${sum(first.sql)}\n${first.sql}` };
+    expect(await migrate(db, schema.name, [edited])).toEqual([]);
+    const { rows } = await db.query(`select checksum from ${schema.name}.schema_migrations where name = $1`, [
+      first.name,
+    ]);
+    expect(rows[0].checksum).toBe(sum(edited.sql));
+    // The record follows the file now: the old text is the changed one.
+    await expect(migrate(db, schema.name, [first])).rejects.toThrow(/was changed/);
+  });
+
   it('rolls back a failing migration completely', async () => {
     const bad = [
       ...migrations,

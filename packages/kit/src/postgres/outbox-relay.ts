@@ -6,15 +6,15 @@ import type { Database } from './database.ts';
 type OutboxRow = { id: string; event_id: string; event_type: string; data: never };
 
 /**
- * The transactional outbox: a service writes its events to an `outbox` table (id bigserial,
- * event_id, event_type, data jsonb, created_at) in the same transaction as the change, and this
- * relay publishes them to the topic in commit order, then deletes them. One relay at a time across
+ * The transactional outbox: a service writes its events to the `outbox` table (kit's `outbox`
+ * migration) in the same transaction as the change, and this relay publishes them to the topic in
+ * commit order, then deletes them (a published row is never kept). One relay at a time across
  * instances (a session advisory lock) keeps an entity's events in order; a failed send leaves the
  * row for the next round with the same event id, so consumers can drop a duplicate.
  */
 export class OutboxRelay {
   private readonly db: Database;
-  private readonly producer: EventProducer;
+  private readonly producer: Pick<EventProducer, 'publish'>;
   private readonly logger: Logger;
   private readonly lockKey: string;
   private readonly topic: AnyTopic;
@@ -23,7 +23,13 @@ export class OutboxRelay {
   private again = false;
   private lastError: string | undefined;
 
-  constructor(options: { db: Database; producer: EventProducer; logger: Logger; schema: string; topic: AnyTopic }) {
+  constructor(options: {
+    db: Database;
+    producer: Pick<EventProducer, 'publish'>;
+    logger: Logger;
+    schema: string;
+    topic: AnyTopic;
+  }) {
     this.topic = options.topic;
     this.db = options.db;
     this.producer = options.producer;

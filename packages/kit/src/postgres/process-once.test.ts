@@ -1,6 +1,8 @@
 import { freshSchema, testInfra } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from './database.ts';
+import { kitMigrations } from './kit-tables.ts';
+import { migrate } from './migrate.ts';
 import { processOnce, pruneProcessedEvents } from './process-once.ts';
 
 describe('processOnce (real PostgreSQL)', () => {
@@ -11,7 +13,7 @@ describe('processOnce (real PostgreSQL)', () => {
     const { databaseUrl } = await testInfra();
     schema = freshSchema(databaseUrl, 'kit_once');
     db = createDatabase({ url: databaseUrl, schema: schema.name });
-    await db.query(`create schema ${schema.name}`);
+    await migrate(db, schema.name, kitMigrations(['processed-events']));
     await db.query('create table counter (n int not null)');
     await db.query('insert into counter values (0)');
   });
@@ -25,9 +27,9 @@ describe('processOnce (real PostgreSQL)', () => {
 
   it('applies an event once even when it is delivered twice, concurrently', async () => {
     const results = await Promise.all([processOnce(db, 'c', 'e1', bump), processOnce(db, 'c', 'e1', bump)]);
-    expect(results.sort()).toEqual([false, true]);
-    expect(await processOnce(db, 'c', 'e1', bump)).toBe(false);
-    expect(await processOnce(db, 'other-consumer', 'e1', bump)).toBe(true);
+    expect(results.map((r) => r.applied).sort()).toEqual([false, true]);
+    expect((await processOnce(db, 'c', 'e1', bump)).applied).toBe(false);
+    expect((await processOnce(db, 'other-consumer', 'e1', bump)).applied).toBe(true);
     expect((await db.query('select n from counter')).rows[0].n).toBe(2);
   });
 
@@ -37,7 +39,7 @@ describe('processOnce (real PostgreSQL)', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(await processOnce(db, 'c', 'e2', bump)).toBe(true);
+    expect((await processOnce(db, 'c', 'e2', bump)).applied).toBe(true);
     expect((await db.query('select n from counter')).rows[0].n).toBe(3);
   });
 
@@ -46,7 +48,7 @@ describe('processOnce (real PostgreSQL)', () => {
       `insert into processed_events (consumer, event_id, processed_at)
        select 'old', 'o' || g, now() - interval '10 days' from generate_series(1, 120) g`,
     );
-    expect(await processOnce(db, 'recent', 'r1', bump)).toBe(true);
+    expect((await processOnce(db, 'recent', 'r1', bump)).applied).toBe(true);
     const before = new Date(Date.now() - 8 * 24 * 3_600_000);
 
     expect(await pruneProcessedEvents(db, before, 50)).toBe(120); // three batches: 50, 50, 20
@@ -58,7 +60,15 @@ describe('processOnce (real PostgreSQL)', () => {
       ['other-consumer', 1],
       ['recent', 1],
     ]);
-    expect(await processOnce(db, 'recent', 'r1', bump)).toBe(false);
+    expect((await processOnce(db, 'recent', 'r1', bump)).applied).toBe(false);
     expect(await pruneProcessedEvents(db, before)).toBe(0);
+  });
+
+  it("returns the work's result the first time, and that it was not applied on a redelivery", async () => {
+    const count = async (client: { query: (q: string) => Promise<{ rows: { n: number }[] }> }) =>
+      (await client.query('update counter set n = n + 1 returning n')).rows[0]!.n;
+    const first = await processOnce(db, 'c', 'e3', count);
+    expect(first).toEqual({ applied: true, result: 5 });
+    expect(await processOnce(db, 'c', 'e3', count)).toEqual({ applied: false });
   });
 });

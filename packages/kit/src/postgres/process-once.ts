@@ -1,39 +1,20 @@
 import type { PoolClient } from 'pg';
 import type { Database } from './database.ts';
 
-const prepared = new WeakMap<Database, Promise<unknown>>();
-
-/** The table of processed event ids, in the database's schema, made on first use. */
-function ensureTable(db: Database): Promise<unknown> {
-  let ready = prepared.get(db);
-  if (!ready) {
-    ready = db
-      .query(
-        `create table if not exists processed_events (
-           consumer text not null, event_id text not null, processed_at timestamptz not null default now(),
-           primary key (consumer, event_id))`,
-      )
-      .then(() =>
-        db.query('create index if not exists processed_events_processed_at on processed_events (processed_at)'),
-      );
-    ready.catch(() => prepared.delete(db)); // the next call tries again
-    prepared.set(db, ready);
-  }
-  return ready;
-}
+/** What `processOnce` did: the work's result, or nothing when the event had been applied before. */
+export type Once<R> = { applied: true; result: R } | { applied: false };
 
 /**
  * Runs `work` for an event at most once per consumer: the event id is recorded in the same
  * transaction as the side effect, so a redelivered event (Kafka is at-least-once) changes nothing.
- * Returns false when the event had been processed already.
+ * The table is kit's `processed-events` migration (`openDatabase(..., { kitTables })`).
  */
-export async function processOnce(
+export async function processOnce<R>(
   db: Database,
   consumer: string,
   eventId: string,
-  work: (client: PoolClient) => Promise<void>,
-): Promise<boolean> {
-  await ensureTable(db);
+  work: (client: PoolClient) => Promise<R>,
+): Promise<Once<R>> {
   const client = await db.connect();
   try {
     await client.query('begin');
@@ -43,11 +24,11 @@ export async function processOnce(
     );
     if (inserted.rowCount === 0) {
       await client.query('rollback');
-      return false;
+      return { applied: false };
     }
-    await work(client);
+    const result = await work(client);
     await client.query('commit');
-    return true;
+    return { applied: true, result };
   } catch (error) {
     await client.query('rollback').catch(() => {});
     throw error;
@@ -62,7 +43,6 @@ export async function processOnce(
  * than the topics' retention. Returns how many were forgotten.
  */
 export async function pruneProcessedEvents(db: Database, before: Date, batch = 5000): Promise<number> {
-  await ensureTable(db);
   let total = 0;
   for (;;) {
     const { rowCount } = await db.query(

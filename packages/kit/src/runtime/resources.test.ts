@@ -3,6 +3,8 @@ import type { TObject } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging/logger.ts';
 import { createDatabase, type Database } from '../postgres/database.ts';
+import { kitMigrations } from '../postgres/kit-tables.ts';
+import { migrate } from '../postgres/migrate.ts';
 import { processOnce } from '../postgres/process-once.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { startProcessedEventsPruning } from './resources.ts';
@@ -17,7 +19,7 @@ describe('startProcessedEventsPruning (real PostgreSQL)', () => {
     const { databaseUrl } = await testInfra();
     schema = freshSchema(databaseUrl, 'kit_prune');
     db = createDatabase({ url: databaseUrl, schema: schema.name });
-    await db.query(`create schema ${schema.name}`);
+    await migrate(db, schema.name, kitMigrations(['processed-events']));
   });
   afterAll(async () => {
     await db.end();

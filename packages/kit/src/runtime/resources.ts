@@ -1,9 +1,13 @@
-import type { AnyTopic } from '@phzzk/contracts';
+import type { AnyTopic, TopicContract } from '@phzzk/contracts';
 import type { TObject } from 'typebox';
 import { type Database, createDatabase, databaseHealth } from '../postgres/database.ts';
+import { type KitTable, kitMigrations } from '../postgres/kit-tables.ts';
 import { loadMigrations, migrate } from '../postgres/migrate.ts';
 import { OutboxRelay } from '../postgres/outbox-relay.ts';
 import { pruneProcessedEvents } from '../postgres/process-once.ts';
+import { BatchEventConsumer, type BatchEventConsumerOptions } from '../kafka/batch-event-consumer.ts';
+import type { ConsumerCore } from '../kafka/consumer-core.ts';
+import { EventConsumer, type EventConsumerOptions } from '../kafka/event-consumer.ts';
 import { EventProducer } from '../kafka/event-producer.ts';
 import { createRedis, type Redis, redisHealth } from '../redis/redis.ts';
 import type { ServiceContext } from './start-service.ts';
@@ -13,10 +17,14 @@ import type { ServiceContext } from './start-service.ts';
 type Values = Record<string, unknown>;
 const values = (ctx: ServiceContext<TObject>) => ctx.config.values as Values;
 
-/** The service's own PostgreSQL schema, migrated before the service answers anything. */
+/**
+ * The service's own PostgreSQL schema, migrated before the service answers anything: first the
+ * kit tables it uses (`outbox` for `startOutbox`, `processed-events` for `processOnce`), then its
+ * own migration files.
+ */
 export async function openDatabase(
   ctx: ServiceContext<TObject>,
-  options: { defaultSchema: string; migrationsDir: string },
+  options: { defaultSchema: string; migrationsDir: string; kitTables?: readonly KitTable[] },
 ): Promise<{ db: Database; schema: string }> {
   const v = values(ctx);
   const schema = (v['database.schema'] as string | undefined) ?? options.defaultSchema;
@@ -27,7 +35,8 @@ export async function openDatabase(
     applicationName: ctx.identity.instanceId,
   });
   ctx.lifecycle.onClose('postgres', () => db.end());
-  await migrate(db, schema, await loadMigrations(options.migrationsDir));
+  const own = await loadMigrations(options.migrationsDir);
+  await migrate(db, schema, [...kitMigrations(options.kitTables ?? []), ...own]);
   ctx.health.register('postgres', () => databaseHealth(db));
   return { db, schema };
 }
@@ -96,4 +105,41 @@ export function startProcessedEventsPruning(
     await running;
   });
   return { prune };
+}
+
+type Running = { name?: string; critical?: boolean };
+
+/** Starts a consumer now, stops it on close, reports its health (not critical unless asked). */
+function run<C extends ConsumerCore>(ctx: ServiceContext<TObject>, name: string, critical: boolean, consumer: C): C {
+  consumer.start();
+  ctx.lifecycle.onClose(name, () => consumer.stop());
+  ctx.health.register(name, () => consumer.healthy(), { critical });
+  return consumer;
+}
+
+const kafkaOf = (ctx: ServiceContext<TObject>) => ({
+  brokers: values(ctx)['kafka.brokers'] as string[],
+  logger: ctx.logger,
+});
+
+/**
+ * Consumes the subscriptions' topics in a consumer group (see `subscribe`), health `kafka-consumer`
+ * unless named otherwise; not critical by default: the HTTP API keeps working while Kafka is away
+ * (the events wait).
+ */
+export function startConsumer(
+  ctx: ServiceContext<TObject>,
+  options: Omit<EventConsumerOptions, 'brokers' | 'logger'> & Running,
+): EventConsumer {
+  const { name = 'kafka-consumer', critical = false, ...rest } = options;
+  return run(ctx, name, critical, new EventConsumer({ ...rest, ...kafkaOf(ctx) }));
+}
+
+/** The batch form of `startConsumer` (the handler gets the topics' typed events in batches). */
+export function startBatchConsumer<Ts extends readonly TopicContract[]>(
+  ctx: ServiceContext<TObject>,
+  options: Omit<BatchEventConsumerOptions<Ts>, 'brokers' | 'logger'> & Running & { name: string },
+): BatchEventConsumer<Ts> {
+  const { name, critical = false, ...rest } = options;
+  return run(ctx, name, critical, new BatchEventConsumer<Ts>({ ...rest, ...kafkaOf(ctx) }));
 }

@@ -148,11 +148,9 @@ export class RtmpConnection<C> {
         return;
       case MessageType.DataAmf0:
       case MessageType.DataAmf3:
-        this.#handleData(message);
-        return;
       case MessageType.Audio:
       case MessageType.Video:
-        this.#handleMedia(message);
+        this.#handlePublished(message);
         return;
       case MessageType.Aggregate:
         if (!inAggregate) for (const sub of splitAggregate(message)) this.#handleMessage(sub, true);
@@ -163,22 +161,15 @@ export class RtmpConnection<C> {
     }
   }
 
-  #publishing(message: RtmpMessage): RtmpPublishSession<C> | undefined {
+  /** Media and data messages of the accepted publish; anything else is never delivered. */
+  #handlePublished(message: RtmpMessage): void {
     const session = this.#session;
-    return this.#state === 'publishing' && session && message.streamId === session.streamId ? session : undefined;
-  }
-
-  #handleMedia(message: RtmpMessage): void {
-    const session = this.#publishing(message);
-    if (!session) return; // media outside an accepted publish is never delivered
+    if (this.#state !== 'publishing' || !session || message.streamId !== session.streamId) return;
     this.#mediaTimer?.refresh();
-    session.handleMedia(message.typeId === MessageType.Audio ? 'audio' : 'video', message.timestamp, message.payload);
-  }
-
-  #handleData(message: RtmpMessage): void {
-    const session = this.#publishing(message);
-    if (!session) return;
-    this.#mediaTimer?.refresh();
+    if (message.typeId === MessageType.Audio || message.typeId === MessageType.Video) {
+      session.handleMedia(message.typeId === MessageType.Audio ? 'audio' : 'video', message.timestamp, message.payload);
+      return;
+    }
     try {
       session.handleData(message.timestamp, decodeData(message));
     } catch (err) {
@@ -351,14 +342,9 @@ export class RtmpConnection<C> {
   #fail(err: unknown, reason: EndReason): void {
     const error = err instanceof Error ? err : new Error(String(err));
     if (err instanceof RtmpProtocolError) {
-      this.#log(
-        reason === 'timeout' ? 'info' : 'warn',
-        { code: err.code, reason: err.message, state: this.#state },
-        'closing connection',
-      );
-    } else {
-      this.#log('error', { err, state: this.#state }, 'connection failed');
-    }
+      const level = reason === 'timeout' ? 'info' : 'warn';
+      this.#log(level, { code: err.code, reason: err.message, state: this.#state }, 'closing connection');
+    } else this.#log('error', { err, state: this.#state }, 'connection failed');
     this.#end(reason, error, false);
   }
 

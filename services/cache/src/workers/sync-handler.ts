@@ -1,19 +1,22 @@
-import type {
-  ChatBan,
-  ChatCleared,
-  ChatDeleted,
-  ChatJoin,
-  ChatLeave,
-  ChatMessage,
-  ChatPresenceSnapshot,
-  ChatSettings,
-  ChatTimeout,
-  ChatUnban,
-  StreamEnded,
-  StreamStarted,
+import {
+  type ChatJoin,
+  type ChatLeave,
+  type ChatPresenceSnapshot,
+  type StreamEnded,
+  type StreamStarted,
+  Topics,
 } from '@phzzk/contracts';
-import type { BatchItem } from '@phzzk/kit';
+import type { BatchItem, EventOfTopics } from '@phzzk/kit';
 import type { LiveCache, SyncBatch, SyncWriter } from '../domain/ports.ts';
+
+/** What the sync consumer reads. */
+export const syncTopics = [
+  Topics.chatMessages,
+  Topics.chatModeration,
+  Topics.chatPresence,
+  Topics.channelEvents,
+] as const;
+export const heartbeatTopics = [Topics.viewerHeartbeats] as const;
 
 /**
  * The batch handler of chat.messages, chat.moderation, chat.presence and channel.events: first
@@ -28,16 +31,16 @@ export function syncHandler(deps: {
 }) {
   const applyPresence = async (e: ChatJoin | ChatLeave | ChatPresenceSnapshot) => {
     const { cache } = deps;
-    if (e.type === 'presence.snapshot') await cache.presenceSnapshot((e as ChatPresenceSnapshot).data);
+    if (e.type === 'presence.snapshot') await cache.presenceSnapshot(e.data);
     else if (e.type === 'join') {
-      const d = (e as ChatJoin).data;
+      const d = e.data;
       await cache.presenceChange(d.channelId, 'join', d.node, d.member, Date.parse(d.at) + deps.presenceTtlMs());
     } else {
-      const d = (e as ChatLeave).data;
+      const d = e.data;
       await cache.presenceChange(d.channelId, 'leave', d.node, { userId: d.userId, nickname: '', role: '' }, 0);
     }
   };
-  return async (items: BatchItem[]): Promise<void> => {
+  return async (items: BatchItem<EventOfTopics<typeof syncTopics>>[]): Promise<void> => {
     const batch: SyncBatch = {
       started: [],
       ended: [],
@@ -55,42 +58,45 @@ export function syncHandler(deps: {
     for (const { event } of items) {
       switch (event.type) {
         case 'stream.started':
-          batch.started.push(event as StreamStarted);
-          streams.push(event as StreamStarted);
-          batch.channels.push((event as StreamStarted).data.channelId);
+          batch.started.push(event);
+          streams.push(event);
+          batch.channels.push(event.data.channelId);
           break;
         case 'stream.ended':
-          batch.ended.push(event as StreamEnded);
-          streams.push(event as StreamEnded);
-          batch.channels.push((event as StreamEnded).data.channelId);
+          batch.ended.push(event);
+          streams.push(event);
+          batch.channels.push(event.data.channelId);
           break;
         case 'channel.updated':
         case 'stream-key.rotated':
-          batch.channels.push((event.data as { channelId: string }).channelId);
+          batch.channels.push(event.data.channelId);
           break;
         case 'chat.message':
-          batch.messages.push(event as ChatMessage);
+          batch.messages.push(event);
           break;
         case 'chat.deleted':
-          batch.deleted.push(event as ChatDeleted);
+          batch.deleted.push(event);
           break;
         case 'chat.cleared':
-          batch.cleared.push(event as ChatCleared);
+          batch.cleared.push(event);
           break;
         case 'ban':
         case 'timeout':
         case 'unban':
         case 'settings':
-          batch.moderation.push(event as ChatBan | ChatTimeout | ChatUnban | ChatSettings);
+          batch.moderation.push(event);
           break;
         case 'join':
         case 'leave':
-          batch.presence.push(event as ChatJoin | ChatLeave);
-          presence.push(event as ChatJoin | ChatLeave);
+          batch.presence.push(event);
+          presence.push(event);
           break;
         case 'presence.snapshot':
-          presence.push(event as ChatPresenceSnapshot);
+          presence.push(event);
           break;
+        default:
+          // Every event type of the topics is placed above: a new one fails to compile here.
+          event satisfies never;
       }
     }
     await Promise.all(
@@ -118,13 +124,9 @@ export function syncHandler(deps: {
     await Promise.all(
       byChannel(streams, (e) => e.data.channelId).map(async (list) => {
         for (const e of list) {
-          if (e.type === 'stream.started') {
-            const d = (e as StreamStarted).data;
-            await cache.streamStarted(d.channelId, d.sessionId, d.startedAt);
-          } else {
-            const d = (e as StreamEnded).data;
-            await cache.streamEnded(d.channelId, d.sessionId);
-          }
+          if (e.type === 'stream.started')
+            await cache.streamStarted(e.data.channelId, e.data.sessionId, e.data.startedAt);
+          else await cache.streamEnded(e.data.channelId, e.data.sessionId);
         }
       }),
     );
@@ -159,12 +161,13 @@ export function syncHandler(deps: {
 
 /** The batch handler of viewer.heartbeats: Redis only (a heartbeat is a fact for 45 s, not a record). */
 export function heartbeatHandler(deps: { cache: LiveCache }) {
-  return async (items: BatchItem[]): Promise<void> => {
+  return async (items: BatchItem<EventOfTopics<typeof heartbeatTopics>>[]): Promise<void> => {
     await deps.cache.recordHeartbeats(
-      items.map(({ event }) => {
-        const d = event.data as { channelId: string; playerSessionId: string; at: string };
-        return { channelId: d.channelId, playerSessionId: d.playerSessionId, atMs: Date.parse(d.at) };
-      }),
+      items.map(({ event: { data } }) => ({
+        channelId: data.channelId,
+        playerSessionId: data.playerSessionId,
+        atMs: Date.parse(data.at),
+      })),
     );
   };
 }

@@ -1,5 +1,5 @@
-import type { Channel } from '../domain/channel.ts';
-import type { LiveSession } from '../domain/live-info.ts';
+import type { ChannelProfile } from '../domain/channel.ts';
+import type { LiveSessionFacts } from '../domain/live-info.ts';
 import type { DirectoryRow } from '../domain/ports.ts';
 
 /** The live session of a channel, when it has one: started and not ended. */
@@ -32,7 +32,7 @@ export type ChannelRow = {
 
 export const toChannel = (
   r: Omit<ChannelRow, 'session_id' | 'started_at' | 'video' | 'bitrate_kbps' | 'viewers'>,
-): Channel => ({
+): ChannelProfile => ({
   id: r.id,
   ownerId: r.owner_id,
   ownerNickname: r.owner_nickname,
@@ -45,7 +45,7 @@ export const toChannel = (
   updatedAt: r.updated_at,
 });
 
-export const toLiveSession = (r: ChannelRow): LiveSession | undefined =>
+export const toLiveSession = (r: ChannelRow): LiveSessionFacts | undefined =>
   r.session_id && r.started_at
     ? {
         id: r.session_id,

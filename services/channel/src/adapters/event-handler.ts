@@ -1,5 +1,6 @@
-import type { StreamEnded, StreamStarted, UserRegistered, UserUpdated } from '@phzzk/contracts';
-import { type Database, type EventHandler, type Logger, processOnce } from '@phzzk/kit';
+import { type StreamEnded, type StreamStarted, Topics } from '@phzzk/contracts';
+import { type Database, type Logger, type Once, processOnce, type Subscription, subscribe } from '@phzzk/kit';
+import type { PoolClient } from 'pg';
 import { liveInfo } from '../domain/live-info.ts';
 import type { ChannelStore, IssuedStreamKey, ReadCache } from '../domain/ports.ts';
 import {
@@ -25,9 +26,10 @@ export interface EventHandlerDeps {
  * refreshed after the commit; a failure there is only logged (PostgreSQL is the truth, and the
  * cached values expire), so it never makes the event be retried.
  */
-export function channelEventHandler(deps: EventHandlerDeps): EventHandler {
+export function channelEventSubscriptions(deps: EventHandlerDeps): Subscription[] {
   const { db, consumer, logger } = deps;
-  const once = (eventId: string, work: Parameters<typeof processOnce>[3]) => processOnce(db, consumer, eventId, work);
+  const once = <R>(eventId: string, work: (client: PoolClient) => Promise<R>) =>
+    processOnce(db, consumer, eventId, work);
 
   async function liveChanged(channelId: string): Promise<void> {
     const { exists, live } = await deps.store.liveSessionOf(channelId);
@@ -35,47 +37,39 @@ export function channelEventHandler(deps: EventHandlerDeps): EventHandler {
     await deps.cache.directoryChanged();
   }
 
-  return async (event) => {
-    switch (event.type) {
-      case 'user.registered': {
-        let created = undefined as string | undefined;
-        await once(event.id, async (client) => {
-          created = await createChannel(client, event.data as UserRegistered['data'], deps.issueKey);
-        });
-        if (created) await deps.cache.directoryChanged();
-        return;
-      }
-      case 'user.updated': {
-        let renamed = false as boolean;
-        await once(event.id, async (client) => {
-          renamed = await renameOwner(client, event.data as UserUpdated['data']);
-        });
-        if (renamed) await deps.cache.directoryChanged();
-        return;
-      }
-      case 'stream.started':
-      case 'stream.ended': {
-        const data = event.data as StreamStarted['data'] | StreamEnded['data'];
-        let change = 'unchanged' as LiveChange;
-        await once(event.id, async (client) => {
-          change =
-            event.type === 'stream.started'
-              ? await applyStreamStarted(client, data as StreamStarted['data'])
-              : await applyStreamEnded(client, data as StreamEnded['data']);
-        });
-        if (change === 'unknown-channel') {
-          logger.warn(
-            { eventId: event.id, type: event.type, channelId: data.channelId },
-            'event for an unknown channel',
-          );
-        }
-        // Also after a redelivery: the process may have stopped between the commit and this write.
-        if (change !== 'unknown-channel') await liveChanged(data.channelId);
-        return;
-      }
-      default:
-        // channel.updated and stream-key.rotated are this service's own events.
-        return;
+  async function sessionChanged(event: StreamStarted | StreamEnded, outcome: Once<LiveChange>): Promise<void> {
+    const change = outcome.applied ? outcome.result : 'unchanged';
+    const { channelId } = event.data;
+    if (change === 'unknown-channel') {
+      logger.warn({ eventId: event.id, type: event.type, channelId }, 'event for an unknown channel');
+      return;
     }
-  };
+    // Also after a redelivery: the process may have stopped between the commit and this write.
+    await liveChanged(channelId);
+  }
+
+  return [
+    subscribe(Topics.userEvents, {
+      on: {
+        'user.registered': async (event) => {
+          const created = await once(event.id, (client) => createChannel(client, event.data, deps.issueKey));
+          if (created.applied && created.result) await deps.cache.directoryChanged();
+        },
+        'user.updated': async (event) => {
+          const renamed = await once(event.id, (client) => renameOwner(client, event.data));
+          if (renamed.applied && renamed.result) await deps.cache.directoryChanged();
+        },
+      },
+    }),
+    subscribe(Topics.channelEvents, {
+      on: {
+        'stream.started': async (event) =>
+          sessionChanged(event, await once(event.id, (client) => applyStreamStarted(client, event.data))),
+        'stream.ended': async (event) =>
+          sessionChanged(event, await once(event.id, (client) => applyStreamEnded(client, event.data))),
+      },
+      // This service's own events.
+      ignore: ['channel.updated', 'stream-key.rotated'],
+    }),
+  ];
 }

@@ -1,6 +1,6 @@
 import { type Database, enqueueOutboxEvent, withTransaction } from '@phzzk/kit';
 import { v7 as uuidv7 } from 'uuid';
-import { type Channel, type ChannelPatch, channelUpdatedData } from '../domain/channel.ts';
+import { type ChannelProfile, type ChannelPatch, channelUpdatedData } from '../domain/channel.ts';
 import type { Cursor, DirectoryFilter } from '../domain/directory.ts';
 import { KEY_ROTATED } from '../domain/live-session.ts';
 import type { ChannelRecord, ChannelStore, DirectoryRow, IssuedStreamKey } from '../domain/ports.ts';
@@ -31,7 +31,7 @@ export class PgChannelStore implements ChannelStore {
     return this.one('c.owner_id = $1', [ownerId]);
   }
 
-  update(ownerId: string, patch: ChannelPatch): Promise<Channel | undefined> {
+  update(ownerId: string, patch: ChannelPatch): Promise<ChannelProfile | undefined> {
     const params: unknown[] = [ownerId];
     const sets = ['updated_at = now()'];
     for (const field of PATCHABLE) {

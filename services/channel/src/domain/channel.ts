@@ -1,7 +1,8 @@
 import { DomainError } from '@phzzk/kit/errors';
 import { sanitizeDisplayText } from '@phzzk/kit/text';
 
-export interface Channel {
+/** A channel's own fields as the service stores them (the API shows them as the contracts' `Channel`). */
+export interface ChannelProfile {
   id: string;
   ownerId: string;
   ownerNickname: string;
@@ -56,7 +57,7 @@ function required(field: string, value: string): string {
 }
 
 /** The `channel.updated` payload for a channel. */
-export const channelUpdatedData = (c: Channel) => ({
+export const channelUpdatedData = (c: ChannelProfile) => ({
   channelId: c.id,
   title: c.title,
   category: c.category,

@@ -1,5 +1,5 @@
 import type { ChannelPage, ChannelSummary, LiveInfo } from '@phzzk/contracts';
-import { type Channel, type ChannelPatch, normalizePatch } from './channel.ts';
+import { type ChannelProfile, type ChannelPatch, normalizePatch } from './channel.ts';
 import { type Cursor, type DirectoryFilter, decodeCursor, encodeCursor, filterOf } from './directory.ts';
 import { DomainError } from '@phzzk/kit/errors';
 import { channelNotFound, ownChannelNotFound, streamKeyUnknown } from './errors.ts';
@@ -16,7 +16,7 @@ import type {
 import { channelIdOfKey, generateStreamKey, streamKeyDigest, streamKeyMatches } from './stream-key.ts';
 
 export interface ChannelView {
-  channel: Channel;
+  channel: ChannelProfile;
   live: LiveInfo;
   /** Null for anonymous callers and for the owner. */
   following: boolean | null;

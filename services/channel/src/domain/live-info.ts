@@ -2,7 +2,7 @@ import type { LiveInfo } from '@phzzk/contracts';
 import { renditionsFor } from '@phzzk/media/ladder';
 
 /** What the channel service keeps of a live session to describe it to players. */
-export interface LiveSession {
+export interface LiveSessionFacts {
   id: string;
   startedAt: Date;
   video: { width: number; height: number } | null;
@@ -22,7 +22,7 @@ export const OFFLINE: LiveInfo = {
  * A channel's live state as players see it. The renditions come from the same ladder function the
  * transcoder uses, so what is announced is what is served; audio-only streams have none.
  */
-export function liveInfo(channelId: string, session: LiveSession | undefined, viewers = 0): LiveInfo {
+export function liveInfo(channelId: string, session: LiveSessionFacts | undefined, viewers = 0): LiveInfo {
   if (!session) return OFFLINE;
   const renditions = session.video
     ? renditionsFor({ width: session.video.width, height: session.video.height, bitrateKbps: session.bitrateKbps }).map(

@@ -1,12 +1,12 @@
 import type { ChannelPage, LiveInfo } from '@phzzk/contracts';
-import type { Channel, ChannelPatch } from './channel.ts';
+import type { ChannelProfile, ChannelPatch } from './channel.ts';
 import type { Cursor, DirectoryFilter } from './directory.ts';
-import type { LiveSession } from './live-info.ts';
+import type { LiveSessionFacts } from './live-info.ts';
 
 /** A channel and its live session, if it is live. */
 export interface ChannelRecord {
-  channel: Channel;
-  live: LiveSession | undefined;
+  channel: ChannelProfile;
+  live: LiveSessionFacts | undefined;
 }
 
 /** A directory row with the sort key it was ranked by. */
@@ -26,7 +26,7 @@ export interface ChannelStore {
   findById(id: string): Promise<ChannelRecord | undefined>;
   findByOwner(ownerId: string): Promise<ChannelRecord | undefined>;
   /** Updates the owner's channel and queues channel.updated in the same transaction. */
-  update(ownerId: string, patch: ChannelPatch): Promise<Channel | undefined>;
+  update(ownerId: string, patch: ChannelPatch): Promise<ChannelProfile | undefined>;
   streamKeyOf(channelId: string): Promise<{ digest: Buffer; sealed: Buffer } | undefined>;
   /**
    * Replaces the owner's stream key, ends a live session published with the old one and queues
@@ -43,7 +43,7 @@ export interface ChannelStore {
   /** When the user started following the channel, or undefined when they do not follow it. */
   followedSince(channelId: string, userId: string): Promise<Date | undefined>;
   /** `exists` is false for an unknown channel. */
-  liveSessionOf(channelId: string): Promise<{ exists: boolean; live: LiveSession | undefined }>;
+  liveSessionOf(channelId: string): Promise<{ exists: boolean; live: LiveSessionFacts | undefined }>;
   /**
    * Up to `limit` rows after the cursor, in the listing's order (see directory.ts). Live rows rank
    * by `viewers` (channel id -> viewers; a channel not in it has 0).

@@ -3,7 +3,7 @@ import { conflict, invalid } from '@phzzk/kit/errors';
 import { routeTestApp } from '@phzzk/testing';
 import { describe, expect, it } from 'vitest';
 import { buildChannelApp } from '../app.ts';
-import type { Channel } from '../domain/channel.ts';
+import type { ChannelProfile } from '../domain/channel.ts';
 import type { Channels, ChannelView } from '../domain/channels.ts';
 import { channelNotFound, ownChannelNotFound } from '../domain/errors.ts';
 
@@ -15,7 +15,7 @@ const viewer = '0190a0a0-0000-7000-8000-0000000000b2';
 const channelId = '0190a0a0-0000-7000-8000-0000000000c3';
 const unknownId = '0190a0a0-0000-7000-8000-0000000000ff';
 
-const channel: Channel = {
+const channel: ChannelProfile = {
   id: channelId,
   ownerId: owner,
   ownerNickname: 'alice',

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { type LocalServer, listenLocally } from '@phzzk/testing';
 
 /**
  * Stand-ins for chat's peers (not infrastructure): the channel service's `GET /api/channels/{id}`
@@ -11,12 +11,11 @@ export class FakePeers {
   readonly nicknames = new Map<string, string>();
   channelCalls = 0;
   down = false;
-  private server: Server | undefined;
-  port = 0;
+  private listening: LocalServer | undefined;
 
   static async start(): Promise<FakePeers> {
     const fake = new FakePeers();
-    fake.server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       const url = req.url ?? '/';
       const json = (status: number, body: unknown) =>
         res
@@ -47,19 +46,15 @@ export class FakePeers {
       }
       json(404, { code: 'ROUTE_NOT_FOUND' });
     });
-    await new Promise<void>((resolve) => fake.server!.listen(0, '127.0.0.1', resolve));
-    fake.port = (fake.server.address() as AddressInfo).port;
+    fake.listening = await listenLocally(server);
     return fake;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.listening?.url ?? 'http://127.0.0.1:0';
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.listening?.stop();
   }
 }

@@ -1,9 +1,7 @@
 import { type Dispatcher, request } from 'undici';
 import type { InstanceInfo } from '../domain/instance.ts';
-import type { ReplicationTask } from '../domain/replication-queue.ts';
-import { decodeInstance, encodeInstance, isObject, type WireObject } from './instance-codec.ts';
-
-export const REPLICATION_HEADER = 'x-netflix-discovery-replication';
+import { REPLICATION_HEADER, type ReplicationTask } from '../domain/replication-queue.ts';
+import { decodeInstance, encodeInstance, isObject, type WireObject } from '../domain/instance-codec.ts';
 
 export interface PeerAnswer {
   statusCode: number;

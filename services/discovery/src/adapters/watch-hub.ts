@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { RegistryChange } from '../domain/delta-log.ts';
 import type { RegisteredInstance } from '../domain/instance.ts';
 import type { Registry } from '../domain/registry.ts';
-import { encodeApplications } from './applications-codec.ts';
+import { encodeApplications } from '../domain/applications-codec.ts';
 
 export interface WatchHubOptions {
   /** Identifies this node in event ids, so a resume token is only honoured by the node that issued it. */

@@ -1,5 +1,8 @@
 import type { InstanceStatus, RegisteredInstance } from './instance.ts';
 
+/** Marks a request as a peer's replication of a write (Eureka's header): it is applied, not replicated again. */
+export const REPLICATION_HEADER = 'x-netflix-discovery-replication';
+
 /** Eureka's replication actions (PeerAwareInstanceRegistryImpl.Action). */
 export type ReplicationAction = 'Register' | 'Heartbeat' | 'Cancel' | 'StatusUpdate' | 'DeleteStatusOverride';
 

@@ -1,10 +1,10 @@
 import { badRequest, notFound } from '@phzzk/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type InstanceStatus, isInstanceStatus } from '../domain/instance.ts';
-import { responseFormat } from '../adapters/content-negotiation.ts';
-import type { WireFormat, WireObject } from '../adapters/instance-codec.ts';
-import { REPLICATION_HEADER } from '../adapters/peer-client.ts';
-import { toXml } from '../adapters/xml-codec.ts';
+import { responseFormat } from '../domain/content-negotiation.ts';
+import type { WireFormat, WireObject } from '../domain/instance-codec.ts';
+import { REPLICATION_HEADER } from '../domain/replication-queue.ts';
+import { toXml } from '../domain/xml-codec.ts';
 
 // Small helpers shared by the Eureka route files: headers, query values and negotiated replies.
 

@@ -1,8 +1,8 @@
 import { notFound } from '@phzzk/kit';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from '../domain/registry.ts';
-import { encodeApplication, encodeApplications } from '../adapters/applications-codec.ts';
-import { encodeInstance } from '../adapters/instance-codec.ts';
+import { encodeApplication, encodeApplications } from '../domain/applications-codec.ts';
+import { encodeInstance } from '../domain/instance-codec.ts';
 import { type AppParams, type InstanceParams, sendWire, unknownApplication, unknownInstance } from './eureka-http.ts';
 
 /** The read side of Eureka's API: the registry, its delta, applications, instances and VIPs. */

@@ -2,7 +2,7 @@ import { badRequest, REGISTERED_BY_METADATA } from '@phzzk/kit';
 import type { FastifyInstance } from 'fastify';
 import type { DiscoveryNode } from '../domain/discovery-node.ts';
 import type { Clock } from '../domain/registry.ts';
-import { decodeInstance, encodeInstance, isMetadataKey, isObject, WireError } from '../adapters/instance-codec.ts';
+import { decodeInstance, encodeInstance, isMetadataKey, isObject, WireError } from '../domain/instance-codec.ts';
 import {
   type AppParams,
   type InstanceParams,

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DiscoveryNode } from '../domain/discovery-node.ts';
 import { type InstanceStatus, isInstanceStatus } from '../domain/instance.ts';
 import type { Clock } from '../domain/registry.ts';
-import { decodeInstance, encodeInstance, isObject, type WireObject } from '../adapters/instance-codec.ts';
+import { decodeInstance, encodeInstance, isObject, type WireObject } from '../domain/instance-codec.ts';
 
 const MAX_BATCH = 10_000;
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { WatchHub } from '../adapters/watch-hub.ts';
+import type { WatchStreams } from '../domain/ports.ts';
 
 /** `GET /eureka/watch`: registry changes pushed as Server-Sent Events (see WatchHub). */
-export function watchRoute(hub: WatchHub) {
+export function watchRoute(hub: WatchStreams) {
   return async (app: FastifyInstance) => {
     app.get('/watch', async (request, reply) => {
       const lastEventId = request.headers['last-event-id'];

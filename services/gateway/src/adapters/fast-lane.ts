@@ -1,10 +1,9 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { type RequestHead, readRequestHead } from '../domain/http1-request-head.ts';
+import { readRequestHead } from '../domain/http1-request-head.ts';
+import type { FastRequest } from '../domain/ports.ts';
 import { FastResponse } from './fast-response.ts';
-import { ClientLink } from './relay.ts';
-
-export type FastRequest = Extract<RequestHead, { kind: 'request' }>;
+import { ClientLink } from '../domain/relay.ts';
 
 export interface FastLaneOptions {
   /**

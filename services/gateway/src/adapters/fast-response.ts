@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { FlatHeaders } from '../domain/forward-headers.ts';
 import { messageBytes } from '../domain/http1-field.ts';
 import type { BodyFraming } from '../domain/http1-response-head.ts';
-import type { ResponseSink } from './relay.ts';
+import type { ResponseSink } from '../domain/relay.ts';
 
 let dateSecond = 0;
 let dateValue = '';

@@ -1,11 +1,12 @@
 import type { Redis } from '@phzzk/kit';
+import type { HolderLookup } from '../domain/ports.ts';
 
 /**
  * Which instance holds an entity (e.g. the transcoder that packages a live channel), from a Redis
  * record the holder keeps alive. Cached for a moment so a player's many part requests cost no
  * Redis round trip each; forget() drops a stale answer after a failed attempt (a takeover).
  */
-export class HolderResolver {
+export class HolderResolver implements HolderLookup {
   private readonly redis: Redis;
   private readonly ttlMs: number;
   private readonly cache = new Map<string, { holder: string | null; until: number }>();

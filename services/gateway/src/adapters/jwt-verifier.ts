@@ -1,17 +1,8 @@
 import { errors, importJWK, type JWK, jwtVerify, type JWTHeaderParameters, type CryptoKey } from 'jose';
-import { type AccessClaims, claimsFromPayload } from '../domain/access-claims.ts';
+import { type AccessClaims, claimsFromPayload, TokenRejected } from '../domain/access-claims.ts';
 import { TokenCache } from '../domain/token-cache.ts';
 
 export type JwksSource = () => Promise<{ keys: JWK[] }>;
-
-export class TokenRejected extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'TokenRejected';
-    this.code = code;
-  }
-}
 
 const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 /** Clock skew allowed between the auth service and the gateway (revocations are kept this much longer). */

@@ -1,11 +1,6 @@
 import type { Redis } from '@phzzk/kit';
 
-export interface RateLimitDecision {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  resetMs: number;
-}
+import type { RateLimitDecision, RateLimitCounter } from '../domain/ports.ts';
 
 // Fixed window per key, atomic in Redis so the limit holds across gateway instances.
 const SCRIPT = `
@@ -17,7 +12,7 @@ return {n, ttl}`;
 type WithLimit = Redis & { phzzkRateLimit(key: string, windowMs: number): Promise<[number, number]> };
 
 /** Fails open: when Redis does not answer, requests pass (and it is logged by the caller). */
-export class RateLimiter {
+export class RateLimiter implements RateLimitCounter {
   private readonly redis: WithLimit;
 
   constructor(redis: Redis) {

@@ -5,7 +5,7 @@ import { isFieldName, isFieldValue, messageBytes } from '../domain/http1-field.t
 import { readResponseHead } from '../domain/http1-response-head.ts';
 import { idleTimeoutMs, type KeepAlivePolicy } from '../domain/keep-alive.ts';
 import type { FastResponse } from './fast-response.ts';
-import type { ClientLink, Relay, RelayRequest } from './relay.ts';
+import type { ClientLink, Relay, RelayRequest } from '../domain/relay.ts';
 
 const TARGET = /^\/[\x21-\x7e]*$/;
 

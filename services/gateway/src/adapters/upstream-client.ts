@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import { clientResponseHeaders } from '../domain/forward-headers.ts';
-import type { ClientLink, Relay, RelayRequest } from './relay.ts';
+import type { ClientLink, Relay, RelayRequest } from '../domain/relay.ts';
 
 /** Answers up to this size with a Content-Length are gathered and written to the client at once. */
 const GATHER_LIMIT = 256 * 1024;

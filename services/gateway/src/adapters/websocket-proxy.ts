@@ -14,7 +14,7 @@ import { upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
 import { bearerSubprotocol, isWebSocketRoute, withoutQueryToken } from '../domain/upgrade-request.ts';
 import { authenticate, type GateDeps, resolveRoute } from '../routes/request-gate.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { RateLimitDecision, RateLimitCounter } from '../domain/ports.ts';
 
 function refuse(socket: Duplex, status: number, code: string, detail: string, extra = ''): void {
   const body = JSON.stringify(problemBody(status, code, detail));
@@ -25,7 +25,7 @@ function refuse(socket: Duplex, status: number, code: string, detail: string, ex
 
 export interface WebSocketProxyDeps extends GateDeps {
   balancer: LoadBalancer;
-  rateLimiter: RateLimiter | undefined;
+  rateLimiter: RateLimitCounter | undefined;
   /** Upgrades per client address and minute (0: no limit). */
   upgradesPerMinute: () => number;
 }
@@ -33,7 +33,7 @@ export interface WebSocketProxyDeps extends GateDeps {
 async function limitUpgrades(deps: WebSocketProxyDeps, clientIp: string): Promise<void> {
   const limit = deps.upgradesPerMinute();
   if (!deps.rateLimiter || limit <= 0) return;
-  let decision: Awaited<ReturnType<RateLimiter['hit']>>;
+  let decision: RateLimitDecision;
   try {
     decision = await deps.rateLimiter.hit(`ws-upgrade:ip:${clientIp}`, limit, 60_000);
   } catch {

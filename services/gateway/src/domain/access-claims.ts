@@ -77,3 +77,13 @@ export function bearerToken(authorization: string | undefined, url: string, allo
   if (q === -1) return undefined;
   return new URLSearchParams(url.slice(q + 1)).get('access_token') ?? undefined;
 }
+
+/** An access token that is not acceptable: `code` is the problem code the client gets (401). */
+export class TokenRejected extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'TokenRejected';
+    this.code = code;
+  }
+}

@@ -9,16 +9,12 @@ import {
   requestIdFrom,
   type ServiceInstance,
 } from '@phzzk/kit';
-import type { FastRequest } from '../adapters/fast-lane.ts';
-import type { FastResponse } from '../adapters/fast-response.ts';
-import type { HolderResolver } from '../adapters/holder-resolver.ts';
-import type { RateLimiter } from '../adapters/rate-limiter.ts';
-import type { RouteMetrics } from '../adapters/route-metrics.ts';
-import { ClientLink, type Relay, type ResponseSink } from '../adapters/relay.ts';
+import { ClientLink, type Relay, type ResponseSink } from '../domain/relay.ts';
 import { type AccessClaims, identityFlat } from '../domain/access-claims.ts';
 import { corsHeaders, preflightHeaders, SECURITY_HEADERS } from '../domain/cors.ts';
 import { type FlatHeaders, upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
+import type { FastRequest, HolderLookup, ProxyMetrics, RateLimitDecision, RateLimitCounter } from '../domain/ports.ts';
 import { canRetry, countsAgainstInstance, errorCode, isInstanceFailure } from '../domain/retry-policy.ts';
 import { holderEntityId, type RouteDefinition, type RouteMatch } from '../domain/route-table.ts';
 import { authenticate, type GateDeps, resolveRoute } from './request-gate.ts';
@@ -40,11 +36,11 @@ export interface ProxyDeps extends GateDeps {
   discovery: DiscoveryClient;
   balancer: LoadBalancer;
   upstream: Relay<ServerResponse>;
-  metrics: RouteMetrics;
-  rateLimiter: RateLimiter | undefined;
+  metrics: ProxyMetrics;
+  rateLimiter: RateLimitCounter | undefined;
   defaultRateLimit: () => { limit: number; windowMs: number };
   defaultTimeoutMs: () => number;
-  holders: HolderResolver | undefined;
+  holders: HolderLookup | undefined;
   corsOrigins: () => string[];
   bodyLimit: number;
   logger: Logger;
@@ -151,7 +147,7 @@ async function enforceRateLimit(
   client: string,
   { limiter, limit, windowMs }: NonNullable<ReturnType<typeof rateLimitOf>>,
 ): Promise<void> {
-  let decision: Awaited<ReturnType<RateLimiter['hit']>>;
+  let decision: RateLimitDecision;
   try {
     decision = await limiter.hit(`${route.id}:${client}`, limit, windowMs);
   } catch (error) {
@@ -384,8 +380,12 @@ export function createProxyHandler(deps: ProxyDeps, isClosing: () => boolean) {
  * and relayed by the raw upstream client. False hands the connection to Node's server (Fastify
  * answers the gateway's own paths and unknown routes).
  */
-export function createFastLaneHandler(deps: ProxyDeps, upstream: Relay<FastResponse>, isClosing: () => boolean) {
-  return (head: FastRequest, remoteAddress: string, response: FastResponse, link: ClientLink): boolean => {
+export function createFastLaneHandler<S extends ResponseSink>(
+  deps: ProxyDeps,
+  upstream: Relay<S>,
+  isClosing: () => boolean,
+) {
+  return (head: FastRequest, remoteAddress: string, response: S, link: ClientLink): boolean => {
     const match = proxiedRoute(deps, head.method, head.target);
     if (!match) return false;
     const request: ProxiedRequest = {

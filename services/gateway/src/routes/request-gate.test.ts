@@ -2,7 +2,6 @@ import { type DiscoveryClient, type ProblemError, ServiceTrust } from '@phzzk/ki
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { JwtVerifier } from '../adapters/jwt-verifier.ts';
-import type { RevokedSessions } from '../adapters/revoked-sessions.ts';
 import type { RouteDefinition } from '../domain/route-table.ts';
 import { authenticate, type GateDeps } from './request-gate.ts';
 
@@ -30,7 +29,7 @@ function gate(): GateDeps {
       issuer: () => 'phzzk-auth',
       audience: () => 'phzzk',
     }),
-    revoked: { has: (sid: string) => sid === 'ended' } as unknown as RevokedSessions,
+    revoked: { has: (sid: string) => sid === 'ended' },
     trust: ServiceTrust.fromConfig('gateway', undefined, 'test'),
   };
 }

@@ -1,8 +1,6 @@
 import { type DiscoveryClient, decidePath, ProblemError, type ServiceTrust } from '@phzzk/kit';
-import type { JwtVerifier } from '../adapters/jwt-verifier.ts';
-import { TokenRejected } from '../adapters/jwt-verifier.ts';
-import type { RevokedSessions } from '../adapters/revoked-sessions.ts';
-import { type AccessClaims, bearerToken, isTokenSyntax } from '../domain/access-claims.ts';
+import { type AccessClaims, bearerToken, isTokenSyntax, TokenRejected } from '../domain/access-claims.ts';
+import type { RevocationSet, TokenVerifier } from '../domain/ports.ts';
 import {
   locatorRoute,
   matchRoute,
@@ -15,8 +13,8 @@ export interface GateDeps {
   routes: () => RouteDefinition[];
   discovery: DiscoveryClient;
   locatorEnabled: () => boolean;
-  verifier: JwtVerifier;
-  revoked: RevokedSessions | undefined;
+  verifier: TokenVerifier;
+  revoked: RevocationSet | undefined;
   /** Signs the identity passed on to services (the platform's service key). */
   trust: ServiceTrust;
 }

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { type LocalServer, listenLocally } from '@phzzk/testing';
 
 /**
  * A stand-in for the channel service's `POST /internal/stream-keys/authorize` (a peer, not
@@ -8,12 +8,11 @@ import type { AddressInfo } from 'node:net';
 export class FakeChannelService {
   readonly keys = new Map<string, string>();
   calls = 0;
-  private server: Server | undefined;
-  port = 0;
+  private listening: LocalServer | undefined;
 
   static async start(): Promise<FakeChannelService> {
     const fake = new FakeChannelService();
-    fake.server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       let body = '';
       req.on('data', (d) => (body += d));
       req.on('end', () => {
@@ -35,19 +34,15 @@ export class FakeChannelService {
         }
       });
     });
-    await new Promise<void>((resolve) => fake.server!.listen(0, '127.0.0.1', resolve));
-    fake.port = (fake.server.address() as AddressInfo).port;
+    fake.listening = await listenLocally(server);
     return fake;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.listening?.url ?? 'http://127.0.0.1:0';
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.listening?.stop();
   }
 }

@@ -1,5 +1,5 @@
-import type { ChannelUpdated, StreamEnded, StreamStarted } from '@phzzk/contracts';
-import type { Database, EventHandler, Logger } from '@phzzk/kit';
+import { Topics } from '@phzzk/contracts';
+import { type Database, type Logger, type Subscription, subscribe } from '@phzzk/kit';
 import type { ChannelInfo } from './channel-owner-client.ts';
 
 export interface PackagerEventHandlerDeps {
@@ -17,12 +17,11 @@ export interface PackagerEventHandlerDeps {
  * redelivered event (after a rebalance, another instance) or one that arrives out of order changes
  * nothing more. The finalizing itself is left to the finalizer: whichever instance is alive does it.
  */
-export function packagerEventHandler(deps: PackagerEventHandlerDeps): EventHandler {
+export function packagerEventSubscription(deps: PackagerEventHandlerDeps): Subscription {
   const { db } = deps;
-  return async (event) => {
-    switch (event.type) {
-      case 'stream.started': {
-        const data = event.data as StreamStarted['data'];
+  return subscribe(Topics.channelEvents, {
+    on: {
+      'stream.started': async ({ data }) => {
         const known = await db.query<{ title: string | null }>('select title from channels where channel_id = $1', [
           data.channelId,
         ]);
@@ -34,10 +33,8 @@ export function packagerEventHandler(deps: PackagerEventHandlerDeps): EventHandl
            on conflict (session_id) do update set started_at = least(vods.started_at, excluded.started_at)`,
           [deps.newId(), data.channelId, data.sessionId, title.slice(0, 140), data.startedAt],
         );
-        return;
-      }
-      case 'stream.ended': {
-        const data = event.data as StreamEnded['data'];
+      },
+      'stream.ended': async ({ data }) => {
         // An end without a start (out of order): the row exists already, and the start only widens it.
         await db.query(
           `insert into vods (id, channel_id, session_id, title, started_at, ended_at) values ($1, $2, $3, $4, $5, $5)
@@ -51,19 +48,15 @@ export function packagerEventHandler(deps: PackagerEventHandlerDeps): EventHandl
           ],
         );
         deps.onEnded();
-        return;
-      }
-      case 'channel.updated': {
-        const data = event.data as ChannelUpdated['data'];
+      },
+      'channel.updated': async ({ data }) => {
         await db.query(
           `insert into channels (channel_id, title) values ($1, $2)
            on conflict (channel_id) do update set title = excluded.title, updated_at = now()`,
           [data.channelId, data.title || null],
         );
-        return;
-      }
-      default:
-        return;
-    }
-  };
+      },
+    },
+    ignore: ['stream-key.rotated'],
+  });
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-export interface TranscoderMetrics {
+/** The Prometheus instruments behind the domain's `TranscoderMetrics` port (plus the live gauge). */
+export interface TranscoderPrometheusMetrics {
   liveStreams: Gauge;
   ffmpegRestarts: Counter;
   sourceFailures: Counter;
@@ -9,7 +10,7 @@ export interface TranscoderMetrics {
   claims: Counter<'result'>;
 }
 
-export function createTranscoderMetrics(registry: Registry, liveStreams: () => number): TranscoderMetrics {
+export function createTranscoderMetrics(registry: Registry, liveStreams: () => number): TranscoderPrometheusMetrics {
   return {
     liveStreams: new Gauge({
       name: 'transcoder_live_streams',

@@ -10,43 +10,4 @@ export interface KnownViolation {
   why: string;
 }
 
-const gatewayRouting = 'gateway request handling (sec-edge): the proxy route reaches adapters directly';
-const discoveryRoutes = 'discovery: wire codecs and peer client sit in adapters/ but the routes use them directly';
-
-const proxy = 'services/gateway/src/routes/proxy-handler.ts';
-const gate = 'services/gateway/src/routes/request-gate.ts';
-const gatewayAdapters = 'services/gateway/src/adapters';
-const eureka = 'services/discovery/src/routes';
-const discoveryAdapters = 'services/discovery/src/adapters';
-const rule = 'routes-and-workers-use-ports';
-
-export const knownViolations: KnownViolation[] = [
-  ...['fast-lane', 'fast-response', 'holder-resolver', 'rate-limiter', 'relay', 'route-metrics'].map((a) => ({
-    rule,
-    from: proxy,
-    to: `${gatewayAdapters}/${a}.ts`,
-    why: gatewayRouting,
-  })),
-  ...['jwt-verifier', 'revoked-sessions'].map((a) => ({
-    rule,
-    from: gate,
-    to: `${gatewayAdapters}/${a}.ts`,
-    why: gatewayRouting,
-  })),
-  ...[
-    ['eureka-http', 'content-negotiation'],
-    ['eureka-http', 'instance-codec'],
-    ['eureka-http', 'peer-client'],
-    ['eureka-http', 'xml-codec'],
-    ['query-routes', 'applications-codec'],
-    ['query-routes', 'instance-codec'],
-    ['registration-routes', 'instance-codec'],
-    ['replication-routes', 'instance-codec'],
-    ['watch-route', 'watch-hub'],
-  ].map(([r, a]) => ({
-    rule,
-    from: `${eureka}/${r}.ts`,
-    to: `${discoveryAdapters}/${a}.ts`,
-    why: discoveryRoutes,
-  })),
-];
+export const knownViolations: KnownViolation[] = [];

@@ -1,4 +1,4 @@
-import type { RegisteredInstance } from '../domain/instance.ts';
+import type { RegisteredInstance } from './instance.ts';
 import { encodeInstance, type WireFormat, type WireObject } from './instance-codec.ts';
 
 /** `{ name, instance: [...] }` for one application. */

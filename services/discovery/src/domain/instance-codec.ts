@@ -6,7 +6,7 @@ import {
   type LeaseRequest,
   type PortInfo,
   type RegisteredInstance,
-} from '../domain/instance.ts';
+} from './instance.ts';
 
 /**
  * Eureka's InstanceInfo on the wire. JSON and XML share one tree: XML attributes become `@name`

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RegisteredInstance } from '../../src/domain/instance.ts';
-import { encodeApplications } from '../../src/adapters/applications-codec.ts';
-import { responseFormat } from '../../src/adapters/content-negotiation.ts';
-import { decodeInstance, encodeInstance, WireError } from '../../src/adapters/instance-codec.ts';
-import { parseXml, toXml } from '../../src/adapters/xml-codec.ts';
+import { encodeApplications } from '../../src/domain/applications-codec.ts';
+import { responseFormat } from '../../src/domain/content-negotiation.ts';
+import { decodeInstance, encodeInstance, WireError } from '../../src/domain/instance-codec.ts';
+import { parseXml, toXml } from '../../src/domain/xml-codec.ts';
 
 // A registration as Spring Cloud's Eureka client (Jackson codec) sends it.
 const javaJson = {

@@ -1,4 +1,4 @@
-import type { FlatHeaders } from '../domain/forward-headers.ts';
+import type { FlatHeaders } from './forward-headers.ts';
 
 /** Where an answer goes: Node's ServerResponse, or the fast lane's response on the raw socket. */
 export interface ResponseSink {
