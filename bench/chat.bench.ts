@@ -19,6 +19,7 @@ import { runChild } from './lib/child.ts';
 import { ChatLoadFleet } from './lib/chat-load-fleet.ts';
 import type { SystemKind } from './lib/chat-load-protocol.ts';
 import { ensureFileDescriptors } from './lib/fd-limit.ts';
+import { cpuSeconds } from './lib/proc-stat.ts';
 import { type Figure, round, writeResult } from './lib/results.ts';
 
 const SIZES = (process.env.BENCH_CHAT_CLIENTS ?? '5000,10000').split(',').map(Number);
@@ -77,6 +78,8 @@ interface Measured {
   received: number;
   perSecond: number;
   idleKb: Record<string, number>;
+  /** CPU time of the system's processes (gateway included) per 1000 deliveries, paced phase. */
+  cpuMsPer1000: number;
   storm?: { onVictim: number; resumed: number; seconds: number; gaps: number; duplicates: number; open: number };
 }
 
@@ -118,12 +121,16 @@ async function measure(kind: SystemKind, clients: number, storm: boolean): Promi
     for (const [k, pids] of Object.entries(servers)) idleKb[k] = ((await sumRss(pids)) - before[k]!) / clients;
 
     // Paced: RATE messages/s for SECONDS.
+    const pids = Object.values(servers).flat();
+    const cpu = () => pids.reduce((a, pid) => a + cpuSeconds(pid), 0);
     await fleet.all({ op: 'reset' });
+    const cpuBefore = cpu();
     await fleet.senders({ op: 'paced', rate: RATE });
     await sleep(SECONDS * 1000);
     await fleet.senders({ op: 'stop' });
     await sleep(3000);
     const paced = await fleet.report();
+    const cpuMsPer1000 = ((cpu() - cpuBefore) * 1000 * 1000) / Math.max(1, paced.deliveries);
     const expected = paced.sent * clients;
     console.log(
       `  ${kind}: paced ${paced.sent} sent, ${paced.deliveries}/${expected} delivered, ${paced.errors} errors, ${paced.closed} closed`,
@@ -146,6 +153,7 @@ async function measure(kind: SystemKind, clients: number, storm: boolean): Promi
       received: paced.deliveries / Math.max(1, expected),
       perSecond,
       idleKb,
+      cpuMsPer1000,
     };
     if (storm) result.storm = await reconnectStorm(fleet, clients);
     return result;
