@@ -229,6 +229,9 @@ try {
         value: round(Math.min(chat.received, ceiling.received, sio.received), 4),
         unit: 'ratio (lowest)',
       },
+      { metric: `CPU per 1000 deliveries, ${at}, gateway + 2 chat`, value: round(chat.cpuMsPer1000), unit: 'ms' },
+      { metric: `CPU per 1000 deliveries, ${at}, bare ws`, value: round(ceiling.cpuMsPer1000), unit: 'ms' },
+      { metric: `CPU per 1000 deliveries, ${at}, socket.io ×2`, value: round(sio.cpuMsPer1000), unit: 'ms' },
       {
         metric: `deliveries/s at saturation, ${clients} clients, gateway + 2 chat`,
         value: round(chat.perSecond, 0),
