@@ -30,6 +30,8 @@ const SENDERS = 5;
 const WINDOW = Number(process.env.BENCH_CHAT_WINDOW ?? 4);
 const PER_PROCESS = Number(process.env.BENCH_CHAT_CLIENTS_PER_PROCESS ?? 2500);
 const STORM = process.env.BENCH_CHAT_STORM !== '0';
+/** Also chat without the gateway (clients straight to the two instances). */
+const DIRECT = process.env.BENCH_CHAT_DIRECT !== '0';
 const LARGEST = Math.max(...SIZES);
 
 // The gateway holds two sockets per client; the load processes inherit the limit too.
@@ -83,11 +85,18 @@ interface Measured {
   storm?: { onVictim: number; resumed: number; seconds: number; gaps: number; duplicates: number; open: number };
 }
 
-async function measure(kind: SystemKind, clients: number, storm: boolean): Promise<Measured> {
+/** `direct`: chat without the gateway (clients spread over the two instances): the gateway's share. */
+async function measure(kind: SystemKind, clients: number, storm: boolean, direct = false): Promise<Measured> {
   let urls: string[];
   let senderHeaders: Record<string, string>[] = Array.from({ length: SENDERS }, () => ({}));
   let servers: Record<string, number[]>;
-  if (kind === 'chat') {
+  if (kind === 'chat' && direct) {
+    const { channelId } = cluster.newChannel();
+    senderHeaders = senderHeaders.map(() => cluster.newUser().headers);
+    urls = cluster.nodes.map((n) => `${n.url.replace('http', 'ws')}/ws/chat/${channelId}`);
+    for (const n of cluster.nodes) (await ChatClient.connect(n.url, channelId)).close();
+    servers = { 'chat without gateway (per instance)': cluster.nodes.map((n) => n.pid) };
+  } else if (kind === 'chat') {
     const { channelId } = cluster.newChannel();
     senderHeaders = await Promise.all(
       senderHeaders.map(async () => ({ authorization: `Bearer ${await gateway.token(cluster.newUser().userId)}` })),
@@ -202,10 +211,27 @@ try {
     const storm = STORM && clients === LARGEST;
     const ceiling = await measure('bare', clients, false);
     const sio = await measure('socketio', clients, false);
+    const direct = DIRECT ? await measure('chat', clients, false, true) : undefined;
     const chat = await measure('chat', clients, storm);
     figures.push(
       { metric: `fan-out p50, ${at}, gateway + 2 chat`, value: round(chat.p50), unit: 'ms' },
       { metric: `fan-out p99, ${at}, gateway + 2 chat`, value: round(chat.p99), unit: 'ms' },
+      ...(direct
+        ? [
+            { metric: `fan-out p50, ${at}, 2 chat without gateway`, value: round(direct.p50), unit: 'ms' },
+            { metric: `fan-out p99, ${at}, 2 chat without gateway`, value: round(direct.p99), unit: 'ms' },
+            {
+              metric: `deliveries/s at saturation, ${clients} clients, 2 chat without gateway`,
+              value: round(direct.perSecond, 0),
+              unit: '/s',
+            },
+            {
+              metric: `CPU per 1000 deliveries, ${at}, 2 chat without gateway`,
+              value: round(direct.cpuMsPer1000),
+              unit: 'ms',
+            },
+          ]
+        : []),
       { metric: `fan-out p50, ${at}, bare ws`, value: round(ceiling.p50), unit: 'ms' },
       { metric: `fan-out p99, ${at}, bare ws`, value: round(ceiling.p99), unit: 'ms' },
       { metric: `fan-out p50, ${at}, socket.io + redis-adapter ×2`, value: round(sio.p50), unit: 'ms' },
