@@ -1,7 +1,8 @@
+// ws's own parser reads the frames chat builds once per node (as every client will).
 import type { EventEmitter } from 'node:events';
 import * as ws from 'ws';
 import { describe, expect, it } from 'vitest';
-import { textFrame } from './websocket-frame.ts';
+import { textFrame } from '../src/domain/websocket-frame.ts';
 
 // ws's frame parser, which its types do not declare.
 type Receiver = EventEmitter & { write(chunk: Buffer): void };
