@@ -13,7 +13,7 @@ import {
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { type SenderDeps, sendMessage } from '../domain/chat-sender.ts';
 import { parseClientFrame, WindowCounter } from '../domain/client-frames.ts';
-import type { ConnectionLimits } from '../domain/connection-limits.ts';
+import type { ConnectionAdmission } from '../domain/connection-limits.ts';
 import { roleOf } from '../domain/moderation.ts';
 import {
   type ChannelDirectory,
@@ -50,7 +50,7 @@ export interface ChatSocketDeps {
   users: UserDirectory;
   sender: SenderDeps;
   presence: PresenceTracker;
-  limits: ConnectionLimits;
+  limits: ConnectionAdmission;
   /** Reads a resume older than the node's memory from the log. */
   readLog: (channelId: string, from: number) => Promise<import('../domain/sequencing.ts').LoggedEvent[]>;
   settings: () => SocketSettings;
@@ -220,7 +220,7 @@ export function installChatSocket(deps: ChatSocketDeps): ChatSockets {
     if (!channel) return refuse(socket, 404, 'CHANNEL_NOT_FOUND', 'No channel has this id.');
 
     const ip = clientIp(req);
-    const admitted = deps.limits.admit(ip, caller?.userId);
+    const admitted = await deps.limits.admit(ip, caller?.userId);
     if (!admitted.ok) return refuse(socket, 429, 'TOO_MANY_CONNECTIONS', admitted.detail);
     let admittedHere = true;
     const releaseAdmission = () => {
