@@ -20,6 +20,7 @@ import { ControlBus } from './adapters/control-bus.ts';
 import { KafkaEventSink, KafkaPresenceSink } from './adapters/kafka-sinks.ts';
 import { PgModerationStore } from './adapters/pg-moderation-store.ts';
 import { RedisChatLog } from './adapters/redis-chat-log.ts';
+import { RedisConnectionLimits } from './adapters/redis-connection-limits.ts';
 import { RedisFeedSource } from './adapters/redis-feed-source.ts';
 import { RedisRelayLog } from './adapters/redis-relay-log.ts';
 import { ServiceClient } from './adapters/service-client.ts';
@@ -60,6 +61,8 @@ export const ChatConfig = Type.Object({
   'chat.rate.window-seconds': int(30, 1, 3600),
   'chat.connections.per-ip': int(50, 1, 1_000_000),
   'chat.connections.per-user': int(10, 1, 1_000_000),
+  /** A node's connections stop counting toward the shared limits this long after it died. */
+  'chat.connections.node-alive-seconds': int(15, 1, 3600),
   /** Frames per abuse window before the connection is closed with 1008. */
   'chat.abuse.frames-per-window': int(100, 5, 100_000),
   'chat.abuse.malformed-per-window': int(10, 1, 10_000),
@@ -189,10 +192,18 @@ export const chatService: ServiceDefinition<typeof ChatConfig> = {
       now: Date.now,
     });
 
-    const connectionLimits = new ConnectionLimits(() => ({
-      perIp: get('chat.connections.per-ip'),
-      perUser: get('chat.connections.per-user'),
-    }));
+    const connectionLimits = new RedisConnectionLimits(
+      redis,
+      keys,
+      new ConnectionLimits(() => ({
+        perIp: get('chat.connections.per-ip'),
+        perUser: get('chat.connections.per-user'),
+      })),
+      node,
+      get('chat.connections.node-alive-seconds') * 1000,
+      logger,
+    );
+    ctx.lifecycle.onClose('chat connection counts', () => connectionLimits.close());
     let connectionCount = () => 0;
     const observer = createChatMetrics(ctx.metrics, { connections: () => connectionCount(), feeds: () => feeds.size });
     const { app, sockets } = buildChatApp({

@@ -230,4 +230,54 @@ describe('chat across two real instances (real Redis, Kafka, PostgreSQL)', () =>
     await victim.stop().catch(() => null);
     for (const client of [steady, senderOnSurvivor, resumed]) client.close();
   }, 240_000);
+
+  it('bounds connections per user across nodes; a killed node stops counting once its heartbeat expires', async () => {
+    const { channelId } = c.newChannel();
+    const user = c.newUser();
+    // A node of its own whose heartbeat lapses after 2 s (the default is 15).
+    const victim = await c.start({ CHAT_CONNECTIONS_NODE_ALIVE_SECONDS: '2' });
+    const survivor = c.nodes[0]!;
+    const connect = (url: string) => ChatClient.connect(url, channelId, { headers: user.headers });
+    const onVictim = [];
+    const onSurvivor = [];
+    for (let i = 0; i < 5; i++) onVictim.push(await connect(victim.url));
+    for (let i = 0; i < 5; i++) onSurvivor.push(await connect(survivor.url));
+    // 10 per user in all: the 11th is refused on every node, though each holds only 5.
+    for (const url of [survivor.url, c.nodes[1]!.url, victim.url]) {
+      expect(await ChatClient.refusal(url, `/ws/chat/${channelId}`, { headers: user.headers })).toMatchObject({
+        status: 429,
+        body: { code: 'TOO_MANY_CONNECTIONS' },
+      });
+    }
+    // A close frees a place on any node.
+    onSurvivor.pop()!.close();
+    await waitFor(async () => {
+      try {
+        onSurvivor.push(await connect(c.nodes[1]!.url));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    victim.child.kill('SIGKILL');
+    await Promise.all(onVictim.map((client) => client.closed()));
+    // The dead node's five stop counting: five more fit, the sixth does not.
+    await waitFor(
+      async () => {
+        try {
+          onSurvivor.push(await connect(survivor.url));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 20_000, what: 'the dead node to stop counting' },
+    );
+    for (let i = 0; i < 4; i++) onSurvivor.push(await connect(survivor.url));
+    expect(await ChatClient.refusal(survivor.url, `/ws/chat/${channelId}`, { headers: user.headers })).toMatchObject({
+      status: 429,
+    });
+    await victim.stop().catch(() => null);
+    for (const client of onSurvivor) client.close();
+  }, 240_000);
 });

@@ -19,4 +19,9 @@ export class ChatKeys {
   unrelayed = () => `${this.prefix}unrelayed`;
   feed = (channelId: string) => `${this.prefix}feed:${channelId}`;
   control = () => `${this.prefix}control`;
+  /** Open connections of one address / one user, a field per node (hash). */
+  connectionsOfIp = (ip: string) => `${this.prefix}connections:ip:${ip}`;
+  connectionsOfUser = (userId: string) => `${this.prefix}connections:user:${userId}`;
+  /** Exists while the node is alive (its heartbeat renews it); the prefix of those keys. */
+  nodeAlivePrefix = () => `${this.prefix}node-alive:`;
 }

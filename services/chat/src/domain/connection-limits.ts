@@ -8,6 +8,12 @@ export interface ConnectionLimitValues {
 
 export type Admission = { ok: true } | { ok: false; detail: string };
 
+/** Where connections are counted: on this node only, or across nodes. */
+export interface ConnectionAdmission {
+  admit(ip: string, userId: string | undefined): Promise<Admission>;
+  release(ip: string, userId: string | undefined): void;
+}
+
 export class ConnectionLimits {
   private readonly byIp = new Map<string, number>();
   private readonly byUser = new Map<string, number>();
@@ -15,6 +21,10 @@ export class ConnectionLimits {
 
   constructor(limits: () => ConnectionLimitValues) {
     this.limits = limits;
+  }
+
+  limitValues(): ConnectionLimitValues {
+    return this.limits();
   }
 
   /** Counts the connection in when both limits allow it. */

@@ -13,7 +13,7 @@ import {
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { type SenderDeps, sendMessage } from '../domain/chat-sender.ts';
 import { parseClientFrame, WindowCounter } from '../domain/client-frames.ts';
-import type { ConnectionLimits } from '../domain/connection-limits.ts';
+import type { ConnectionAdmission } from '../domain/connection-limits.ts';
 import { roleOf } from '../domain/moderation.ts';
 import {
   type ChannelDirectory,
@@ -50,7 +50,7 @@ export interface ChatSocketDeps {
   users: UserDirectory;
   sender: SenderDeps;
   presence: PresenceTracker;
-  limits: ConnectionLimits;
+  limits: ConnectionAdmission;
   /** Reads a resume older than the node's memory from the log. */
   readLog: (channelId: string, from: number) => Promise<import('../domain/sequencing.ts').LoggedEvent[]>;
   settings: () => SocketSettings;
@@ -63,7 +63,8 @@ export interface ChatSocketDeps {
 
 const PATH = /^\/ws\/chat\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/;
 const SEQ = /^(0|[1-9][0-9]{0,15})$/;
-const TEXT = { binary: false } as const;
+/** ws's WebSocket.OPEN. */
+const OPEN = 1;
 
 function refuse(socket: Duplex, status: number, code: string, detail: string): void {
   const body = JSON.stringify(problemBody(status, code, detail));
@@ -113,13 +114,17 @@ export class ChatConnection implements FeedClient {
     this.malformed = new WindowCounter(s.malformedPerWindow, s.abuseWindowMs);
   }
 
-  deliver(frames: readonly Buffer[]): void {
-    if (this.closed) return;
+  /**
+   * Frames the node built once for every client go straight to the socket: server frames are
+   * unmasked and uncompressed here, so ws would write the same bytes, one send per frame. ws's
+   * own writes (welcome, acks, pings, close) go to the same socket synchronously, so order holds;
+   * its bufferedAmount counts the socket's buffer, so the backpressure bound sees these too.
+   */
+  deliver(wire: Buffer): void {
+    if (this.closed || this.ws.readyState !== OPEN) return;
     const socket = (this.ws as unknown as { _socket?: Socket })._socket;
-    // Several frames in one tick go out in one write.
-    if (frames.length > 1) socket?.cork();
-    for (const frame of frames) this.ws.send(frame, TEXT);
-    if (frames.length > 1) socket?.uncork();
+    if (!socket || socket.destroyed) return;
+    socket.write(wire);
     if (this.ws.bufferedAmount > this.socketsDeps.settings().maxBufferedBytes) this.cutOff();
   }
 
@@ -215,7 +220,7 @@ export function installChatSocket(deps: ChatSocketDeps): ChatSockets {
     if (!channel) return refuse(socket, 404, 'CHANNEL_NOT_FOUND', 'No channel has this id.');
 
     const ip = clientIp(req);
-    const admitted = deps.limits.admit(ip, caller?.userId);
+    const admitted = await deps.limits.admit(ip, caller?.userId);
     if (!admitted.ok) return refuse(socket, 429, 'TOO_MANY_CONNECTIONS', admitted.detail);
     let admittedHere = true;
     const releaseAdmission = () => {

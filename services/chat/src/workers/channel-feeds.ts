@@ -3,10 +3,13 @@ import type { ChannelRules } from '../domain/moderation.ts';
 import type { FeedLog, FeedSource } from '../domain/ports.ts';
 import { applyEvent } from '../domain/rules.ts';
 import { type ChannelEventKind, frameOf, type LoggedEvent, SeqOrder } from '../domain/sequencing.ts';
+import { textFrame } from '../domain/websocket-frame.ts';
 
 // The fan-out on one node: per channel with clients here, one subscription to the channel's feed,
 // events put in seq order (gaps repaired from the log, duplicates dropped), kept in a window of
-// recent events for welcomes and resumes, and written to every client of the channel once per tick.
+// recent events for welcomes and resumes, and written to every client of the channel once per tick:
+// each event is framed once (a complete WebSocket frame), a tick's frames are one buffer, and that
+// buffer (or its tail, for a client that already had the first events) is what every socket gets.
 
 /** A connection as the fan-out sees it. */
 export interface FeedClient {
@@ -14,12 +17,13 @@ export interface FeedClient {
   sentSeq: number;
   /** False while its welcome is being prepared: it receives nothing yet. */
   ready: boolean;
-  /** Writes frames (already encoded, in order); the client decides about backpressure. */
-  deliver(frames: readonly Buffer[]): void;
+  /** Writes complete WebSocket frames (one or more, in order); the client decides about backpressure. */
+  deliver(wire: Buffer): void;
 }
 
 interface EventWithBytes extends LoggedEvent {
-  bytes: Buffer;
+  /** The event as a WebSocket text frame, header included. */
+  wire: Buffer;
 }
 
 export class ChannelFeed {
@@ -111,11 +115,19 @@ export class ChannelFeed {
     if (batch.length === 0) return;
     const first = batch[0]!.seq;
     const last = batch[batch.length - 1]!.seq;
-    const all = batch.map((e) => e.bytes);
+    const wire = batch.length === 1 ? batch[0]!.wire : Buffer.concat(batch.map((e) => e.wire));
     for (const client of this.clients) {
       if (!client.ready || client.sentSeq >= last) continue;
-      if (client.sentSeq < first) client.deliver(all);
-      else client.deliver(batch.filter((e) => e.seq > client.sentSeq).map((e) => e.bytes));
+      if (client.sentSeq < first) client.deliver(wire);
+      else {
+        // Joined during this batch: the frames after what its welcome held (a tail of the buffer).
+        let offset = 0;
+        for (const e of batch) {
+          if (e.seq > client.sentSeq) break;
+          offset += e.wire.length;
+        }
+        client.deliver(wire.subarray(offset));
+      }
       client.sentSeq = last;
     }
   }
@@ -136,7 +148,10 @@ export interface ChannelFeedsOptions {
   logger: Logger;
 }
 
-export const withBytes = (event: LoggedEvent): EventWithBytes => ({ ...event, bytes: Buffer.from(event.frame) });
+export const withBytes = (event: LoggedEvent): EventWithBytes => ({
+  ...event,
+  wire: textFrame(Buffer.from(event.frame)),
+});
 
 export class ChannelFeeds {
   readonly options: ChannelFeedsOptions;
@@ -202,7 +217,7 @@ export class ChannelFeeds {
 
   private onMessage(feed: ChannelFeed, seq: number, kind: ChannelEventKind, body: string): void {
     const frame = frameOf(kind, seq, body);
-    feed.offer({ seq, kind, frame, bytes: Buffer.from(frame) });
+    feed.offer({ seq, kind, frame, wire: textFrame(Buffer.from(frame)) });
   }
 
   /** A client left: the feed lingers a while, then unsubscribes. */

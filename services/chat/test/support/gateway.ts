@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
  * The real gateway in front of chat instances, verifying RS256 access tokens against a JWKS this
  * helper serves (as the auth service would): tokens for any user id.
  */
-export async function startGatewayFor(chatUrls: string[], redisUrl: string) {
+export async function startGatewayFor(chatUrls: string[], redisUrl: string, env: Record<string, string> = {}) {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'chat-test', alg: 'RS256', use: 'sig' }] };
   const jwksServer: Server = createServer((_req, res) => {
@@ -27,6 +27,7 @@ export async function startGatewayFor(chatUrls: string[], redisUrl: string) {
         DISCOVERY_STATIC_INSTANCES: `chat=${chatUrls.join(',')}`,
         GATEWAY_JWT_JWKS_URI: `http://127.0.0.1:${jwksPort}/jwks.json`,
         GATEWAY_RATE_LIMIT_ENABLED: 'false',
+        ...env,
       },
       { timeoutMs: 120_000 },
     );

@@ -1,4 +1,5 @@
 import { type IncomingMessage, request } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   instanceUrl,
@@ -96,6 +97,9 @@ export function installWebSocketProxy(app: ServiceApp, deps: WebSocketProxyDeps)
         if (upstreamHead.length > 0) socket.write(upstreamHead);
         if (head.length > 0) upstream.write(head);
         open.add(socket);
+        // Chat frames are small and latency is the point: no Nagle delay on either leg.
+        upstream.setNoDelay(true);
+        (socket as Partial<Socket>).setNoDelay?.(true);
         upstream.on('error', () => socket.destroy());
         socket.on('close', () => {
           open.delete(socket);
