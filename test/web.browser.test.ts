@@ -83,23 +83,26 @@ interface ChatTap {
   blocked: boolean;
 }
 
-/** Sends `count` messages as the page's signed-in user over a WebSocket of its own; resolves on the acks. */
+/** Sends `count` messages as the page's signed-in user over a WebSocket of its own; resolves on the last ack. */
 function sendBurst(page: Page, channel: string, prefix: string, count: number): Promise<void> {
   const url = `${platform.gatewayUrl.replace(/^http/, 'ws')}/ws/chat/${channel}`;
   return page.evaluate(
     async ({ url, prefix, count }) => {
       const { accessToken } = (await (await fetch('/session/token')).json()) as { accessToken: string };
       const socket = new WebSocket(url, ['phzzk.chat.v1', `phzzk.bearer.${accessToken}`]);
+      // One at a time (each after the previous ack), as a person types: the service bounds a
+      // connection's queue of sends waiting to be sequenced.
       await new Promise<void>((resolve, reject) => {
         let acks = 0;
+        const next = () =>
+          socket.send(JSON.stringify({ type: 'send', text: `${prefix} ${acks + 1}`, nonce: `${prefix}-${acks}` }));
         socket.onmessage = (message) => {
           const frame = JSON.parse(String(message.data)) as { type: string; code?: string };
-          if (frame.type === 'welcome') {
-            for (let i = 0; i < count; i++) {
-              socket.send(JSON.stringify({ type: 'send', text: `${prefix} ${i + 1}`, nonce: `${prefix}-${i}` }));
-            }
-          } else if (frame.type === 'ack' && ++acks === count) resolve();
-          else if (frame.type === 'error') reject(new Error(`chat refused: ${frame.code}`));
+          if (frame.type === 'welcome') next();
+          else if (frame.type === 'ack') {
+            if (++acks === count) resolve();
+            else next();
+          } else if (frame.type === 'error') reject(new Error(`chat refused: ${frame.code}`));
         };
         socket.onclose = () => reject(new Error('the chat socket closed'));
       });

@@ -200,7 +200,8 @@ export function ChatPanel({ channelId, protocol, signedIn, maxLength }: ChatPane
     line.user.id !== me.id &&
     (me.role === 'owner' ? line.user.role !== 'owner' : me.role === 'moderator' && line.user.role === 'viewer');
 
-  const remaining = error?.until ? Math.max(0, Math.ceil((error.until - now) / 1000)) : 0;
+  // `now` ticks only while a countdown runs: a new error counts from the present, not the last tick.
+  const remaining = error?.until ? Math.max(0, Math.ceil((error.until - Math.max(now, Date.now())) / 1000)) : 0;
   const statusText =
     status === 'open' ? t('chat.connected') : status === 'reconnecting' ? t('chat.reconnecting') : t('chat.connecting');
   return (
