@@ -4,7 +4,7 @@ import { repoRoot } from '@phzzk/testing';
 import { describe, expect, it } from 'vitest';
 
 // The typed client's schema is generated from openapi.json; both must match what the generator
-// makes now (from packages/contracts until the gateway serves /api/openapi.json, then from it).
+// makes of the checked-in openapi.json (the browser test checks that document against the live one).
 describe('the API snapshot', () => {
   it('is what `npm run -w apps/web gen:api` writes', () => {
     const result = spawnSync(process.execPath, [join(repoRoot, 'apps/web/scripts/gen-api.ts'), '--check'], {

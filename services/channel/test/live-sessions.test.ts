@@ -231,6 +231,46 @@ describe('channel service: live sessions and the directory (real PostgreSQL, Red
     }
   });
 
+  it('lists the live channels a user follows in one call (followed=true), in the directory order', async () => {
+    const fan = await h.registerUser();
+    const streamers = [await h.registerUser(), await h.registerUser(), await h.registerUser()];
+    for (const [i, u] of streamers.entries()) await h.streamStarted(u.channel.id, { startedAt: ago(3000 - i * 1000) });
+    for (const u of streamers) await h.waitForLive(u.channel.id, (l) => l.live);
+    // The fan follows the first and the last; the middle one is live but not followed.
+    for (const u of [streamers[0]!, streamers[2]!]) {
+      expect((await h.api.put(`/api/channels/${u.channel.id}/follow`, undefined, fan.headers)).status).toBe(200);
+    }
+    const followed = async (query: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 20; pages++) {
+        const res: { status: number; body: Page; headers: Headers } = await h.api.get<Page>(
+          `/api/channels?followed=true&${query}${cursor ? `&cursor=${cursor}` : ''}`,
+          fan.headers,
+        );
+        expect(res.status).toBe(200);
+        expect(res.headers.get('cache-control')).toBe('private, no-store');
+        ids.push(...res.body.items.map((c) => c.id));
+        cursor = res.body.nextCursor;
+        if (!cursor) break;
+      }
+      return ids;
+    };
+    expect(await followed('live=true&limit=1')).toEqual([streamers[2]!.channel.id, streamers[0]!.channel.id]);
+    expect(await followed('limit=100')).toEqual([streamers[2]!.channel.id, streamers[0]!.channel.id]);
+    expect(await followed('live=false')).toEqual([]);
+    // Another user's follows are not the fan's; nobody's without a caller.
+    expect((await h.api.get<Page>('/api/channels?followed=true&live=true', streamers[1]!.headers)).body.items).toEqual(
+      [],
+    );
+    const anonymous = await h.api.get<{ code: string }>('/api/channels?followed=true&live=true');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('AUTH_REQUIRED');
+    // The public directory still lists all three (the follow filter is not cached into it).
+    const all = (await h.api.get<Page>('/api/channels?live=true&limit=100')).body.items.map((c) => c.id);
+    for (const u of streamers) expect(all).toContain(u.channel.id);
+  });
+
   it('takes a channel out of the directory as soon as its stream ends (versioned page cache)', async () => {
     const { channel } = await h.registerUser();
     const started = await h.streamStarted(channel.id);

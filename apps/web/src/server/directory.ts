@@ -9,35 +9,35 @@ export interface LiveCard {
 
 /** Cards shown on the home page (the directory's first page). */
 export const HOME_CARD_LIMIT = 48;
-/** A card's extras (viewer count, follow state) may not hold the page up longer than this. */
+/** The follows may not hold the page up longer than this (the page then shows the plain order). */
 const EXTRAS_TIMEOUT_MS = 400;
 
 /**
- * The live directory for the home page: the channel service's order (most viewers first), with
- * each card's viewer count from the stats API and, for a signed-in viewer, the channels they
- * follow moved to the front. Extras that do not answer in time are left out, never waited on.
+ * The live directory for the home page: the channel service's order (most viewers first, each
+ * summary with its viewer count) and, for a signed-in viewer, the live channels they
+ * follow moved to the front: one call (`GET /api/channels?live=true&followed=true`), never one per
+ * card.
  */
 export async function liveCards(api: ApiClient, signedIn: boolean): Promise<LiveCard[] | null> {
-  const { data } = await api.GET('/api/channels', { params: { query: { live: true, limit: HOME_CARD_LIMIT } } });
-  if (!data) return null;
   const signal = AbortSignal.timeout(EXTRAS_TIMEOUT_MS);
-  const cards = await Promise.all(
-    data.items.map(async (channel): Promise<LiveCard> => {
-      const [stats, view] = await Promise.all([
-        api
-          .GET('/api/stats/channels/{channelId}', { params: { path: { channelId: channel.id } }, signal })
-          .then((r) => r.data)
-          .catch(() => undefined),
-        signedIn
-          ? api
-              .GET('/api/channels/{id}', { params: { path: { id: channel.id } }, signal })
-              .then((r) => r.data)
-              .catch(() => undefined)
-          : undefined,
-      ]);
-      return { channel, viewers: stats?.viewers ?? null, following: view?.following === true };
-    }),
-  );
-  // Stable: followed channels first, each group in the directory's order.
-  return [...cards.filter((c) => c.following), ...cards.filter((c) => !c.following)];
+  const [directory, followed] = await Promise.all([
+    api.GET('/api/channels', { params: { query: { live: true, limit: HOME_CARD_LIMIT } } }),
+    signedIn
+      ? api
+          .GET('/api/channels', { params: { query: { live: true, followed: true, limit: HOME_CARD_LIMIT } }, signal })
+          .then((r) => r.data?.items ?? [])
+          .catch(() => [])
+      : [],
+  ]);
+  const data = directory.data;
+  if (!data) return null;
+  const followedIds = new Set(followed.map((c) => c.id));
+  // Followed live channels first (also those past the directory's first page), then the rest.
+  const channels = [...followed, ...data.items.filter((c) => !followedIds.has(c.id))].slice(0, HOME_CARD_LIMIT);
+  // The directory's summaries carry the caching service's viewer counts: no call per card.
+  return channels.map((channel) => ({
+    channel,
+    viewers: channel.live.viewers ?? null,
+    following: followedIds.has(channel.id),
+  }));
 }

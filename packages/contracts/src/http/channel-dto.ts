@@ -74,10 +74,15 @@ export type ChannelSummary = Static<typeof ChannelSummary>;
 
 /**
  * `GET /api/channels`: `live=true` lists live channels by viewers then start time (newest first),
- * `live=false` offline ones, no `live` every channel (newest first). Pass `nextCursor` back as
- * `cursor` for the next page; it is null on the last page.
+ * `live=false` offline ones, no `live` every channel (newest first). `followed=true` keeps only the
+ * channels the caller follows (signed in only: 401 otherwise), in the same order; `followed=false`
+ * or none: no such filter. Pass `nextCursor` back as `cursor` for the next page; it is null on the
+ * last page.
  */
-export const ChannelListQuery = PageQueryWith({ live: Type.Optional(Type.Boolean()) });
+export const ChannelListQuery = PageQueryWith({
+  live: Type.Optional(Type.Boolean()),
+  followed: Type.Optional(Type.Boolean()),
+});
 export type ChannelListQuery = Static<typeof ChannelListQuery>;
 
 export const ChannelPage = Page(ChannelSummary);

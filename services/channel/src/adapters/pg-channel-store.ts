@@ -134,9 +134,14 @@ export class PgChannelStore implements ChannelStore {
     cursor: Cursor | undefined,
     limit: number,
     viewers: ReadonlyMap<string, number> = new Map(),
+    followedBy?: string,
   ): Promise<DirectoryRow[]> {
     const params: unknown[] = [limit];
     const where: string[] = [];
+    const followed = () => {
+      params.push(followedBy);
+      where.push(`exists (select 1 from follows f where f.channel_id = c.id and f.user_id = $${params.length}::uuid)`);
+    };
     let sql: string;
     if (filter === 'live') {
       // The caching service's counts, joined in as arrays: the order and the keyset stay in SQL.
@@ -146,6 +151,7 @@ export class PgChannelStore implements ChannelStore {
         params.push(cursor.viewers, cursor.startedAt, cursor.channelId);
         where.push(`(${count}, s.started_at, s.channel_id) < ($4, $5::timestamptz, $6::uuid)`);
       }
+      if (followedBy) followed();
       sql = `select ${CHANNEL_COLUMNS} from live_sessions s join channels c on c.id = s.channel_id
              left join unnest($2::uuid[], $3::int[]) as v(channel_id, viewers) on v.channel_id = s.channel_id
              where ${[IS_LIVE, ...where].join(' and ')}
@@ -156,6 +162,7 @@ export class PgChannelStore implements ChannelStore {
         params.push(cursor.channelId);
         where.push('c.id < $2::uuid');
       }
+      if (followedBy) followed();
       sql = `select ${CHANNEL_COLUMNS} from ${CHANNEL_WITH_LIVE}
              ${where.length ? `where ${where.join(' and ')}` : ''} order by c.id desc limit $1`;
     }

@@ -149,14 +149,18 @@ export class Channels {
     return { channel: record.channel, live: liveInfo(record.channel.id, record.live, viewers) };
   }
 
-  async list(query: { live?: boolean; limit?: number; cursor?: string }): Promise<ChannelPage> {
+  /**
+   * A page of the directory; with `followedBy`, only the channels that user follows (one query,
+   * never a call per channel; a page of one user's follows is not put in the shared page cache).
+   */
+  async list(query: { live?: boolean; limit?: number; cursor?: string }, followedBy?: string): Promise<ChannelPage> {
     const filter = filterOf(query.live);
     const limit = query.limit ?? 20;
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, filter);
-    return this.cache.page(`${filter}:${limit}:${query.cursor ?? ''}`, async () => {
+    const load = async () => {
       // One read of the whole sorted set orders the live listing (and the cursor carries the count).
       const viewers = filter === 'offline' ? undefined : await this.viewers.all();
-      const rows = (await this.store.list(filter, cursor, limit + 1, viewers)).map((row) => ({
+      const rows = (await this.store.list(filter, cursor, limit + 1, viewers, followedBy)).map((row) => ({
         ...row,
         viewers: row.live ? (viewers?.get(row.channel.id) ?? 0) : 0,
       }));
@@ -164,7 +168,8 @@ export class Channels {
       const last = items.at(-1);
       const nextCursor = rows.length > limit && last ? encodeCursor(cursorAfter(filter, last)) : null;
       return { items: items.map(summary), nextCursor };
-    });
+    };
+    return followedBy ? load() : this.cache.page(`${filter}:${limit}:${query.cursor ?? ''}`, load);
   }
 }
 

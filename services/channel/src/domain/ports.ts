@@ -46,13 +46,15 @@ export interface ChannelStore {
   liveSessionOf(channelId: string): Promise<{ exists: boolean; live: LiveSessionFacts | undefined }>;
   /**
    * Up to `limit` rows after the cursor, in the listing's order (see directory.ts). Live rows rank
-   * by `viewers` (channel id -> viewers; a channel not in it has 0).
+   * by `viewers` (channel id -> viewers; a channel not in it has 0). `followedBy`: only the
+   * channels this user follows.
    */
   list(
     filter: DirectoryFilter,
     cursor: Cursor | undefined,
     limit: number,
     viewers?: ReadonlyMap<string, number>,
+    followedBy?: string,
   ): Promise<DirectoryRow[]>;
 }
 

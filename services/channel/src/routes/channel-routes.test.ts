@@ -29,15 +29,20 @@ const channel: ChannelProfile = {
 };
 const offline = { live: false, sessionId: null, startedAt: null, hlsUrl: null, renditions: [], viewers: 0 };
 
+const lists: { query: object; followedBy: string | undefined }[] = [];
+
 function app() {
   const view = (id: string, following: boolean | null): ChannelView => {
     if (id !== channelId) throw channelNotFound();
     return { channel, live: offline, following };
   };
   const channels = {
-    list: async (query: { cursor?: string }) => {
+    list: async (query: { cursor?: string }, followedBy?: string) => {
       if (query.cursor === 'bad') throw invalid('INVALID_CURSOR', 'This cursor is not valid.');
-      return { items: [{ ...channel, live: offline }], nextCursor: null };
+      // The fake: the viewer follows nothing, the owner is listed as following their own only.
+      const items = followedBy === viewer ? [] : [{ ...channel, live: offline }];
+      lists.push({ query, followedBy });
+      return { items, nextCursor: null };
     },
     view: async (id: string, caller: string | undefined) => view(id, caller ? false : null),
     live: async (id: string) => view(id, null).live,
@@ -67,6 +72,32 @@ describe('channel routes', () => {
     const cursor = await a.inject({ method: 'GET', url: '/api/channels?cursor=bad' });
     expect(cursor.statusCode).toBe(400);
     expect(cursor.json().code).toBe('INVALID_CURSOR');
+  });
+
+  it("GET /api/channels?followed=true: the caller's follows only, signed in only, never shared", async () => {
+    const a = app();
+    lists.length = 0;
+    const anonymous = await a.inject({ method: 'GET', url: '/api/channels?live=true&followed=true' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().code).toBe('AUTH_REQUIRED');
+    expect(lists).toEqual([]);
+    const mine = await a.inject({
+      method: 'GET',
+      url: '/api/channels?live=true&followed=true&limit=10',
+      headers: identityHeaders({ userId: viewer }),
+    });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json()).toEqual({ items: [], nextCursor: null });
+    expect(mine.headers['cache-control']).toBe('private, no-store');
+    expect(lists.at(-1)).toEqual({ query: { live: true, limit: 10 }, followedBy: viewer });
+    // followed=false is no filter: the public listing, for anyone.
+    const all = await a.inject({ method: 'GET', url: '/api/channels?followed=false' });
+    expect(all.statusCode).toBe(200);
+    expect(lists.at(-1)?.followedBy).toBeUndefined();
+    expect(all.headers['cache-control']).toBeUndefined();
+    const bad = await a.inject({ method: 'GET', url: '/api/channels?followed=perhaps' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('VALIDATION_FAILED');
   });
 
   it('GET /api/channels/{id}: private to the caller when signed in, 404 CHANNEL_NOT_FOUND, 400 on a bad id', async () => {

@@ -1,18 +1,25 @@
 import { Channel, ChannelListQuery, ChannelPage, LiveInfo } from '@phzzk/contracts';
-import { optionalCaller, type ServiceApp } from '@phzzk/kit';
+import { caller, optionalCaller, type ServiceApp } from '@phzzk/kit';
 import type { Channels } from '../domain/channels.ts';
 import { ChannelIdParams } from './params.ts';
 import { presentChannel } from './present.ts';
 
-/** What anyone may read: the directory, a channel, and whether it is live. */
+/** What anyone may read: the directory (and a signed-in caller's follows in it), a channel, and whether it is live. */
 export function channelRoutes(app: ServiceApp, channels: Channels): void {
   app.get(
     '/api/channels',
     {
       schema: { querystring: ChannelListQuery, response: { 200: ChannelPage } },
-      config: { problems: { 400: ['INVALID_CURSOR'] } },
+      config: { problems: { 400: ['INVALID_CURSOR'], 401: ['AUTH_REQUIRED'] } },
     },
-    async (request) => channels.list(request.query),
+    async (request, reply) => {
+      const { followed, ...query } = request.query;
+      if (!followed) return channels.list(query);
+      // The caller's follows: signed in only, and never kept by a shared cache.
+      const user = caller(request).userId;
+      reply.header('cache-control', 'private, no-store');
+      return channels.list(query, user);
+    },
   );
 
   app.get(

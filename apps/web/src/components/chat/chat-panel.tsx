@@ -1,5 +1,5 @@
 'use client';
-import type { ChatErrorCode, ChatUser } from '@phzzk/contracts';
+import type { ChatChannelEvent, ChatErrorCode, ChatUser } from '@phzzk/contracts';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
@@ -43,6 +43,13 @@ const ERROR_KEYS: Record<ShownError['code'], MessageKey> = {
   MODERATION_FAILED: 'chat.error.MODERATION_FAILED',
 };
 
+/** What a moderation event aimed at the reader means for their input (null: nothing in the way). */
+function moderationError(event: Extract<ChatChannelEvent, { type: 'moderation' }>): ShownError | null {
+  if (event.action === 'unban') return null;
+  if (event.action === 'timeout' && event.until) return { code: 'TIMED_OUT', until: Date.parse(event.until) };
+  return { code: 'BANNED' };
+}
+
 function wsUrl(channelId: string): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   return `${scheme}://${location.host}/ws/chat/${encodeURIComponent(channelId)}`;
@@ -62,6 +69,8 @@ export function ChatPanel({ channelId, protocol, signedIn, maxLength }: ChatPane
   logRef.current = log;
   const [status, setStatus] = useState<ChatStatus>('connecting');
   const [me, setMe] = useState<ChatUser | null>(null);
+  const meRef = useRef(me);
+  meRef.current = me;
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<ShownError | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -82,7 +91,13 @@ export function ChatPanel({ channelId, protocol, signedIn, maxLength }: ChatPane
           setMe(frame.user);
           setLog((current) => applyWelcome(current, frame, resumed));
         },
-        events: (events) => setLog((current) => applyEvents(current, events)),
+        events: (events) => {
+          setLog((current) => applyEvents(current, events));
+          // A ban or timeout of this reader shows in place at once, before they try to send.
+          const mine = events.filter((e) => e.type === 'moderation' && e.userId === meRef.current?.id);
+          const last = mine.at(-1);
+          if (last?.type === 'moderation') setError(moderationError(last));
+        },
         ack: (nonce) => {
           pending.current.delete(nonce);
           setError(null);
@@ -124,11 +139,12 @@ export function ChatPanel({ channelId, protocol, signedIn, maxLength }: ChatPane
     overscan: 12,
   });
 
-  // New lines: follow them when at the bottom, otherwise count them for the button.
-  const lastCount = useRef(0);
+  // New lines: follow them when at the bottom, otherwise count them for the button (by seq: the
+  // list keeps a fixed number of lines, so its length stops growing).
+  const newestSeq = useRef(0);
   useLayoutEffect(() => {
-    const added = log.lines.length - lastCount.current;
-    lastCount.current = log.lines.length;
+    const added = log.lines.filter((l) => l.seq > newestSeq.current).length;
+    newestSeq.current = log.lines.at(-1)?.seq ?? 0;
     if (log.lines.length === 0) return;
     if (atBottom) virtualizer.scrollToIndex(log.lines.length - 1, { align: 'end' });
     else if (added > 0) setUnseen((n) => n + added);
@@ -178,13 +194,14 @@ export function ChatPanel({ channelId, protocol, signedIn, maxLength }: ChatPane
     if (!result.response.ok) setError({ code: 'MODERATION_FAILED' });
   };
 
+  // Timeout and ban stay on a user's deleted lines (a timeout deletes them all, and a ban may follow).
   const canModerate = (line: ChatLine) =>
     !!me &&
     line.user.id !== me.id &&
-    !line.deleted &&
     (me.role === 'owner' ? line.user.role !== 'owner' : me.role === 'moderator' && line.user.role === 'viewer');
 
-  const remaining = error?.until ? Math.max(0, Math.ceil((error.until - now) / 1000)) : 0;
+  // `now` ticks only while a countdown runs: a new error counts from the present, not the last tick.
+  const remaining = error?.until ? Math.max(0, Math.ceil((error.until - Math.max(now, Date.now())) / 1000)) : 0;
   const statusText =
     status === 'open' ? t('chat.connected') : status === 'reconnecting' ? t('chat.reconnecting') : t('chat.connecting');
   return (
@@ -230,13 +247,15 @@ export function ChatPanel({ channelId, protocol, signedIn, maxLength }: ChatPane
                 )}
                 {canModerate(line) && (
                   <span className="mod">
-                    <button
-                      type="button"
-                      onClick={() => moderate('delete', line)}
-                      aria-label={t('chat.mod.delete', { nickname: line.user.nickname })}
-                    >
-                      {t('chat.mod.deleteShort')}
-                    </button>
+                    {!line.deleted && (
+                      <button
+                        type="button"
+                        onClick={() => moderate('delete', line)}
+                        aria-label={t('chat.mod.delete', { nickname: line.user.nickname })}
+                      >
+                        {t('chat.mod.deleteShort')}
+                      </button>
+                    )}
                     <button
                       type="button"
                       onClick={() => moderate('timeout', line)}

@@ -187,6 +187,8 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
       aria-label={t('player.label')}
       aria-describedby="player-shortcuts"
       onKeyDown={onKeyDown}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the player takes focus for its keyboard shortcuts
+      tabIndex={0}
     >
       <video ref={video} muted autoPlay playsInline onClick={togglePlay} data-testid="live-video" />
       <p id="player-shortcuts" className="sr-only">

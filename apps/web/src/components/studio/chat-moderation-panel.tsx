@@ -6,6 +6,19 @@ import { useI18n } from '../../i18n/client.tsx';
 
 type Person = { id: string; nickname: string };
 
+/** The lists answer user ids; the names come from the users API (a nickname not found: the id). */
+async function people(userIds: string[]): Promise<Person[]> {
+  const api = apiClient('');
+  return Promise.all(
+    userIds.map(async (id) => {
+      const { data } = await api
+        .GET('/api/users/{id}', { params: { path: { id } } })
+        .catch(() => ({ data: undefined }));
+      return { id, nickname: data?.nickname ?? id };
+    }),
+  );
+}
+
 /** Chat settings (slow mode, followers-only, emote-only), moderators and bans of the channel. */
 export function ChatModerationPanel({ channelId, slowModeChoices }: { channelId: string; slowModeChoices: number[] }) {
   const { t } = useI18n();
@@ -30,8 +43,12 @@ export function ChatModerationPanel({ channelId, slowModeChoices }: { channelId:
     }
     setAvailable(true);
     setSettings(s.data);
-    setModerators((m.data?.items ?? []) as Person[]);
-    setBans((b.data?.items ?? []) as Person[]);
+    const [mods, banned] = await Promise.all([
+      people((m.data?.items ?? []).map((i) => i.userId)),
+      people((b.data?.items ?? []).map((i) => i.userId)),
+    ]);
+    setModerators(mods);
+    setBans(banned);
   }, [channelId]);
   useEffect(() => void load(), [load]);
 
@@ -46,7 +63,7 @@ export function ChatModerationPanel({ channelId, slowModeChoices }: { channelId:
     };
     const { data } = await apiClient('/bff').PUT('/api/chat/{channelId}/settings', { ...path, body });
     setNote(data ? t('studio.saved') : t('error.generic'));
-    if (data) setSettings(data);
+    if (data) setSettings(data.settings);
   };
   const addModerator = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
