@@ -2,6 +2,7 @@ import type { ChatJoin, ChatLeave, ChatSettings, ChatTimeout } from '@phzzk/cont
 import type { PoolClient } from 'pg';
 import { type Database, withTransaction } from '@phzzk/kit';
 import type { SyncBatch, SyncResult, SyncWriter } from '../domain/ports.ts';
+import { planPresence, type SessionClose, type SessionOpen } from '../domain/presence-sessions.ts';
 import { MESSAGE_COLUMNS, type MessageRow, messageView } from './message-rows.ts';
 
 type Data<E> = E extends { data: infer D } ? D : never;
@@ -21,6 +22,7 @@ export class PgSyncWriter implements SyncWriter {
   async write(batch: SyncBatch): Promise<SyncResult> {
     return withTransaction(this.db, async (tx) => {
       const result: SyncResult = { served: new Map(), removed: new Map(), inserted: new Set() };
+      let insertedRows: (MessageRow & { channel_id: string })[] = [];
       if (batch.channels.length > 0) {
         await tx.query('insert into known_channels (channel_id) select unnest($1::uuid[]) on conflict do nothing', [
           [...new Set(batch.channels)],
@@ -43,10 +45,10 @@ export class PgSyncWriter implements SyncWriter {
       }
       if (batch.messages.length > 0) {
         const m = batch.messages.map((e) => e.data);
-        const { rows } = await tx.query<{ message_id: string }>(
+        const { rows } = await tx.query<MessageRow & { channel_id: string }>(
           `insert into messages (message_id, channel_id, seq, user_id, nickname, role, text, sent_at)
            select * from unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-           on conflict do nothing returning message_id`,
+           on conflict do nothing returning channel_id, ${MESSAGE_COLUMNS}`,
           [
             m.map((d) => d.messageId),
             m.map((d) => d.channelId),
@@ -59,6 +61,7 @@ export class PgSyncWriter implements SyncWriter {
           ],
         );
         for (const r of rows) result.inserted.add(r.message_id);
+        insertedRows = rows;
       }
       if (batch.deleted.length > 0) {
         const d = batch.deleted.map((e) => e.data);
@@ -78,13 +81,21 @@ export class PgSyncWriter implements SyncWriter {
         );
       }
       if (batch.moderation.length > 0) await this.writeModeration(tx, batch.moderation);
-      for (const e of batch.presence) await this.writePresence(tx, e);
+      if (batch.presence.length > 0) await this.writePresence(tx, batch.presence);
       if (batch.messages.length > 0) {
-        const { rows } = await tx.query<MessageRow & { channel_id: string }>(
-          `select channel_id, ${MESSAGE_COLUMNS} from messages
-            where message_id = any($1::uuid[]) and deleted_at is null order by seq`,
-          [batch.messages.map((e) => e.data.messageId)],
-        );
+        // What to serve: when every message was new and nothing in the batch deleted any, exactly the
+        // inserted rows; otherwise (a redelivery, a deletion or clear) re-read what is still served.
+        const decided =
+          insertedRows.length === batch.messages.length && batch.deleted.length === 0 && batch.cleared.length === 0;
+        const rows = decided
+          ? insertedRows.sort((a, b) => Number(a.seq) - Number(b.seq))
+          : (
+              await tx.query<MessageRow & { channel_id: string }>(
+                `select channel_id, ${MESSAGE_COLUMNS} from messages
+                  where message_id = any($1::uuid[]) and deleted_at is null order by seq`,
+                [batch.messages.map((e) => e.data.messageId)],
+              )
+            ).rows;
         for (const r of rows) push(result.served, r.channel_id, messageView(r));
       }
       return result;
@@ -114,26 +125,49 @@ export class PgSyncWriter implements SyncWriter {
     );
   }
 
-  private async writePresence(tx: PoolClient, e: ChatJoin | ChatLeave): Promise<void> {
-    if (e.type === 'join') {
-      const d = e.data as Data<ChatJoin>;
-      // A join while an earlier one is open on the same node is the same visit: keep the first.
+  /** Joins and leaves as four set-wide statements (see planPresence), whatever their number. */
+  private async writePresence(tx: PoolClient, events: (ChatJoin | ChatLeave)[]): Promise<void> {
+    const plan = planPresence(events);
+    const close = async (closes: SessionClose[]) => {
+      if (closes.length === 0) return;
       await tx.query(
-        `insert into presence_sessions (join_event_id, channel_id, node, user_id, nickname, role, joined_at)
-         select $1, $2, $3, $4, $5, $6, $7
-          where not exists (select 1 from presence_sessions
-                             where channel_id = $2 and node = $3 and user_id = $4 and left_at is null)
-         on conflict do nothing`,
-        [e.id, d.channelId, d.node, d.member.userId, d.member.nickname, d.member.role, d.at],
+        `update presence_sessions p set left_at = x.left_at
+           from unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[]) as x(channel_id, node, user_id, left_at)
+          where p.channel_id = x.channel_id and p.node = x.node and p.user_id = x.user_id
+            and p.left_at is null and p.joined_at <= x.left_at`,
+        [
+          closes.map((c) => c.channelId),
+          closes.map((c) => c.node),
+          closes.map((c) => c.userId),
+          closes.map((c) => c.leftAt),
+        ],
       );
-    } else {
-      const d = e.data as Data<ChatLeave>;
+    };
+    const columns = (opens: (SessionOpen & { leftAt?: string | null })[]) => [
+      opens.map((o) => o.joinEventId),
+      opens.map((o) => o.channelId),
+      opens.map((o) => o.node),
+      opens.map((o) => o.userId),
+      opens.map((o) => o.nickname),
+      opens.map((o) => o.role),
+      opens.map((o) => o.joinedAt),
+      opens.map((o) => o.leftAt ?? null),
+    ];
+    const insert = `insert into presence_sessions (join_event_id, channel_id, node, user_id, nickname, role, joined_at, left_at)
+      select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+        as x(join_event_id, channel_id, node, user_id, nickname, role, joined_at, left_at)`;
+    await close(plan.closeStored);
+    if (plan.openUnlessOpen.length > 0) {
       await tx.query(
-        `update presence_sessions set left_at = $4
-          where channel_id = $1 and node = $2 and user_id = $3 and left_at is null and joined_at <= $4`,
-        [d.channelId, d.node, d.userId, d.at],
+        `${insert}
+          where not exists (select 1 from presence_sessions p where p.channel_id = x.channel_id and p.node = x.node
+                               and p.user_id = x.user_id and p.left_at is null)
+         on conflict do nothing`,
+        columns(plan.openUnlessOpen),
       );
     }
+    await close(plan.closeAfterOpen);
+    if (plan.sessions.length > 0) await tx.query(`${insert} on conflict do nothing`, columns(plan.sessions));
   }
 }
 
