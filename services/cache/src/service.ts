@@ -12,6 +12,7 @@ import {
   type ServiceDefinition,
 } from '@phzzk/kit';
 import Type from 'typebox';
+import { HttpChannelDirectory } from './adapters/http-channel-directory.ts';
 import { KafkaHeartbeatPublisher } from './adapters/kafka-heartbeat-publisher.ts';
 import { PgCacheStore } from './adapters/pg-cache-store.ts';
 import { PgSyncWriter } from './adapters/pg-sync-writer.ts';
@@ -57,6 +58,8 @@ export const CacheConfig = Type.Object({
   'cache.live.ended-ttl-seconds': Type.Integer({ default: 120, minimum: 1, maximum: 86_400 }),
   /** How long a chat node counts as present after a join, without a snapshot. */
   'cache.presence.join-ttl-seconds': Type.Integer({ default: 45, minimum: 1, maximum: 3600 }),
+  /** Budget for asking the channel service whether a channel no event named exists. */
+  'cache.channel.timeout-ms': Type.Integer({ default: 2000, minimum: 50, maximum: 60_000 }),
   /** Chat messages older than this are deleted from PostgreSQL; 0 keeps them all. */
   'cache.chat.retention-days': Type.Integer({ default: 0, minimum: 0 }),
 });
@@ -148,6 +151,11 @@ export const cacheService: ServiceDefinition<typeof CacheConfig> = {
         store,
         cache,
         publisher: new KafkaHeartbeatPublisher(producer),
+        channels: new HttpChannelDirectory({
+          discovery: ctx.discovery,
+          credential: (method, path) => ctx.trust.internalHeaders(method, path),
+          timeoutMs: () => config.get('cache.channel.timeout-ms'),
+        }),
         rateLimit: () => ({
           limit: config.get('cache.heartbeat.rate-limit'),
           windowMs: config.get('cache.heartbeat.rate-window-ms'),
