@@ -6,3 +6,4 @@ export * from './service-process.ts';
 export * from './wait-for.ts';
 export * from './free-port.ts';
 export * from './route-test-app.ts';
+export * from './private-kafka.ts';

@@ -22,10 +22,10 @@ export const CACHE_TOPICS = [
   Topics.channelEvents,
 ];
 
-/** Everything one test file needs apart from a running service: names, a producer, SQL, Redis. */
-export async function cacheFixture() {
+/** Everything one test file needs apart from a running service: names, a producer, SQL, Redis (`brokers`: a private Kafka). */
+export async function cacheFixture(options: { brokers?: string[] } = {}) {
   const infra = await testInfra();
-  const brokers = infra.kafkaBrokers;
+  const brokers = options.brokers ?? infra.kafkaBrokers;
   await ensureTopics(
     brokers,
     CACHE_TOPICS.flatMap((t) => [
