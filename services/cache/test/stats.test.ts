@@ -180,6 +180,28 @@ describe('viewer statistics', () => {
     expect(await fx.redis.zcard(`${fx.prefix}viewers:${channelId}`)).toBe(2);
   }, 30_000);
 
+  it('accepts heartbeats arriving together (sent to Kafka in one request) and counts each player', async () => {
+    const { channelId } = await liveChannel();
+    const players = Array.from({ length: 60 }, () => uuidv7());
+    const answers = await Promise.all(
+      players.map((playerSessionId) =>
+        cache.api.post('/api/stats/heartbeat', { channelId, playerSessionId }, address()),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(players.map(() => 202));
+    // Every one of them reached Kafka as its own event, keyed by the channel.
+    const published = await waitFor(() => {
+      const mine = probe.messages.filter((m) => m.key === channelId);
+      return mine.length >= players.length ? mine : undefined;
+    });
+    expect(new Set(published.map((m) => (m.event?.data as { playerSessionId: string }).playerSessionId))).toEqual(
+      new Set(players),
+    );
+    await waitFor(
+      async () => (await cache.api.get<ChannelStats>(`/api/stats/channels/${channelId}`)).body.viewers === 60,
+    );
+  }, 30_000);
+
   it('refuses heartbeats for unknown and offline channels, and bad bodies', async () => {
     const unknownId = uuidv7();
     const unknown = await cache.api.post<{ code: string }>(

@@ -2,14 +2,61 @@ import { Topics } from '@phzzk/contracts';
 import type { EventProducer } from '@phzzk/kit';
 import type { HeartbeatPublisher } from '../domain/ports.ts';
 
-/** viewer.heartbeats, keyed by channel (so one consumer counts a channel's viewers at a time). */
+type Heartbeat = Parameters<HeartbeatPublisher['publish']>[0];
+
+interface Pending {
+  heartbeat: Heartbeat;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * viewer.heartbeats, keyed by channel (so one consumer counts a channel's viewers at a time).
+ * Heartbeats arriving together go out together: they are collected for at most `lingerMs` (or
+ * until `maxBatch`) and sent in one produce request; each caller's promise resolves when Kafka
+ * has its heartbeat, so a 202 still means "accepted by Kafka". Thousands of players cost tens
+ * of produce requests a second instead of thousands.
+ */
 export class KafkaHeartbeatPublisher implements HeartbeatPublisher {
   private readonly producer: EventProducer;
-  constructor(producer: EventProducer) {
+  private readonly lingerMs: number;
+  private readonly maxBatch: number;
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(producer: EventProducer, options: { lingerMs?: number; maxBatch?: number } = {}) {
     this.producer = producer;
+    this.lingerMs = options.lingerMs ?? 5;
+    this.maxBatch = options.maxBatch ?? 500;
   }
 
-  async publish(heartbeat: Parameters<HeartbeatPublisher['publish']>[0]): Promise<void> {
-    await this.producer.publish(Topics.viewerHeartbeats, 'viewer.heartbeat', heartbeat);
+  publish(heartbeat: Heartbeat): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ heartbeat, resolve, reject });
+      if (this.queue.length >= this.maxBatch) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.lingerMs);
+    });
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    this.producer
+      .publishMany(
+        Topics.viewerHeartbeats,
+        'viewer.heartbeat',
+        batch.map((p) => ({ data: p.heartbeat })),
+      )
+      .then(
+        () => {
+          for (const p of batch) p.resolve();
+        },
+        (error: unknown) => {
+          for (const p of batch) p.reject(error);
+        },
+      );
   }
 }

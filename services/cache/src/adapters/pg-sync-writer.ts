@@ -1,4 +1,4 @@
-import type { ChatJoin, ChatLeave, ChatSettings, ChatTimeout } from '@phzzk/contracts';
+import type { ChatJoin, ChatLeave, ChatMessage, ChatMessageView, ChatSettings, ChatTimeout } from '@phzzk/contracts';
 import type { PoolClient } from 'pg';
 import { type Database, withTransaction } from '@phzzk/kit';
 import type { SyncBatch, SyncResult, SyncWriter } from '../domain/ports.ts';
@@ -22,7 +22,6 @@ export class PgSyncWriter implements SyncWriter {
   async write(batch: SyncBatch): Promise<SyncResult> {
     return withTransaction(this.db, async (tx) => {
       const result: SyncResult = { served: new Map(), removed: new Map(), inserted: new Set() };
-      let insertedRows: (MessageRow & { channel_id: string })[] = [];
       if (batch.channels.length > 0) {
         await tx.query('insert into known_channels (channel_id) select unnest($1::uuid[]) on conflict do nothing', [
           [...new Set(batch.channels)],
@@ -45,10 +44,10 @@ export class PgSyncWriter implements SyncWriter {
       }
       if (batch.messages.length > 0) {
         const m = batch.messages.map((e) => e.data);
-        const { rows } = await tx.query<MessageRow & { channel_id: string }>(
+        const { rows } = await tx.query<{ message_id: string }>(
           `insert into messages (message_id, channel_id, seq, user_id, nickname, role, text, sent_at)
            select * from unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-           on conflict do nothing returning channel_id, ${MESSAGE_COLUMNS}`,
+           on conflict do nothing returning message_id`,
           [
             m.map((d) => d.messageId),
             m.map((d) => d.channelId),
@@ -61,7 +60,6 @@ export class PgSyncWriter implements SyncWriter {
           ],
         );
         for (const r of rows) result.inserted.add(r.message_id);
-        insertedRows = rows;
       }
       if (batch.deleted.length > 0) {
         const d = batch.deleted.map((e) => e.data);
@@ -84,19 +82,23 @@ export class PgSyncWriter implements SyncWriter {
       if (batch.presence.length > 0) await this.writePresence(tx, batch.presence);
       if (batch.messages.length > 0) {
         // What to serve: when every message was new and nothing in the batch deleted any, exactly the
-        // inserted rows; otherwise (a redelivery, a deletion or clear) re-read what is still served.
-        const decided =
-          insertedRows.length === batch.messages.length && batch.deleted.length === 0 && batch.cleared.length === 0;
-        const rows = decided
-          ? insertedRows.sort((a, b) => Number(a.seq) - Number(b.seq))
-          : (
-              await tx.query<MessageRow & { channel_id: string }>(
-                `select channel_id, ${MESSAGE_COLUMNS} from messages
-                  where message_id = any($1::uuid[]) and deleted_at is null order by seq`,
-                [batch.messages.map((e) => e.data.messageId)],
-              )
-            ).rows;
-        for (const r of rows) push(result.served, r.channel_id, messageView(r));
+        // batch's messages as inserted; otherwise (a redelivery, a deletion or clear) what PostgreSQL
+        // still serves, re-read in this transaction.
+        if (
+          result.inserted.size === batch.messages.length &&
+          batch.deleted.length === 0 &&
+          batch.cleared.length === 0
+        ) {
+          const inserted = batch.messages.map((e) => e.data).sort((a, b) => a.seq - b.seq);
+          for (const d of inserted) push(result.served, d.channelId, insertedView(d));
+        } else {
+          const { rows } = await tx.query<MessageRow & { channel_id: string }>(
+            `select channel_id, ${MESSAGE_COLUMNS} from messages
+              where message_id = any($1::uuid[]) and deleted_at is null order by seq`,
+            [batch.messages.map((e) => e.data.messageId)],
+          );
+          for (const r of rows) push(result.served, r.channel_id, messageView(r));
+        }
       }
       return result;
     });
@@ -169,6 +171,17 @@ export class PgSyncWriter implements SyncWriter {
     await close(plan.closeAfterOpen);
     if (plan.sessions.length > 0) await tx.query(`${insert} on conflict do nothing`, columns(plan.sessions));
   }
+}
+
+/** A message as the row just inserted from it serves it (the same view messageView gives of the row). */
+function insertedView(d: ChatMessage['data']): ChatMessageView {
+  return {
+    seq: d.seq,
+    messageId: d.messageId,
+    user: { id: d.user.id, nickname: d.user.nickname, role: d.user.role },
+    text: d.text,
+    sentAt: new Date(d.sentAt).toISOString(),
+  };
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
