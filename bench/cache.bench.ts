@@ -20,7 +20,7 @@ const CHANNELS = 100;
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 30_000);
 /** The sync's batch size (cache.sync.batch-size), also the bare reference's. */
 const SYNC_BATCH = Number(process.env.BENCH_SYNC_BATCH ?? 5000);
-const VIEWERS = 50_000;
+const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 50_000);
 const HEARTBEAT_S = 15;
 const HEARTBEAT_PHASE_S = Number(process.env.BENCH_HEARTBEAT_S ?? 30);
 

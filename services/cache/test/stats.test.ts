@@ -194,9 +194,9 @@ describe('viewer statistics', () => {
       const mine = probe.messages.filter((m) => m.key === channelId);
       return mine.length >= players.length ? mine : undefined;
     });
-    expect(new Set(published.map((m) => (m.event?.data as { playerSessionId: string }).playerSessionId))).toEqual(
-      new Set(players),
-    );
+    expect(
+      new Set(published.map((m) => (m.event?.data as { playerSessionId?: string } | undefined)?.playerSessionId)),
+    ).toEqual(new Set(players));
     await waitFor(
       async () => (await cache.api.get<ChannelStats>(`/api/stats/channels/${channelId}`)).body.viewers === 60,
     );
