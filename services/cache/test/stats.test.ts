@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ChannelStats, SessionStats } from '@phzzk/contracts';
 import { Topics } from '@phzzk/contracts';
 import { identityHeaders } from '@phzzk/kit';
@@ -9,15 +11,32 @@ import { type CacheFixture, cacheFixture, startCache } from './support.ts';
 let fx: CacheFixture;
 let cache: Awaited<ReturnType<typeof startCache>>;
 let probe: KafkaProbe;
+/** Channels the stand-in channel service knows (created, never updated, never live: no channel event). */
+const channelServiceKnows = new Set<string>();
+const channelServiceAsked: string[] = [];
+let channelService: Server;
 
 beforeAll(async () => {
   fx = await cacheFixture();
-  cache = await startCache(fx, {
-    // Short windows so that expiry is observable in a test; the defaults are 45 s and 40 per minute.
-    CACHE_STATS_VIEWER_TTL_SECONDS: '3',
-    CACHE_HEARTBEAT_RATE_LIMIT: '20',
-    CACHE_HEARTBEAT_RATE_WINDOW_MS: '60000',
+  // A stand-in for the channel service's GET /api/channels/{id}, found through discovery.
+  channelService = createServer((req, res) => {
+    const id = /^\/api\/channels\/([0-9a-f-]{36})$/.exec(req.url ?? '')?.[1];
+    if (id) channelServiceAsked.push(id);
+    res.writeHead(id && channelServiceKnows.has(id) ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(id ? { id } : {}));
   });
+  await new Promise<void>((resolve) => channelService.listen(0, '127.0.0.1', resolve));
+  const { port } = channelService.address() as AddressInfo;
+  cache = await startCache(
+    fx,
+    {
+      // Short windows so that expiry is observable in a test; the defaults are 45 s and 40 per minute.
+      CACHE_STATS_VIEWER_TTL_SECONDS: '3',
+      CACHE_HEARTBEAT_RATE_LIMIT: '20',
+      CACHE_HEARTBEAT_RATE_WINDOW_MS: '60000',
+    },
+    [{ serviceId: 'channel', instanceId: 'channel-stand-in', host: '127.0.0.1', port, status: 'UP', metadata: {} }],
+  );
   probe = await KafkaProbe.start(fx.brokers, [Topics.viewerHeartbeats]);
   await fx.untilConsuming();
 }, 90_000);
@@ -25,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await probe?.stop();
   await cache?.running.stop();
+  await new Promise((resolve) => channelService?.close(resolve));
   await fx?.close();
 });
 
@@ -160,10 +180,33 @@ describe('viewer statistics', () => {
     expect(await fx.redis.zcard(`${fx.prefix}viewers:${channelId}`)).toBe(2);
   }, 30_000);
 
+  it('accepts heartbeats arriving together (sent to Kafka in one request) and counts each player', async () => {
+    const { channelId } = await liveChannel();
+    const players = Array.from({ length: 60 }, () => uuidv7());
+    const answers = await Promise.all(
+      players.map((playerSessionId) =>
+        cache.api.post('/api/stats/heartbeat', { channelId, playerSessionId }, address()),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(players.map(() => 202));
+    // Every one of them reached Kafka as its own event, keyed by the channel.
+    const published = await waitFor(() => {
+      const mine = probe.messages.filter((m) => m.key === channelId);
+      return mine.length >= players.length ? mine : undefined;
+    });
+    expect(
+      new Set(published.map((m) => (m.event?.data as { playerSessionId?: string } | undefined)?.playerSessionId)),
+    ).toEqual(new Set(players));
+    await waitFor(
+      async () => (await cache.api.get<ChannelStats>(`/api/stats/channels/${channelId}`)).body.viewers === 60,
+    );
+  }, 30_000);
+
   it('refuses heartbeats for unknown and offline channels, and bad bodies', async () => {
+    const unknownId = uuidv7();
     const unknown = await cache.api.post<{ code: string }>(
       '/api/stats/heartbeat',
-      { channelId: uuidv7(), playerSessionId: uuidv7() },
+      { channelId: unknownId, playerSessionId: uuidv7() },
       address(),
     );
     expect(unknown.status).toBe(404);
@@ -182,6 +225,27 @@ describe('viewer statistics', () => {
       address(),
     );
     expect(offline.status).toBe(409);
+
+    // A channel that exists but never had a channel event (created, never updated, never live):
+    // the channel service vouches for it, so it is offline (409), not unknown (404).
+    const quiet = uuidv7();
+    channelServiceKnows.add(quiet);
+    const quietBeat = await cache.api.post<{ code: string }>(
+      '/api/stats/heartbeat',
+      { channelId: quiet, playerSessionId: uuidv7() },
+      address(),
+    );
+    expect(quietBeat.status).toBe(409);
+    expect(quietBeat.body.code).toBe('CHANNEL_OFFLINE');
+    expect((await cache.api.get<ChannelStats>(`/api/stats/channels/${quiet}`)).body).toMatchObject({
+      live: false,
+      viewers: 0,
+    });
+    // Remembered as a channel event would have it: asked once, not on every heartbeat.
+    expect(await fx.sql('select 1 from $schema.known_channels where channel_id = $1', [quiet])).toHaveLength(1);
+    expect(channelServiceAsked.filter((id) => id === quiet)).toHaveLength(1);
+    // The unknown one was asked too, and the channel service said no.
+    expect(channelServiceAsked).toContain(unknownId);
 
     const id = uuidv7();
     for (const body of [

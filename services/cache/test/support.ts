@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type ChatMessage, deadLetterTopic, type StreamStarted, Topics } from '@phzzk/contracts';
-import { createLogger, createRedis, EventProducer, ensureTopics, StaticDiscovery, startService } from '@phzzk/kit';
+import {
+  createLogger,
+  createRedis,
+  EventProducer,
+  ensureTopics,
+  type ServiceInstance,
+  StaticDiscovery,
+  startService,
+} from '@phzzk/kit';
 import { ApiClient, freshSchema, testInfra, uniqueName, waitFor } from '@phzzk/testing';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
@@ -14,10 +22,10 @@ export const CACHE_TOPICS = [
   Topics.channelEvents,
 ];
 
-/** Everything one test file needs apart from a running service: names, a producer, SQL, Redis. */
-export async function cacheFixture() {
+/** Everything one test file needs apart from a running service: names, a producer, SQL, Redis (`brokers`: a private Kafka). */
+export async function cacheFixture(options: { brokers?: string[] } = {}) {
   const infra = await testInfra();
-  const brokers = infra.kafkaBrokers;
+  const brokers = options.brokers ?? infra.kafkaBrokers;
   await ensureTopics(
     brokers,
     CACHE_TOPICS.flatMap((t) => [
@@ -188,9 +196,9 @@ export async function cacheFixture() {
 
 export type CacheFixture = Awaited<ReturnType<typeof cacheFixture>>;
 
-/** The cache service in this process, on the fixture's schema, group and prefix. */
-export async function startCache(fx: CacheFixture, extra: Record<string, string> = {}) {
-  const running = await startService(cacheService, { env: fx.env(extra), discovery: new StaticDiscovery([]) });
+/** The cache service in this process, on the fixture's schema, group and prefix; `peers` are what discovery lists. */
+export async function startCache(fx: CacheFixture, extra: Record<string, string> = {}, peers: ServiceInstance[] = []) {
+  const running = await startService(cacheService, { env: fx.env(extra), discovery: new StaticDiscovery(peers) });
   return { running, api: new ApiClient(running.url) };
 }
 

@@ -72,6 +72,10 @@ export class PgCacheStore implements CacheStore, StatsStore {
     return { known: row.known, live: row.session_id ? session(row) : undefined };
   }
 
+  async rememberChannel(channelId: string): Promise<void> {
+    await this.db.query('insert into known_channels (channel_id) values ($1) on conflict do nothing', [channelId]);
+  }
+
   async liveSessions(): Promise<LiveSession[]> {
     const { rows } = await this.db.query<SessionRow>('select * from live_sessions where ended_at is null');
     return rows.map(session);

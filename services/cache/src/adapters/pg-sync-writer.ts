@@ -1,7 +1,8 @@
-import type { ChatJoin, ChatLeave, ChatSettings, ChatTimeout } from '@phzzk/contracts';
+import type { ChatJoin, ChatLeave, ChatMessage, ChatMessageView, ChatSettings, ChatTimeout } from '@phzzk/contracts';
 import type { PoolClient } from 'pg';
 import { type Database, withTransaction } from '@phzzk/kit';
 import type { SyncBatch, SyncResult, SyncWriter } from '../domain/ports.ts';
+import { planPresence, type SessionClose, type SessionOpen } from '../domain/presence-sessions.ts';
 import { MESSAGE_COLUMNS, type MessageRow, messageView } from './message-rows.ts';
 
 type Data<E> = E extends { data: infer D } ? D : never;
@@ -78,14 +79,26 @@ export class PgSyncWriter implements SyncWriter {
         );
       }
       if (batch.moderation.length > 0) await this.writeModeration(tx, batch.moderation);
-      for (const e of batch.presence) await this.writePresence(tx, e);
+      if (batch.presence.length > 0) await this.writePresence(tx, batch.presence);
       if (batch.messages.length > 0) {
-        const { rows } = await tx.query<MessageRow & { channel_id: string }>(
-          `select channel_id, ${MESSAGE_COLUMNS} from messages
-            where message_id = any($1::uuid[]) and deleted_at is null order by seq`,
-          [batch.messages.map((e) => e.data.messageId)],
-        );
-        for (const r of rows) push(result.served, r.channel_id, messageView(r));
+        // What to serve: when every message was new and nothing in the batch deleted any, exactly the
+        // batch's messages as inserted; otherwise (a redelivery, a deletion or clear) what PostgreSQL
+        // still serves, re-read in this transaction.
+        if (
+          result.inserted.size === batch.messages.length &&
+          batch.deleted.length === 0 &&
+          batch.cleared.length === 0
+        ) {
+          const inserted = batch.messages.map((e) => e.data).sort((a, b) => a.seq - b.seq);
+          for (const d of inserted) push(result.served, d.channelId, insertedView(d));
+        } else {
+          const { rows } = await tx.query<MessageRow & { channel_id: string }>(
+            `select channel_id, ${MESSAGE_COLUMNS} from messages
+              where message_id = any($1::uuid[]) and deleted_at is null order by seq`,
+            [batch.messages.map((e) => e.data.messageId)],
+          );
+          for (const r of rows) push(result.served, r.channel_id, messageView(r));
+        }
       }
       return result;
     });
@@ -114,27 +127,61 @@ export class PgSyncWriter implements SyncWriter {
     );
   }
 
-  private async writePresence(tx: PoolClient, e: ChatJoin | ChatLeave): Promise<void> {
-    if (e.type === 'join') {
-      const d = e.data as Data<ChatJoin>;
-      // A join while an earlier one is open on the same node is the same visit: keep the first.
+  /** Joins and leaves as four set-wide statements (see planPresence), whatever their number. */
+  private async writePresence(tx: PoolClient, events: (ChatJoin | ChatLeave)[]): Promise<void> {
+    const plan = planPresence(events);
+    const close = async (closes: SessionClose[]) => {
+      if (closes.length === 0) return;
       await tx.query(
-        `insert into presence_sessions (join_event_id, channel_id, node, user_id, nickname, role, joined_at)
-         select $1, $2, $3, $4, $5, $6, $7
-          where not exists (select 1 from presence_sessions
-                             where channel_id = $2 and node = $3 and user_id = $4 and left_at is null)
-         on conflict do nothing`,
-        [e.id, d.channelId, d.node, d.member.userId, d.member.nickname, d.member.role, d.at],
+        `update presence_sessions p set left_at = x.left_at
+           from unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[]) as x(channel_id, node, user_id, left_at)
+          where p.channel_id = x.channel_id and p.node = x.node and p.user_id = x.user_id
+            and p.left_at is null and p.joined_at <= x.left_at`,
+        [
+          closes.map((c) => c.channelId),
+          closes.map((c) => c.node),
+          closes.map((c) => c.userId),
+          closes.map((c) => c.leftAt),
+        ],
       );
-    } else {
-      const d = e.data as Data<ChatLeave>;
+    };
+    const columns = (opens: (SessionOpen & { leftAt?: string | null })[]) => [
+      opens.map((o) => o.joinEventId),
+      opens.map((o) => o.channelId),
+      opens.map((o) => o.node),
+      opens.map((o) => o.userId),
+      opens.map((o) => o.nickname),
+      opens.map((o) => o.role),
+      opens.map((o) => o.joinedAt),
+      opens.map((o) => o.leftAt ?? null),
+    ];
+    const insert = `insert into presence_sessions (join_event_id, channel_id, node, user_id, nickname, role, joined_at, left_at)
+      select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+        as x(join_event_id, channel_id, node, user_id, nickname, role, joined_at, left_at)`;
+    await close(plan.closeStored);
+    if (plan.openUnlessOpen.length > 0) {
       await tx.query(
-        `update presence_sessions set left_at = $4
-          where channel_id = $1 and node = $2 and user_id = $3 and left_at is null and joined_at <= $4`,
-        [d.channelId, d.node, d.userId, d.at],
+        `${insert}
+          where not exists (select 1 from presence_sessions p where p.channel_id = x.channel_id and p.node = x.node
+                               and p.user_id = x.user_id and p.left_at is null)
+         on conflict do nothing`,
+        columns(plan.openUnlessOpen),
       );
     }
+    await close(plan.closeAfterOpen);
+    if (plan.sessions.length > 0) await tx.query(`${insert} on conflict do nothing`, columns(plan.sessions));
   }
+}
+
+/** A message as the row just inserted from it serves it (the same view messageView gives of the row). */
+function insertedView(d: ChatMessage['data']): ChatMessageView {
+  return {
+    seq: d.seq,
+    messageId: d.messageId,
+    user: { id: d.user.id, nickname: d.user.nickname, role: d.user.role },
+    text: d.text,
+    sentAt: new Date(d.sentAt).toISOString(),
+  };
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -43,6 +43,14 @@ export interface CacheStore {
   /** `known` is false for a channel no channel event ever named. */
   liveness(channelId: string): Promise<{ known: boolean; live: LiveSession | undefined }>;
   samples(sessionId: string): Promise<StatsSample[]>;
+  /** Records a channel the channel service vouched for (as a channel event would have). */
+  rememberChannel(channelId: string): Promise<void>;
+}
+
+/** The channel service, asked only about a channel no channel event ever named. */
+export interface ChannelDirectory {
+  /** Whether the channel exists; undefined when the channel service could not be asked. */
+  exists(channelId: string): Promise<boolean | undefined>;
 }
 
 export interface HistorySlice {

@@ -1,6 +1,6 @@
 import type { ChannelStats, HeartbeatRequest, SessionStats } from '@phzzk/contracts';
 import { channelNotFound, channelOffline, rateLimited, sessionNotFound } from './errors.ts';
-import type { CacheStore, HeartbeatPublisher, StatsCache } from './ports.ts';
+import type { CacheStore, ChannelDirectory, HeartbeatPublisher, StatsCache } from './ports.ts';
 
 /** A player sends a heartbeat every this many seconds. */
 export const HEARTBEAT_INTERVAL_SECONDS = 15;
@@ -12,6 +12,8 @@ interface StatsDeps {
   store: CacheStore;
   cache: StatsCache;
   publisher: HeartbeatPublisher;
+  /** Asked when no channel event ever named a channel: it may exist and never have streamed. */
+  channels?: ChannelDirectory;
   rateLimit: () => { limit: number; windowMs: number };
   now?: () => number;
 }
@@ -56,8 +58,20 @@ export class Stats {
     // Not in Redis: PostgreSQL decides (Redis may have lost the live state; the ticker restores it).
     const { known, live } = await store.liveness(channelId);
     if (live) return;
-    await cache.markOffline(channelId, known ? 'offline' : 'unknown');
-    throw known ? channelOffline() : channelNotFound();
+    const exists = known || (await this.existsInDirectory(channelId));
+    // The channel service could not be asked: 404 from what this service knows, not remembered.
+    if (exists === undefined) throw channelNotFound();
+    await cache.markOffline(channelId, exists ? 'offline' : 'unknown');
+    throw exists ? channelOffline() : channelNotFound();
+  }
+
+  /** A channel no event named may still exist (created, never updated, never live): the channel service says. */
+  private async existsInDirectory(channelId: string): Promise<boolean | undefined> {
+    const { channels, store } = this.deps;
+    if (!channels) return false;
+    const exists = await channels.exists(channelId);
+    if (exists) await store.rememberChannel(channelId);
+    return exists;
   }
 
   async channel(channelId: string): Promise<ChannelStats> {
@@ -65,7 +79,7 @@ export class Stats {
     const live = await cache.live(channelId);
     if (!live) {
       const state = await store.liveness(channelId);
-      if (!state.known) throw channelNotFound();
+      if (!state.known && !(await this.existsInDirectory(channelId))) throw channelNotFound();
       if (!state.live) {
         const counters = await cache.counters(channelId, this.now());
         return {

@@ -105,22 +105,27 @@ export function syncHandler(deps: {
       ),
     );
 
-    const result = await deps.writer.write(batch);
-
     const { cache } = deps;
+    // Chat activity (chatters, message rate) is keyed by message and user id, so recording it
+    // twice changes nothing: it goes to Redis while PostgreSQL writes, not after.
+    const activity = byChannel(batch.messages, (e) => e.data.channelId);
+    const [result] = await Promise.all([
+      deps.writer.write(batch),
+      ...activity.map((list) =>
+        cache.recordActivity(
+          list[0]!.data.channelId,
+          list.map(({ data }) => ({
+            messageId: data.messageId,
+            userId: data.user.id,
+            sentAtMs: Date.parse(data.sentAt),
+          })),
+        ),
+      ),
+    ]);
+
     // Redis, from what PostgreSQL committed. Channels are independent, so their commands go out
     // together (one pipelined round trip per step, not one per channel); within a channel the
-    // order stays: live state, appends, removals, then activity and presence.
-    const byChannel = <T>(items: T[], channelOf: (t: T) => string) => {
-      const map = new Map<string, T[]>();
-      for (const item of items) {
-        const key = channelOf(item);
-        const list = map.get(key);
-        if (list) list.push(item);
-        else map.set(key, [item]);
-      }
-      return [...map.values()];
-    };
+    // order stays: live state, appends, removals, then presence.
     await Promise.all(
       byChannel(streams, (e) => e.data.channelId).map(async (list) => {
         for (const e of list) {
@@ -140,23 +145,24 @@ export function syncHandler(deps: {
         cache.remove(channelId, result.removed.get(channelId) ?? [], clearedBefore.get(channelId)),
       ),
     );
-    const activity = byChannel(batch.messages, (e) => e.data.channelId);
-    await Promise.all([
-      ...activity.map((list) =>
-        cache.recordActivity(
-          list[0]!.data.channelId,
-          list.map(({ data }) => ({
-            messageId: data.messageId,
-            userId: data.user.id,
-            sentAtMs: Date.parse(data.sentAt),
-          })),
-        ),
-      ),
-      ...byChannel(presence, (e) => e.data.channelId).map(async (list) => {
+    await Promise.all(
+      byChannel(presence, (e) => e.data.channelId).map(async (list) => {
         for (const e of list) await applyPresence(e);
       }),
-    ]);
+    );
   };
+}
+
+/** Items grouped by channel, each group in consumption order. */
+function byChannel<T>(items: T[], channelOf: (t: T) => string): T[][] {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const key = channelOf(item);
+    const list = map.get(key);
+    if (list) list.push(item);
+    else map.set(key, [item]);
+  }
+  return [...map.values()];
 }
 
 /** The batch handler of viewer.heartbeats: Redis only (a heartbeat is a fact for 45 s, not a record). */
