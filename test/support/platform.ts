@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,9 +38,14 @@ export function logTails(home: string, lines = 15): string {
     .join('\n');
 }
 
+/** `phzzk` commands still running (an `up` whose caller timed out), ended before an exit's `down`. */
+const runningCommands = new Set<ChildProcess>();
+
 export function phzzk(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(repoRoot, 'tools/phzzk/src/cli.ts'), ...args], { cwd: repoRoot, env });
+    runningCommands.add(child);
+    child.on('exit', () => runningCommands.delete(child));
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -85,7 +90,28 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
     ...extraEnv,
   };
   let output = '';
+  // A start that outlives its hook's timeout leaves `up` running with nobody to stop what it
+  // started (afterAll has no platform to stop): the worker stops it when it ends, synchronously.
+  const downOnExit = () => {
+    for (const command of runningCommands) command.kill('SIGKILL');
+    spawnSync(process.execPath, [join(repoRoot, 'tools/phzzk/src/cli.ts'), 'down', '--keep-infra'], {
+      cwd: repoRoot,
+      env,
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
+    rmSync(home, { recursive: true, force: true });
+  };
+  // vitest ends a worker with SIGTERM: stop the platform first, then end as the signal would have.
+  const downOnSigterm = () => {
+    downOnExit();
+    process.exit(143);
+  };
+  process.once('exit', downOnExit);
+  process.once('SIGTERM', downOnSigterm);
   const down = async () => {
+    process.off('exit', downOnExit);
+    process.off('SIGTERM', downOnSigterm);
     output += (await phzzk(['down', '--keep-infra'], env)).output;
     rmSync(home, { recursive: true, force: true });
   };

@@ -3,7 +3,7 @@ import { ensureTopics } from '@phzzk/kit';
 import { type EnsureInfraOptions, ensureInfra, type InfraComponentStatus, stopInfra } from '../infra/index.ts';
 import { fixedPorts, homeOf, logDirOf, platformEnv, portFor, runDirOf } from './platform-env.ts';
 import { ensureLocalCredentials } from './local-credentials.ts';
-import { type RunRecord, readRunRecords } from './run-files.ts';
+import { type RunRecord, readRunRecords, readStarting } from './run-files.ts';
 import { listServices, type ServiceEntry } from './service-catalog.ts';
 import { launchInstance, stopInstances } from './service-launcher.ts';
 
@@ -111,7 +111,14 @@ export async function platformDown(options: {
   log: (l: string) => void;
   keepInfra?: boolean;
 }) {
-  const records = readRunRecords(runDirOf(options.root, options.env));
+  const runDir = runDirOf(options.root, options.env);
+  // Starts an interrupted `up` left behind (no run file yet): stopped first, they serve nobody.
+  const starting = readStarting(runDir);
+  if (starting.length > 0) {
+    options.log(`stopping starts left behind: ${starting.map((s) => `${s.main} (pid ${s.pid})`).join(', ')}`);
+    await stopInstances(starting);
+  }
+  const records = readRunRecords(runDir);
   const order = new Map(listServices(options.root).map((s) => [s.name, s.order]));
   const byOrder = Map.groupBy(records, (r) => order.get(r.service) ?? 50);
   for (const key of [...byOrder.keys()].sort((a, b) => b - a)) {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readRunRecords } from './run-files.ts';
+import { clearStarting, markStarting, readRunRecords, readStarting } from './run-files.ts';
 
 describe('readRunRecords', () => {
   const dirs: string[] = [];
@@ -23,5 +23,21 @@ describe('readRunRecords', () => {
     expect(readRunRecords(dir).map((r) => r.instanceId)).toEqual(['user-1']);
     expect(existsSync(join(dir, 'gone-1.json'))).toBe(false);
     expect(existsSync(join(dir, 'auth-1.json'))).toBe(true);
+  });
+
+  it('keeps a start until it is cleared, and forgets one whose pid now runs something else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phzzk-run-'));
+    dirs.push(dir);
+    // This very process stands for a service start: its argv holds the script vitest runs.
+    const main = process.argv[1] as string;
+    markStarting(dir, process.pid, main);
+    markStarting(dir, 2 ** 30, main); // gone
+    expect(readStarting(dir)).toEqual([{ pid: process.pid, main }]);
+    expect(readRunRecords(dir)).toEqual([]); // never mistaken for a run file
+    clearStarting(dir, process.pid);
+    expect(readStarting(dir)).toEqual([]);
+    // A pid reused by another program is not ours to stop.
+    markStarting(dir, process.pid, '/somewhere/services/user/src/main.ts');
+    expect(readStarting(dir)).toEqual([]);
   });
 });

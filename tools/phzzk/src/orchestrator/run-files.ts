@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cmdlineMatches, readCmdline } from '../infra/process-registry.ts';
 
 export interface RunRecord {
   service: string;
@@ -36,4 +37,30 @@ export function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * A process being started has no run file until it listens: a `starting/<pid>` file (with its
+ * main script) stands for it meanwhile, so that `down` also stops a start whose `up` was killed.
+ */
+export function markStarting(runDir: string, pid: number, main: string): void {
+  mkdirSync(join(runDir, 'starting'), { recursive: true });
+  writeFileSync(join(runDir, 'starting', String(pid)), main);
+}
+
+export function clearStarting(runDir: string, pid: number): void {
+  rmSync(join(runDir, 'starting', String(pid)), { force: true });
+}
+
+/** Starts left behind: live processes still running the main they were started with (not a reused pid). */
+export function readStarting(runDir: string): { pid: number; main: string }[] {
+  const dir = join(runDir, 'starting');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const pid = Number(name);
+    const main = readFileSync(join(dir, name), 'utf8');
+    if (Number.isInteger(pid) && pid > 0 && cmdlineMatches(readCmdline(pid), main)) return [{ pid, main }];
+    rmSync(join(dir, name), { force: true });
+    return [];
+  });
 }

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlive, type RunRecord, readRunRecords } from './run-files.ts';
+import { clearStarting, isAlive, markStarting, type RunRecord, readRunRecords } from './run-files.ts';
 import type { ServiceEntry } from './service-catalog.ts';
 
 export interface LaunchOptions {
@@ -36,6 +36,21 @@ export async function launchInstance(service: ServiceEntry, options: LaunchOptio
   if (options.detached) child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${service.name}`);
+  markStarting(options.runDir, pid, service.main);
+  try {
+    return await untilHealthy(service, child, pid, logFile, options);
+  } finally {
+    clearStarting(options.runDir, pid);
+  }
+}
+
+async function untilHealthy(
+  service: ServiceEntry,
+  child: ChildProcess,
+  pid: number,
+  logFile: string,
+  options: LaunchOptions,
+): Promise<RunRecord> {
   const timeoutMs = options.timeoutMs ?? service.startTimeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   let lastHealth = 'no run file yet (still building or listening)';
@@ -73,7 +88,7 @@ function logTail(logFile: string, lines = 25): string {
 }
 
 /** SIGTERM each process, wait for it to exit, SIGKILL after the timeout. */
-export async function stopInstances(records: RunRecord[], timeoutMs = 15_000): Promise<void> {
+export async function stopInstances(records: { pid: number }[], timeoutMs = 15_000): Promise<void> {
   await Promise.all(
     records.map(async (r) => {
       try {
