@@ -656,555 +656,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/vod/{*}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["getVod"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/chat/{channelId}/replay": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query: {
-                    sessionId: string;
-                    fromSeconds?: number;
-                    toSeconds?: number;
-                };
-                header?: never;
-                path: {
-                    channelId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            sessionId: string;
-                            /** Format: date-time */
-                            startedAt: string;
-                            endedAt: string | null;
-                            items: {
-                                seq: number;
-                                messageId: string;
-                                user: {
-                                    id: string;
-                                    nickname: string;
-                                    role: "owner" | "moderator" | "viewer";
-                                };
-                                text: string;
-                                /** Format: date-time */
-                                sentAt: string;
-                                offsetSeconds: number;
-                            }[];
-                            nextFromSeconds: number | null;
-                        };
-                    };
-                };
-                /** @description problem */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            instance?: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/vods": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query: {
-                    channelId: string;
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                channelId: string;
-                                sessionId: string;
-                                title: string;
-                                visibility: "public" | "unlisted";
-                                status: "recording" | "ready" | "failed";
-                                /** Format: date-time */
-                                startedAt: string;
-                                endedAt: string | null;
-                                durationSeconds: number;
-                                playlistUrl: string;
-                                thumbnailUrl: string | null;
-                                storyboardUrl: string | null;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description problem */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            instance?: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/vods/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            channelId: string;
-                            sessionId: string;
-                            title: string;
-                            visibility: "public" | "unlisted";
-                            status: "recording" | "ready" | "failed";
-                            /** Format: date-time */
-                            startedAt: string;
-                            endedAt: string | null;
-                            durationSeconds: number;
-                            playlistUrl: string;
-                            thumbnailUrl: string | null;
-                            storyboardUrl: string | null;
-                        };
-                    };
-                };
-                /** @description problem */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            instance?: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description problem */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            instance?: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        options?: never;
-        head?: never;
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title?: string;
-                        visibility?: "public" | "unlisted";
-                    };
-                };
-            };
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            channelId: string;
-                            sessionId: string;
-                            title: string;
-                            visibility: "public" | "unlisted";
-                            status: "recording" | "ready" | "failed";
-                            /** Format: date-time */
-                            startedAt: string;
-                            endedAt: string | null;
-                            durationSeconds: number;
-                            playlistUrl: string;
-                            thumbnailUrl: string | null;
-                            storyboardUrl: string | null;
-                        };
-                    };
-                };
-                /** @description problem */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            instance?: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        trace?: never;
-    };
-    "/api/clips": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query: {
-                    channelId: string;
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                channelId: string;
-                                vodId: string | null;
-                                sessionId: string;
-                                title: string;
-                                createdBy: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                                startSeconds: number;
-                                durationSeconds: number;
-                                playlistUrl: string;
-                                mp4Url: string;
-                                thumbnailUrl: string | null;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description problem */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            instance?: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        channelId: string;
-                        durationSeconds: number;
-                        title?: string;
-                    } | {
-                        vodId: string;
-                        startSeconds: number;
-                        durationSeconds: number;
-                        title?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            channelId: string;
-                            vodId: string | null;
-                            sessionId: string;
-                            title: string;
-                            createdBy: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            startSeconds: number;
-                            durationSeconds: number;
-                            playlistUrl: string;
-                            mp4Url: string;
-                            thumbnailUrl: string | null;
-                        };
-                    };
-                };
-                /** @description problem */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            instance?: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/clips/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            channelId: string;
-                            vodId: string | null;
-                            sessionId: string;
-                            title: string;
-                            createdBy: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            startSeconds: number;
-                            durationSeconds: number;
-                            playlistUrl: string;
-                            mp4Url: string;
-                            thumbnailUrl: string | null;
-                        };
-                    };
-                };
-                /** @description problem */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            instance?: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1830,7 +1281,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: EMAIL_TAKEN, NICKNAME_TAKEN */
+            /** @description Problem: EMAIL_TAKEN, NICKNAME_TAKEN, NICKNAME_CONFUSABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1841,7 +1292,7 @@ export interface operations {
                         title: string;
                         /** @enum {number} */
                         status: 409;
-                        code: "EMAIL_TAKEN" | "NICKNAME_TAKEN";
+                        code: "EMAIL_TAKEN" | "NICKNAME_TAKEN" | "NICKNAME_CONFUSABLE";
                         detail?: string;
                         instance?: string;
                         requestId?: string;
@@ -2434,7 +1885,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: EMAIL_TAKEN, NICKNAME_TAKEN, IDENTITY_TAKEN */
+            /** @description Problem: EMAIL_TAKEN, NICKNAME_TAKEN, NICKNAME_CONFUSABLE, IDENTITY_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2445,7 +1896,7 @@ export interface operations {
                         title: string;
                         /** @enum {number} */
                         status: 409;
-                        code: "EMAIL_TAKEN" | "NICKNAME_TAKEN" | "IDENTITY_TAKEN";
+                        code: "EMAIL_TAKEN" | "NICKNAME_TAKEN" | "NICKNAME_CONFUSABLE" | "IDENTITY_TAKEN";
                         detail?: string;
                         instance?: string;
                         requestId?: string;
@@ -4814,7 +4265,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: VALIDATION_FAILED */
+            /** @description Problem: VALIDATION_FAILED, INVALID_CURSOR */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4825,8 +4276,7 @@ export interface operations {
                         title: string;
                         /** @enum {number} */
                         status: 400;
-                        /** @enum {string} */
-                        code: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED" | "INVALID_CURSOR";
                         detail?: string;
                         instance?: string;
                         requestId?: string;
@@ -4911,7 +4361,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: VALIDATION_FAILED */
+            /** @description Problem: VALIDATION_FAILED, CLIP_OUT_OF_RANGE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4922,8 +4372,7 @@ export interface operations {
                         title: string;
                         /** @enum {number} */
                         status: 400;
-                        /** @enum {string} */
-                        code: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED" | "CLIP_OUT_OF_RANGE";
                         detail?: string;
                         instance?: string;
                         requestId?: string;
@@ -4933,6 +4382,71 @@ export interface operations {
                             message: string;
                             property?: string;
                         }[];
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 401;
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: VOD_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 404;
+                        /** @enum {string} */
+                        code: "VOD_NOT_FOUND";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: CHANNEL_NOT_LIVE, NO_MEDIA */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 409;
+                        code: "CHANNEL_NOT_LIVE" | "NO_MEDIA";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
                         retryAfter?: number;
                     } & {
                         [key: string]: unknown;
@@ -5019,6 +4533,28 @@ export interface operations {
                             message: string;
                             property?: string;
                         }[];
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: CLIP_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 404;
+                        /** @enum {string} */
+                        code: "CLIP_NOT_FOUND";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
                         retryAfter?: number;
                     } & {
                         [key: string]: unknown;
@@ -5637,7 +5173,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: EMAIL_TAKEN, NICKNAME_TAKEN */
+            /** @description Problem: EMAIL_TAKEN, NICKNAME_TAKEN, NICKNAME_CONFUSABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5648,7 +5184,7 @@ export interface operations {
                         title: string;
                         /** @enum {number} */
                         status: 409;
-                        code: "EMAIL_TAKEN" | "NICKNAME_TAKEN";
+                        code: "EMAIL_TAKEN" | "NICKNAME_TAKEN" | "NICKNAME_CONFUSABLE";
                         detail?: string;
                         instance?: string;
                         requestId?: string;
@@ -5743,7 +5279,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: VALIDATION_FAILED */
+            /** @description Problem: VALIDATION_FAILED, INVALID_CURSOR */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5754,8 +5290,7 @@ export interface operations {
                         title: string;
                         /** @enum {number} */
                         status: 400;
-                        /** @enum {string} */
-                        code: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED" | "INVALID_CURSOR";
                         detail?: string;
                         instance?: string;
                         requestId?: string;
@@ -5857,6 +5392,28 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem: VOD_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 404;
+                        /** @enum {string} */
+                        code: "VOD_NOT_FOUND";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description Problem: INTERNAL_ERROR (or SERVICE_UNAVAILABLE from the gateway) */
             "5XX": {
                 headers: {
@@ -5892,6 +5449,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Problem: VALIDATION_FAILED */
             400: {
                 headers: {
@@ -5914,6 +5478,94 @@ export interface operations {
                             message: string;
                             property?: string;
                         }[];
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 401;
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: NOT_CHANNEL_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 403;
+                        /** @enum {string} */
+                        code: "NOT_CHANNEL_OWNER";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: VOD_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 404;
+                        /** @enum {string} */
+                        code: "VOD_NOT_FOUND";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: CHANNEL_SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 503;
+                        /** @enum {string} */
+                        code: "CHANNEL_SERVICE_UNAVAILABLE";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
                         retryAfter?: number;
                     } & {
                         [key: string]: unknown;
@@ -6013,6 +5665,94 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 401;
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: NOT_CHANNEL_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 403;
+                        /** @enum {string} */
+                        code: "NOT_CHANNEL_OWNER";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: VOD_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 404;
+                        /** @enum {string} */
+                        code: "VOD_NOT_FOUND";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Problem: CHANNEL_SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        /** @enum {number} */
+                        status: 503;
+                        /** @enum {string} */
+                        code: "CHANNEL_SERVICE_UNAVAILABLE";
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        retryAfter?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description Problem: INTERNAL_ERROR (or SERVICE_UNAVAILABLE from the gateway) */
             "5XX": {
                 headers: {
@@ -6079,41 +5819,6 @@ export interface operations {
             header?: never;
             path: {
                 channelId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Problem: INTERNAL_ERROR (or SERVICE_UNAVAILABLE from the gateway) */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type: string;
-                        title: string;
-                        /** @enum {number} */
-                        status: 500;
-                        /** @enum {string} */
-                        code: "INTERNAL_ERROR";
-                        detail?: string;
-                        instance?: string;
-                        requestId?: string;
-                        retryAfter?: number;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-        };
-    };
-    getVod: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                "*": string;
             };
             cookie?: never;
         };
