@@ -54,7 +54,7 @@ export class BatchEventConsumer<Ts extends readonly TopicContract[]> extends Con
   batches = 0;
 
   constructor(options: BatchEventConsumerOptions<Ts>) {
-    super(options, { maxWaitTime: 200, highWaterMark: options.highWaterMark ?? 1024 });
+    super(options, { maxWaitTime: 200, highWaterMark: options.highWaterMark ?? 4096 });
     this.batch = {
       maxBatch: 500,
       maxWaitMs: 1000,
@@ -78,14 +78,29 @@ export class BatchEventConsumer<Ts extends readonly TopicContract[]> extends Con
     let messages: KafkaMessage[] = [];
     let items: BatchItem<EventOfTopics<Ts>>[] = [];
     let deadline = 0;
+    // One batch is handled while the next is read and validated; batches are handled one after
+    // the other, and each one's offsets are committed after its handler (and the previous
+    // commit) resolved. A stalled batch stops the reading once the next batch is full.
+    let handled: Promise<void> = Promise.resolve();
+    let committed: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (messages.length === 0) return;
       const batchMessages = messages;
       const batchItems = items;
       messages = [];
       items = [];
-      await this.handle(batchItems);
-      await this.commit(batchMessages);
+      await handled;
+      const handling = this.handle(batchItems);
+      const previousCommit = committed;
+      committed = handling.then(async () => {
+        await previousCommit;
+        await this.commit(batchMessages);
+      });
+      handled = handling;
+      // Awaited by the next flush or at the end; marked handled so that a rejection meanwhile
+      // (an abort) is not reported as unhandled.
+      handling.catch(() => {});
+      committed.catch(() => {});
     };
     while (!this.abort.signal.aborted) {
       pending ??= iterator.next();
@@ -115,6 +130,7 @@ export class BatchEventConsumer<Ts extends readonly TopicContract[]> extends Con
       if (event) items.push({ event: event as EventOfTopics<Ts>, meta: this.metaOf(message) });
       if (messages.length >= this.batch.maxBatch) await flush();
     }
+    await Promise.all([handled, committed]);
   }
 
   /** Runs the batch to success; transient errors wait, persistent ones split the batch and dead-letter the culprits. */

@@ -202,17 +202,18 @@ export abstract class ConsumerCore {
   protected async commit(messages: readonly KafkaMessage[]): Promise<void> {
     const last = new Map<string, KafkaMessage>();
     for (const m of messages) last.set(`${m.topic}:${m.partition}`, m);
-    for (const message of last.values()) {
-      try {
-        await message.commit();
-      } catch (error) {
-        // A rebalance can invalidate the generation; the event may be redelivered, and handlers are idempotent.
-        this.core.logger.warn(
-          { err: error, topic: message.topic, offset: String(message.offset) },
-          'offset commit failed',
-        );
-      }
-    }
+    // All at once: the client coalesces the partitions' commits into one request.
+    await Promise.all(
+      [...last.values()].map((message) =>
+        Promise.resolve(message.commit()).catch((error: unknown) => {
+          // A rebalance can invalidate the generation; the event may be redelivered, and handlers are idempotent.
+          this.core.logger.warn(
+            { err: error, topic: message.topic, offset: String(message.offset) },
+            'offset commit failed',
+          );
+        }),
+      ),
+    );
   }
 
   private async closeClient(): Promise<void> {
