@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { DEVELOPMENT_SERVICE_KEY, identityHeaders, internalCallHeaders } from '@phzzk/kit';
+import { DEVELOPMENT_SERVICE_KEY, identityHeaders, internalCallHeaders, signedHeaders } from '@phzzk/kit';
 import { ApiClient } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../support/platform.ts';
@@ -106,12 +106,31 @@ describe('zero trust inside: paths, identities and /internal (system)', () => {
       expect(res.text).toContain('INTERNAL_AUTH_REQUIRED');
     }
     const key = platform.credentials['security.service-keys'] ?? '';
+    const privateKey = (service: string) => platform.credentials[`security.service-private-key.${service}`] ?? '';
     const path = `/internal/accounts/${userId}`;
-    const asAuth = await raw(userUrl, path, internalCallHeaders('GET', path, { service: 'auth', key }));
+    const asAuth = await raw(
+      userUrl,
+      path,
+      internalCallHeaders('GET', path, { service: 'auth', privateKey: privateKey('auth') }),
+    );
     expect(asAuth.status).toBe(200);
     // Another service's credential is not enough for the account API.
-    const asIngest = await raw(userUrl, path, internalCallHeaders('GET', path, { service: 'ingest', key }));
+    const asIngest = await raw(
+      userUrl,
+      path,
+      internalCallHeaders('GET', path, { service: 'ingest', privateKey: privateKey('ingest') }),
+    );
     expect(asIngest.status).toBe(403);
+    // Nor can another service's key sign for auth, nor the shared key, nor the development pair.
+    const chatAsAuth = await raw(
+      userUrl,
+      path,
+      internalCallHeaders('GET', path, { service: 'auth', privateKey: privateKey('chat') }),
+    );
+    expect(chatAsAuth.status).toBe(401);
+    const sharedAsAuth = await raw(userUrl, path, signedHeaders(key, { service: 'auth' }, { method: 'GET', path }));
+    expect(sharedAsAuth.status).toBe(401);
+    expect((await raw(userUrl, path, internalCallHeaders('GET', path, { service: 'auth' }))).status).toBe(401);
     const keyCheck = await new ApiClient(channelUrl).post('/internal/stream-keys/authorize', {
       streamKey: streamer.streamKey,
     });

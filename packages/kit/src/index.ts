@@ -48,6 +48,7 @@ export * from './postgres/outbox-relay.ts';
 export * from './runtime/resources.ts';
 export * from './http/internal-routes.ts';
 export * from './http/path-decision.ts';
+export * from './http/service-keys.ts';
 export * from './http/service-trust.ts';
 export * from './postgres/transaction.ts';
 export * from './redis/redis-script.ts';

@@ -1,4 +1,4 @@
-import { internalCallHeaders } from '@phzzk/kit';
+import { DEVELOPMENT_SERVICE_KEY, developmentServiceKeyPair, internalCallHeaders, signedHeaders } from '@phzzk/kit';
 import { ApiClient } from '@phzzk/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,7 +154,12 @@ describe('channel service: configured ingest URL and internal credential', () =>
       {},
       { 'x-phzzk-internal-token': 'wrong-token-0123456789' },
       { 'x-phzzk-service': 'ingest' },
-      internalCallHeaders('POST', AUTHORIZE, { service: 'ingest', key: 'w'.repeat(40) }),
+      // Another service's key claiming to be ingest; the shared key vouching for a service.
+      internalCallHeaders('POST', AUTHORIZE, {
+        service: 'ingest',
+        privateKey: developmentServiceKeyPair('chat').privateKey,
+      }),
+      signedHeaders(DEVELOPMENT_SERVICE_KEY, { service: 'ingest' }, { method: 'POST', path: AUTHORIZE }),
     ]) {
       const res = await bare.post(AUTHORIZE, { streamKey: key.streamKey }, given);
       expect(res.status).toBe(401);

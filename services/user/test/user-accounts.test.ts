@@ -1,5 +1,11 @@
 import { Topics } from '@phzzk/contracts';
-import { identityHeaders, internalCallHeaders } from '@phzzk/kit';
+import {
+  DEVELOPMENT_SERVICE_KEY,
+  developmentServiceKeyPair,
+  identityHeaders,
+  internalCallHeaders,
+  signedHeaders,
+} from '@phzzk/kit';
 import { KafkaProbe } from '@phzzk/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -375,12 +381,26 @@ describe('user service: internal API credential', () => {
         'x-phzzk-signature': 'v1.9999999999.AAAA',
       });
       expect(forged.status).toBe(401);
+      // Chat's own key signing for auth; the shared key vouching for auth: refused.
       const wrongKey = await svc.anonymous.post(
         '/internal/accounts/lookup',
         body,
-        internalCallHeaders('POST', '/internal/accounts/lookup', { service: 'auth', key: 'x'.repeat(40) }),
+        internalCallHeaders('POST', '/internal/accounts/lookup', {
+          service: 'auth',
+          privateKey: developmentServiceKeyPair('chat').privateKey,
+        }),
       );
       expect(wrongKey.status).toBe(401);
+      const sharedKey = await svc.anonymous.post(
+        '/internal/accounts/lookup',
+        body,
+        signedHeaders(
+          DEVELOPMENT_SERVICE_KEY,
+          { service: 'auth' },
+          { method: 'POST', path: '/internal/accounts/lookup' },
+        ),
+      );
+      expect(sharedKey.status).toBe(401);
       // Signed for another path: refused.
       const replayed = await svc.anonymous.post(
         '/internal/accounts/lookup',

@@ -31,6 +31,19 @@ export const BaseConfig = {
    * Unset: the public development key, in the default/dev/test profiles only.
    */
   'security.service-keys': Type.Optional(Type.Array(Type.String({ minLength: 32 }), { maxItems: 4 })),
+  /**
+   * This service's own Ed25519 private key (secret; PEM or base64 PKCS8 DER; from the config
+   * server's `{cipher}` values or SECURITY_SERVICE_PRIVATE_KEY): it signs this service's calls to
+   * other services' `/internal` routes, and nothing else holds it.
+   */
+  'security.service-private-key': Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Every service's public keys (not secret), by service name, as JSON: `{"auth": "<base64 SPKI
+   * DER or PEM>", "chat": ["<new>", "<old>"]}` (a list during a rotation); env
+   * SECURITY_SERVICE_PUBLIC_KEYS. An `/internal` call verifies with the caller's keys only.
+   * Unset with the private key: the public development key pairs, in default/dev/test only.
+   */
+  'security.service-public-keys': Type.Optional(Type.String({ minLength: 2 })),
   'shutdown.timeout-ms': Type.Integer({ default: 10_000, minimum: 100 }),
   /**
    * How long a stopping instance keeps serving after it left discovery, so that routers hear of it

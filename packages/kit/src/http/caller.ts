@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { unauthorized } from './problem-error.ts';
+import { developmentPublicKeysOf } from './service-keys.ts';
 import {
   DEVELOPMENT_SERVICE_KEY,
   type ServiceTrust,
@@ -38,10 +39,17 @@ export function trustServer(server: object, trust: ServiceTrust): void {
 const verified = new WeakMap<IncomingHttpHeaders, SignedFields | null>();
 /** Set once a process runs on real keys: from then on the development key is never accepted. */
 let realKeysInUse = false;
+/** Likewise for the development service key pairs. */
+let realServiceKeysInUse = false;
 
-/** The kit's apps call this when they start on configured keys (see startService). */
+/** The kit's apps call this when they start on configured shared keys (see startService). */
 export function refuseDevelopmentKey(): void {
   realKeysInUse = true;
+}
+
+/** The kit's apps call this when they start on configured service key pairs (see startService). */
+export function refuseDevelopmentServiceKeys(): void {
+  realServiceKeysInUse = true;
 }
 
 /**
@@ -65,12 +73,18 @@ export function verifiedIdentity(request: RequestLike): SignedFields | undefined
   // seen (a plain object in a unit test): the development key, unless this process runs on real keys.
   const server = request.socket?.server;
   const trust = typeof server === 'object' && server !== null ? trustOfServer.get(server) : undefined;
-  const result = verifySignedHeaders(
-    trust ? trust.keys : realKeysInUse ? [] : [DEVELOPMENT_SERVICE_KEY],
-    request.headers,
-    request.raw?.method ?? request.method,
-    request.raw?.url ?? request.url,
-  );
+  const method = request.raw?.method ?? request.method;
+  const url = request.raw?.url ?? request.url;
+  const result = trust
+    ? trust.verify(request.headers, method, url)
+    : verifySignedHeaders(
+        realKeysInUse ? [] : [DEVELOPMENT_SERVICE_KEY],
+        request.headers,
+        method,
+        url,
+        Date.now(),
+        realServiceKeysInUse ? () => [] : developmentPublicKeysOf,
+      );
   if (!result.ok) throw unauthorized('IDENTITY_UNVERIFIED', 'The identity headers of this request do not verify.');
   verified.set(request.headers, result.fields ?? null);
   return result.fields;

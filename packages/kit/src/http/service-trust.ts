@@ -1,6 +1,13 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, type KeyObject, sign, timingSafeEqual, verify } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { IdentityHeader } from '@phzzk/contracts';
+import {
+  developmentServiceKeyPair,
+  type PublicKeysOf,
+  parseServicePrivateKey,
+  parseServicePublicKeys,
+  ServiceKeys,
+} from './service-keys.ts';
 
 /**
  * The key every process uses when none is configured, in the `default`, `dev` and `test` profiles
@@ -36,8 +43,16 @@ const NAMES = [
   IdentityHeader.service,
 ] as const;
 
-function message(bound: boolean, exp: number, method: string, path: string, f: SignedFields): string {
-  return `${bound ? 'v1' : 'v1u'}\n${exp}\n${bound ? method : ''}\n${bound ? path : ''}\n${f.userId ?? ''}\n${f.sessionId ?? ''}\n${f.roles ?? ''}\n${f.clientIp ?? ''}\n${f.service ?? ''}`;
+/**
+ * The signed text. `v1` (bound to method and path) and `v1u` (unbound): an HMAC with the shared
+ * key, for a user identity only. `s1`: a service's own Ed25519 signature, always bound, the only
+ * kind that vouches for a `service`.
+ */
+type Version = 'v1' | 'v1u' | 's1';
+
+function message(version: Version, exp: number, method: string, path: string, f: SignedFields): string {
+  const bound = version !== 'v1u';
+  return `${version}\n${exp}\n${bound ? method : ''}\n${bound ? path : ''}\n${f.userId ?? ''}\n${f.sessionId ?? ''}\n${f.roles ?? ''}\n${f.clientIp ?? ''}\n${f.service ?? ''}`;
 }
 
 function mac(key: string, text: string): string {
@@ -59,7 +74,7 @@ export function signedHeaders(
   if (fields.roles) out[IdentityHeader.roles] = fields.roles;
   if (fields.clientIp) out[IdentityHeader.clientIp] = fields.clientIp;
   if (fields.service) out[IdentityHeader.service] = fields.service;
-  const text = message(bound, exp, options.method ?? '', options.path ?? '', fields);
+  const text = message(bound ? 'v1' : 'v1u', exp, options.method ?? '', options.path ?? '', fields);
   out[IdentityHeader.signature] = `${bound ? 'v1' : 'v1u'}.${exp}.${mac(key, text)}`;
   return out;
 }
@@ -67,17 +82,35 @@ export function signedHeaders(
 /** The signature header's value alone, bound to the request (the gateway's per-request cost: one HMAC). */
 export function boundSignature(key: string, fields: SignedFields, method: string, path: string, nowMs: number): string {
   const exp = Math.floor(nowMs / 1000) + BOUND_TTL_SECONDS;
-  return `v1.${exp}.${mac(key, message(true, exp, method, path, fields))}`;
+  return `v1.${exp}.${mac(key, message('v1', exp, method, path, fields))}`;
+}
+
+/**
+ * A service's credential for one call to another service's `/internal` route: `service` and its
+ * Ed25519 signature (`s1`) over the method, the path with its query and an expiry ≤ 30 s.
+ */
+export function serviceSignedHeaders(
+  privateKey: KeyObject,
+  service: string,
+  method: string,
+  path: string,
+  options: { ttlSeconds?: number; now?: number } = {},
+): Record<string, string> {
+  const exp = Math.floor((options.now ?? Date.now()) / 1000) + (options.ttlSeconds ?? BOUND_TTL_SECONDS);
+  const text = message('s1', exp, method, path, { service });
+  const signature = sign(null, Buffer.from(text), privateKey).toString('base64url');
+  return { [IdentityHeader.service]: service, [IdentityHeader.signature]: `s1.${exp}.${signature}` };
 }
 
 const single = (value: string | string[] | undefined): string | undefined | null =>
   value === undefined ? undefined : typeof value === 'string' ? value : null;
 
 /**
- * Checks a request's x-phzzk-* headers against the keys (any of them: the first signs, the others
- * are accepted during a rotation). No such header at all: anonymous, `{ok: true, fields:
- * undefined}`. Any of them without a valid, unexpired signature bound to this method and path:
- * refused.
+ * Checks a request's x-phzzk-* headers. A user identity: an HMAC with any of `keys` (the first
+ * signs, the others are accepted during a rotation). A `service`: only that service's own Ed25519
+ * signature, verified with its public keys (`publicKeysOf`; none given: no service is believed).
+ * No such header at all: anonymous, `{ok: true, fields: undefined}`. Any of them without a valid,
+ * unexpired signature bound to this method and path: refused.
  */
 export function verifySignedHeaders(
   keys: readonly string[],
@@ -85,6 +118,7 @@ export function verifySignedHeaders(
   method: string | undefined,
   path: string | undefined,
   nowMs = Date.now(),
+  publicKeysOf: PublicKeysOf = () => [],
 ): Verification {
   const signature = single(headers[IdentityHeader.signature]);
   const fields: SignedFields = {};
@@ -106,20 +140,32 @@ export function verifySignedHeaders(
   const [version, expText, given] = parts;
   if (
     parts.length !== 3 ||
-    (version !== 'v1' && version !== 'v1u') ||
+    (version !== 'v1' && version !== 'v1u' && version !== 's1') ||
     !expText ||
     !given ||
     !/^\d{1,12}$/.test(expText)
   )
     return { ok: false, reason: 'malformed signature' };
-  const bound = version === 'v1';
+  const byService = version === 's1';
+  if (byService && !fields.service) return { ok: false, reason: 'a service signature without a service' };
+  if (!byService && fields.service !== undefined)
+    return { ok: false, reason: "a service is vouched for only by that service's own key" };
+  const bound = version !== 'v1u';
   if (bound && (method === undefined || path === undefined)) return { ok: false, reason: 'no request to bind to' };
   const exp = Number(expText);
   const now = Math.floor(nowMs / 1000);
   if (exp + SKEW_SECONDS < now) return { ok: false, reason: 'signature expired' };
   if (exp > now + SKEW_SECONDS + (bound ? BOUND_TTL_SECONDS : UNBOUND_MAX_TTL_SECONDS))
     return { ok: false, reason: 'signature lives too long' };
-  const text = message(bound, exp, method ?? '', path ?? '', fields);
+  const text = message(version, exp, method ?? '', path ?? '', fields);
+  if (byService) {
+    const publicKeys = publicKeysOf(fields.service ?? '');
+    if (publicKeys.length === 0) return { ok: false, reason: 'unknown service' };
+    const signature = Buffer.from(given, 'base64url');
+    const data = Buffer.from(text);
+    for (const key of publicKeys) if (verify(null, data, key, signature)) return { ok: true, fields };
+    return { ok: false, reason: 'signature does not verify' };
+  }
   const givenBytes = Buffer.from(given);
   for (const key of keys) {
     const expected = Buffer.from(mac(key, text));
@@ -128,41 +174,60 @@ export function verifySignedHeaders(
   return { ok: false, reason: 'signature does not verify' };
 }
 
+/** Where a process's service key pair comes from (`security.service-private-key` and `-public-keys`). */
+export interface ServiceKeyConfig {
+  privateKey?: string | undefined;
+  publicKeys?: string | undefined;
+}
+
 /**
- * This process's part in service-to-service trust: the keys it signs and verifies with, and its
- * own service name for the calls it makes to another service's `/internal` routes.
+ * This process's part in service-to-service trust: the shared keys that sign and verify a user
+ * identity the gateway forwards, its own Ed25519 key pair for the calls it makes to another
+ * service's `/internal` routes (`internalHeaders`), and every service's public keys to verify
+ * such calls made to it.
  */
 export class ServiceTrust {
   readonly service: string;
   readonly keys: readonly string[];
-  /** Running on the public development key. */
+  readonly serviceKeys: ServiceKeys;
+  /** Running on the public development key (the shared one). */
   readonly development: boolean;
 
-  constructor(service: string, keys: readonly string[]) {
+  constructor(service: string, keys: readonly string[], serviceKeys: ServiceKeys = ServiceKeys.development(service)) {
     if (keys.length === 0) throw new Error('a service trust needs at least one key');
     this.service = service;
     this.keys = keys;
+    this.serviceKeys = serviceKeys;
     this.development = keys.length === 1 && keys[0] === DEVELOPMENT_SERVICE_KEY;
   }
 
   /**
-   * The configured keys, or the development key where that is allowed. Throws (the service does
+   * The configured keys, or the development keys where that is allowed. Throws (the service does
    * not start) in any other profile: a platform must never run on a public key by accident.
    */
-  static fromConfig(service: string, configured: readonly string[] | undefined, profile: string): ServiceTrust {
+  static fromConfig(
+    service: string,
+    configured: readonly string[] | undefined,
+    profile: string,
+    serviceKeyConfig: ServiceKeyConfig = {},
+  ): ServiceTrust {
+    const development = DEVELOPMENT_PROFILES.has(profile);
     const keys = (configured ?? []).filter((k) => k !== '');
-    if (keys.length > 0) return new ServiceTrust(service, keys);
-    if (!DEVELOPMENT_PROFILES.has(profile)) {
+    if (keys.length === 0 && !development) {
       throw new Error(
         `security.service-keys (SECURITY_SERVICE_KEYS) must be set in the "${profile}" profile: every service and the gateway share it to sign and verify identities`,
       );
     }
-    return new ServiceTrust(service, [DEVELOPMENT_SERVICE_KEY]);
+    return new ServiceTrust(
+      service,
+      keys.length > 0 ? keys : [DEVELOPMENT_SERVICE_KEY],
+      serviceKeysFromConfig(service, serviceKeyConfig, profile),
+    );
   }
 
-  /** Headers for a call to another service's `path` (with its query) under `/internal`. */
+  /** Headers for a call to another service's `path` (with its query) under `/internal`: signed with this service's own key. */
   internalHeaders(method: string, path: string): Record<string, string> {
-    return signedHeaders(this.keys[0]!, { service: this.service }, { method, path });
+    return serviceSignedHeaders(this.serviceKeys.privateKey, this.service, method, path);
   }
 
   /** Signs a request the gateway forwards (see forward-headers in the gateway). */
@@ -171,22 +236,48 @@ export class ServiceTrust {
   }
 
   verify(headers: IncomingHttpHeaders, method: string | undefined, path: string | undefined): Verification {
-    return verifySignedHeaders(this.keys, headers, method, path);
+    return verifySignedHeaders(this.keys, headers, method, path, Date.now(), this.serviceKeys.publicKeysOf);
   }
 }
 
 /**
+ * This service's key pair: both settings, or neither (the development pairs, in the default, dev
+ * and test profiles only). Throws with the setting to fix.
+ */
+export function serviceKeysFromConfig(service: string, config: ServiceKeyConfig, profile: string): ServiceKeys {
+  const privateKey = config.privateKey?.trim() ? config.privateKey : undefined;
+  const publicKeys = config.publicKeys?.trim() ? config.publicKeys : undefined;
+  if (privateKey && publicKeys)
+    return ServiceKeys.configured(service, parseServicePrivateKey(privateKey), parseServicePublicKeys(publicKeys));
+  if (privateKey || publicKeys) {
+    throw new Error(
+      `security.service-private-key (SECURITY_SERVICE_PRIVATE_KEY) and security.service-public-keys (SECURITY_SERVICE_PUBLIC_KEYS) go together: only ${privateKey ? 'the private key' : 'the public keys'} is set`,
+    );
+  }
+  if (!DEVELOPMENT_PROFILES.has(profile)) {
+    throw new Error(
+      `security.service-private-key (SECURITY_SERVICE_PRIVATE_KEY) and security.service-public-keys (SECURITY_SERVICE_PUBLIC_KEYS) must be set in the "${profile}" profile: each service signs its /internal calls with its own private key`,
+    );
+  }
+  return ServiceKeys.development(service);
+}
+
+/**
  * A signed service credential for one call to an `/internal` route, for tests and operators'
- * tools: `internalCallHeaders('GET', '/internal/sessions')` (the development key unless `key`).
+ * tools: `internalCallHeaders('GET', '/internal/sessions')` (as `operator`, on the development
+ * key pair of the service unless `privateKey`: PEM, base64 PKCS8 DER or a KeyObject).
  */
 export function internalCallHeaders(
   method: string,
   path: string,
-  options: { service?: string; key?: string } = {},
+  options: { service?: string; privateKey?: string | KeyObject } = {},
 ): Record<string, string> {
-  return signedHeaders(
-    options.key ?? DEVELOPMENT_SERVICE_KEY,
-    { service: options.service ?? 'operator' },
-    { method, path },
-  );
+  const service = options.service ?? 'operator';
+  const privateKey =
+    options.privateKey === undefined
+      ? developmentServiceKeyPair(service).privateKey
+      : typeof options.privateKey === 'string'
+        ? parseServicePrivateKey(options.privateKey, 'privateKey')
+        : options.privateKey;
+  return serviceSignedHeaders(privateKey, service, method, path);
 }

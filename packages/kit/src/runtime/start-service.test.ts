@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { BaseConfig } from '../config/base-config.ts';
 import { StaticDiscovery } from '../discovery/static-discovery.ts';
 import { identityHeaders } from '../http/caller.ts';
+import { newServiceKeyPair } from '../http/service-keys.ts';
+import { internalCallHeaders } from '../http/service-trust.ts';
 import { type ServiceDefinition, startService } from './start-service.ts';
 
 function slowService(
@@ -91,12 +93,31 @@ describe('startService', () => {
       /security\.service-keys \(SECURITY_SERVICE_KEYS\) must be set in the "prod" profile/,
     );
     const key = 'a-real-service-key-for-this-test-0123456789';
+    // The shared key alone is not enough: /internal calls need this service's own key pair.
+    await expect(
+      startService(slowService(Promise.resolve(), []), { env: { ...env, SECURITY_SERVICE_KEYS: key } }),
+    ).rejects.toThrow(/SECURITY_SERVICE_PRIVATE_KEY.*SECURITY_SERVICE_PUBLIC_KEYS.*must be set in the "prod" profile/);
+    const own = newServiceKeyPair();
+    const name = slowService(Promise.resolve(), []).name;
     const running = await startService(slowService(Promise.resolve(), []), {
-      env: { ...env, SECURITY_SERVICE_KEYS: key },
+      env: {
+        ...env,
+        SECURITY_SERVICE_KEYS: key,
+        SECURITY_SERVICE_PRIVATE_KEY: own.privateKey,
+        SECURITY_SERVICE_PUBLIC_KEYS: JSON.stringify({ [name]: own.publicKey }),
+      },
       discovery: new StaticDiscovery([]),
     });
     try {
       expect(running.context.trust.development).toBe(false);
+      expect(running.context.trust.serviceKeys.development).toBe(false);
+      // Its own calls verify with its configured public key; the development pair of its name does not.
+      const signed = running.context.trust.internalHeaders('GET', '/internal/x');
+      expect(running.context.trust.verify(signed, 'GET', '/internal/x').ok).toBe(true);
+      expect(
+        running.context.trust.verify(internalCallHeaders('GET', '/internal/x', { service: name }), 'GET', '/internal/x')
+          .ok,
+      ).toBe(false);
       const asUser = (k?: string) =>
         running.app.inject({
           url: '/slow',

@@ -9,7 +9,7 @@ import { createDiscovery } from '../discovery/create-discovery.ts';
 import type { DiscoveryClient, ServiceInstance } from '../discovery/discovery-client.ts';
 import { HealthRegistry } from '../health/health-registry.ts';
 import { buildServiceApp, type ServiceApp, type ServiceIdentity } from '../http/build-app.ts';
-import { refuseDevelopmentKey } from '../http/caller.ts';
+import { refuseDevelopmentKey, refuseDevelopmentServiceKeys } from '../http/caller.ts';
 import { createMetricsRegistry } from '../http/http-metrics.ts';
 import { ServiceTrust } from '../http/service-trust.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
@@ -119,9 +119,15 @@ export async function startService<S extends TObject>(
   // After the config server's layer: the keys may be `{cipher}` values there. Read once: a rotation
   // is rolled out by restarting instances (list new and old keys, then drop the old one).
   const current = config.values as unknown as Static<TObject<BaseKeys>>;
-  const trust = ServiceTrust.fromConfig(definition.name, current['security.service-keys'], current['config.profile']);
+  const trust = ServiceTrust.fromConfig(definition.name, current['security.service-keys'], current['config.profile'], {
+    privateKey: current['security.service-private-key'],
+    publicKeys: current['security.service-public-keys'],
+  });
   if (trust.development) logger.warn('no security.service-keys configured: running on the public development key');
   else refuseDevelopmentKey();
+  if (trust.serviceKeys.development)
+    logger.warn('no security.service-private-key configured: /internal calls use the public development key pairs');
+  else refuseDevelopmentServiceKeys();
 
   const discovery =
     options.discovery ??
@@ -136,7 +142,8 @@ export async function startService<S extends TObject>(
       },
     });
   health.register('discovery', () => ({ ok: discovery.healthy() }), { critical: false });
-  health.register('service-keys', () => ({ ok: true, detail: trust.development ? 'development key' : 'configured' }), {
+  const keysDetail = `${trust.development ? 'development key' : 'configured'}; service key pair: ${trust.serviceKeys.development ? 'development' : 'configured'}`;
+  health.register('service-keys', () => ({ ok: true, detail: keysDetail }), {
     critical: false,
   });
 

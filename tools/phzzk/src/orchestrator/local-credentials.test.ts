@@ -2,7 +2,16 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { credentialEnv, credentialsFileOf, ensureLocalCredentials, LOCAL_CREDENTIALS } from './local-credentials.ts';
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import {
+  credentialEnv,
+  credentialsFileOf,
+  ensureLocalCredentials,
+  LOCAL_CREDENTIALS,
+  servicePrivateKeyEntry,
+  servicePrivateKeyEnv,
+  servicePublicKeyEntry,
+} from './local-credentials.ts';
 import { platformEnv } from './platform-env.ts';
 
 const homes: string[] = [];
@@ -19,7 +28,9 @@ describe('local development credentials', () => {
   it('are created once, owner-only, and kept on the next start', () => {
     const home = newHome();
     const first = ensureLocalCredentials(home);
-    expect(Object.keys(first).sort()).toEqual(Object.keys(LOCAL_CREDENTIALS).sort());
+    expect(Object.keys(first).sort()).toEqual(
+      [...Object.keys(LOCAL_CREDENTIALS), servicePrivateKeyEntry('operator'), servicePublicKeyEntry('operator')].sort(),
+    );
     expect(first['discovery.password']).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(statSync(credentialsFileOf(home)).mode & 0o777).toBe(0o600);
     expect(ensureLocalCredentials(home)).toEqual(first);
@@ -70,5 +81,34 @@ describe('local development credentials', () => {
     expect(own.DISCOVERY_EUREKA_URL).toBe('http://me:mine@h:1/eureka');
     expect(own.CONFIG_URI).toBeUndefined();
     expect(credentialEnv({}, { discovery: 1, config: 2 }).DISCOVERY_SECURITY_PASSWORD).toBeUndefined();
+  });
+
+  it("give each service its own Ed25519 key pair: its private key alone, and everyone's public keys", () => {
+    const home = newHome();
+    const creds = ensureLocalCredentials(home, ['auth', 'chat']);
+    const privateOf = (s: string) =>
+      createPrivateKey({
+        key: Buffer.from(creds[servicePrivateKeyEntry(s)] ?? '', 'base64'),
+        format: 'der',
+        type: 'pkcs8',
+      });
+    const env = credentialEnv(creds, { discovery: 1, config: 2 });
+    const publicKeys = JSON.parse(env.SECURITY_SERVICE_PUBLIC_KEYS ?? '{}') as Record<string, string>;
+    expect(Object.keys(publicKeys).sort()).toEqual(['auth', 'chat', 'operator']);
+    const publicOf = (s: string) =>
+      createPublicKey({ key: Buffer.from(publicKeys[s] ?? '', 'base64'), format: 'der', type: 'spki' });
+    const data = Buffer.from('s1 test');
+    expect(verify(null, data, publicOf('auth'), sign(null, data, privateOf('auth')))).toBe(true);
+    expect(verify(null, data, publicOf('auth'), sign(null, data, privateOf('chat')))).toBe(false);
+    // No private key in the shared environment; each service gets only its own.
+    expect(Object.values(env).join('\n')).not.toContain(creds[servicePrivateKeyEntry('auth')]);
+    expect(servicePrivateKeyEnv(creds, 'chat')).toEqual({
+      SECURITY_SERVICE_PRIVATE_KEY: creds[servicePrivateKeyEntry('chat')],
+    });
+    expect(servicePrivateKeyEnv(creds, 'unknown')).toEqual({});
+    // Kept on the next start; a service added later gains a pair, the others keep theirs.
+    const later = ensureLocalCredentials(home, ['auth', 'chat', 'vod']);
+    expect(later[servicePrivateKeyEntry('auth')]).toBe(creds[servicePrivateKeyEntry('auth')]);
+    expect(later[servicePublicKeyEntry('vod')]).toBeDefined();
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -29,8 +29,9 @@ export const LOCAL_CREDENTIALS: Record<string, () => string> = {
   /** Encrypts the development signing key the auth service generates (never plain PEM in Redis). */
   'auth.dev-key-secret': () => secret(32),
   /**
-   * SECURITY_SERVICE_KEYS: the key with which the gateway signs the caller it verified and every
-   * service signs its /internal calls; every service verifies both with it.
+   * SECURITY_SERVICE_KEYS: the key with which the gateway signs the caller it verified; every
+   * service verifies it with it. (An /internal call is signed with the caller's own key pair: see
+   * `security.service-private-key.<service>` below.)
    */
   'security.service-keys': () => secret(32),
   /** GATEWAY_OPERATOR_TOKEN: the bearer token for the gateway's /metrics, /info and detailed /health. */
@@ -38,6 +39,37 @@ export const LOCAL_CREDENTIALS: Record<string, () => string> = {
 };
 
 export type LocalCredentials = Record<string, string>;
+
+/** The service that operators' tools (scripts, `curl` to an /internal route) call as. */
+export const OPERATOR_SERVICE = 'operator';
+const PRIVATE_KEY = 'security.service-private-key.';
+const PUBLIC_KEY = 'security.service-public-key.';
+/** Where a service's own Ed25519 key pair is kept in the credentials file. */
+export const servicePrivateKeyEntry = (service: string) => `${PRIVATE_KEY}${service}`;
+export const servicePublicKeyEntry = (service: string) => `${PUBLIC_KEY}${service}`;
+
+/** Every entry a home needs: the fixed ones, and a key pair per service and for the operator. */
+function requiredEntries(services: readonly string[]): string[] {
+  const withOperator = [...new Set([...services, OPERATOR_SERVICE])];
+  return [
+    ...Object.keys(LOCAL_CREDENTIALS),
+    ...withOperator.flatMap((s) => [servicePrivateKeyEntry(s), servicePublicKeyEntry(s)]),
+  ];
+}
+
+/** Adds what is missing: fixed entries from LOCAL_CREDENTIALS, key pairs made together (both halves). */
+function complete(entries: LocalCredentials, services: readonly string[]): LocalCredentials {
+  const out: LocalCredentials = { ...entries };
+  for (const [k, make] of Object.entries(LOCAL_CREDENTIALS)) out[k] ??= make();
+  for (const service of new Set([...services, OPERATOR_SERVICE])) {
+    if (out[servicePrivateKeyEntry(service)] !== undefined && out[servicePublicKeyEntry(service)] !== undefined)
+      continue;
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    out[servicePrivateKeyEntry(service)] = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    out[servicePublicKeyEntry(service)] = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+  }
+  return out;
+}
 
 export const credentialsFileOf = (home: string) => join(home, 'credentials.json');
 
@@ -62,14 +94,16 @@ function readEntries(file: string): LocalCredentials | undefined {
 }
 
 /**
- * The local credentials of a PHZZK home: read, completed with any entry that is missing, and
- * (only then) written back, owner-only. Safe to call from several processes: a lock file makes the
- * first one create the values, the others read them.
+ * The local credentials of a PHZZK home: read, completed with any entry that is missing (an
+ * Ed25519 key pair per service of `services` and for the operator), and (only then) written
+ * back, owner-only. Safe to call from several processes: a lock file makes the first one create
+ * the values, the others read them.
  */
-export function ensureLocalCredentials(home: string): LocalCredentials {
+export function ensureLocalCredentials(home: string, services: readonly string[] = []): LocalCredentials {
   const file = credentialsFileOf(home);
   const current = readEntries(file) ?? {};
-  const missing = Object.keys(LOCAL_CREDENTIALS).filter((k) => current[k] === undefined);
+  const required = requiredEntries(services);
+  const missing = required.filter((k) => current[k] === undefined);
   if (missing.length === 0) {
     chmodSync(file, 0o600);
     return current;
@@ -84,15 +118,13 @@ export function ensureLocalCredentials(home: string): LocalCredentials {
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
       const entries = readEntries(file);
-      if (entries && Object.keys(LOCAL_CREDENTIALS).every((k) => entries[k] !== undefined)) return entries;
+      if (entries && required.every((k) => entries[k] !== undefined)) return entries;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
     }
     throw new Error(`${lock} is held by another process; remove it if no phzzk is starting`);
   }
   try {
-    const again = readEntries(file) ?? {};
-    const entries: LocalCredentials = { ...again };
-    for (const [k, make] of Object.entries(LOCAL_CREDENTIALS)) entries[k] ??= make();
+    const entries = complete(readEntries(file) ?? {}, services);
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify({ entries }, null, 2)}\n`, { mode: 0o600 });
     chmodSync(tmp, 0o600);
@@ -126,7 +158,21 @@ export function credentialEnv(
     AUTH_DEV_KEY_SECRET: credentials['auth.dev-key-secret'] ?? '',
     SECURITY_SERVICE_KEYS: credentials['security.service-keys'] ?? '',
     GATEWAY_OPERATOR_TOKEN: credentials['gateway.operator-token'] ?? '',
+    SECURITY_SERVICE_PUBLIC_KEYS: servicePublicKeysJson(credentials),
   };
   for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
   return env;
+}
+
+/** SECURITY_SERVICE_PUBLIC_KEYS: every service's public key, by name (public; every service gets it). */
+export function servicePublicKeysJson(credentials: LocalCredentials): string {
+  const map: Record<string, string> = {};
+  for (const [k, v] of Object.entries(credentials)) if (k.startsWith(PUBLIC_KEY)) map[k.slice(PUBLIC_KEY.length)] = v;
+  return Object.keys(map).length > 0 ? JSON.stringify(map) : '';
+}
+
+/** SECURITY_SERVICE_PRIVATE_KEY for one service: its own private key only (none when it has none). */
+export function servicePrivateKeyEnv(credentials: LocalCredentials, service: string): Record<string, string> {
+  const key = credentials[servicePrivateKeyEntry(service)];
+  return key ? { SECURITY_SERVICE_PRIVATE_KEY: key } : {};
 }

@@ -2,7 +2,7 @@ import { allTopicSpecs } from '@phzzk/contracts';
 import { ensureTopics } from '@phzzk/kit';
 import { type EnsureInfraOptions, ensureInfra, type InfraComponentStatus, stopInfra } from '../infra/index.ts';
 import { fixedPorts, homeOf, logDirOf, platformEnv, portFor, runDirOf } from './platform-env.ts';
-import { ensureLocalCredentials } from './local-credentials.ts';
+import { ensureLocalCredentials, servicePrivateKeyEnv } from './local-credentials.ts';
 import { type RunRecord, readRunRecords, readStarting } from './run-files.ts';
 import { listServices, type ServiceEntry } from './service-catalog.ts';
 import { launchInstance, stopInstances } from './service-launcher.ts';
@@ -37,7 +37,11 @@ async function prepare(options: PlatformOptions) {
     await ensureLocalConfigRepo(root, homeOf(root, env));
   }
   // Created once, kept afterwards: every service of this home gets the same credentials.
-  const credentials = ensureLocalCredentials(homeOf(root, env));
+  // Each service of the catalog (and the operator) has its own key pair for /internal calls.
+  const credentials = ensureLocalCredentials(
+    homeOf(root, env),
+    services.map((s) => s.name),
+  );
   return { infra, services, credentials };
 }
 
@@ -57,6 +61,11 @@ function serviceEnv(options: PlatformOptions, prepared: Awaited<ReturnType<typeo
     },
     options.env,
   );
+  // Its own private key only, unless the user brought the key pairs (then theirs stand).
+  if (options.env.SECURITY_SERVICE_PUBLIC_KEYS === undefined) {
+    delete env.SECURITY_SERVICE_PRIVATE_KEY;
+    Object.assign(env, servicePrivateKeyEnv(prepared.credentials, service.name));
+  }
   const first = !byService.has(service.name);
   env.SERVER_PORT = portFor(service.name, options.env, first);
   // The first ingest takes the RTMP port publishers know (1935); more instances take free ones.
