@@ -1,4 +1,4 @@
-import { createRedis, StaticDiscovery, startService } from '@phzzk/kit';
+import { createRedis, newServiceKeyPair, StaticDiscovery, startService } from '@phzzk/kit';
 import { ApiClient, testInfra, uniqueName } from '@phzzk/testing';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,10 +62,17 @@ describe('auth service: signing keys from the config server layer, and generated
     await expect(startService(authService, { env, discovery })).rejects.toThrow(
       /auth\.signing-keys is empty: outside the dev profile/,
     );
+    const own = newServiceKeyPair();
     await expect(
       startService(authService, {
-        // A service key, so that the signing key is what is missing.
-        env: { ...env, CONFIG_PROFILE: 'prod', SECURITY_SERVICE_KEYS: 'k'.repeat(43) },
+        // Service keys, so that the signing key is what is missing.
+        env: {
+          ...env,
+          CONFIG_PROFILE: 'prod',
+          SECURITY_SERVICE_KEYS: 'k'.repeat(43),
+          SECURITY_SERVICE_PRIVATE_KEY: own.privateKey,
+          SECURITY_SERVICE_PUBLIC_KEYS: JSON.stringify({ auth: own.publicKey }),
+        },
         discovery: new StaticDiscovery([]),
       }),
     ).rejects.toThrow(/needs a configured signing key/);
