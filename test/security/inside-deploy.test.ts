@@ -80,4 +80,36 @@ describe('deploy/kubernetes', () => {
     const secrets = all.filter((d) => d.doc.kind === 'Secret').map((d) => d.doc.metadata?.name);
     expect(secrets).toEqual(expect.arrayContaining(['phzzk-config-secrets', 'phzzk-config-client']));
   });
+
+  it("gives each service its own private key, referenced by its Deployment alone, and everyone's public keys", () => {
+    type Container = { envFrom?: { secretRef?: { name: string }; configMapRef?: { name: string } }[] };
+    const deployments = all
+      .filter((d) => d.doc.kind === 'Deployment')
+      .map((d) => ({
+        name: d.doc.metadata?.name ?? '',
+        refs: (d.doc.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers
+          .flatMap((c) => c.envFrom ?? [])
+          .flatMap((e) => (e.secretRef ? [e.secretRef.name] : [])),
+      }));
+    const signing = deployments.filter((d) => d.refs.includes('phzzk-service-trust'));
+    expect(signing.map((d) => d.name)).toEqual(expect.arrayContaining(['user', 'auth', 'chat', 'channel', 'ingest']));
+    const keySecrets = all.filter(
+      (d) => d.doc.kind === 'Secret' && d.doc.metadata?.name?.startsWith('phzzk-service-key-'),
+    );
+    for (const d of signing) {
+      const own = d.refs.filter((r) => r.startsWith('phzzk-service-key-'));
+      expect(own, d.name).toEqual([`phzzk-service-key-${d.name}`]);
+      const secret = keySecrets.find((s) => s.doc.metadata?.name === own[0])?.doc;
+      expect(Object.keys((secret?.stringData as Record<string, string>) ?? {}), d.name).toEqual([
+        'SECURITY_SERVICE_PRIVATE_KEY',
+      ]);
+    }
+    // Every key Secret belongs to one Deployment: none is shared.
+    expect(keySecrets.length).toBe(signing.length);
+    const platform = all.find((d) => d.doc.kind === 'ConfigMap' && d.doc.metadata?.name === 'phzzk-platform')?.doc;
+    const publicKeys = JSON.parse(
+      ((platform?.data ?? {}) as Record<string, string>).SECURITY_SERVICE_PUBLIC_KEYS ?? '{}',
+    );
+    expect(Object.keys(publicKeys).sort()).toEqual([...signing.map((d) => d.name), 'operator'].sort());
+  });
 });
