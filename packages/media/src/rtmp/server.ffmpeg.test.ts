@@ -1,11 +1,8 @@
 // Real clients: ffmpeg publishing over RTMP; ffprobe decoding the FLV we write from the session.
-import { createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLiveFlvStream } from '../flv/live-flv-stream.ts';
 import { parseFlv } from '../flv/reader.ts';
 import { avArgs, FixtureDir } from './test-support/fixtures.ts';
-import { type Harness, startHarness } from './test-support/harness.ts';
+import { type Harness, startHarness, writeSessionsTo } from './test-support/harness.ts';
 import { probe, run } from './test-support/process.ts';
 import { TestRtmpClient } from './test-support/rtmp-client.ts';
 import { withDeadline } from './test-support/wait.ts';
@@ -26,17 +23,14 @@ describe('ffmpeg publishing (H.264 + AAC over RTMP)', () => {
   it('authorizes, parses codecs, delivers monotonic tags with 1 s key frames, and writes FLV ffprobe decodes', async () => {
     harness = await startHarness();
     const out = dir.file('session.flv');
-    let written: Promise<void> | undefined;
-    harness.server.on('publish', (session) => {
-      written = pipeline(createLiveFlvStream(session), createWriteStream(out));
-    });
+    const flv = writeSessionsTo(harness, out);
     const url = `rtmp://127.0.0.1:${harness.port}/live/key-abc?token=xyz`;
     const result = await ffmpeg(['-re', ...avArgs({ size: '640x360', seconds: 3 }), url]);
     expect(result.code, result.stderr).toBe(0);
 
     const rec = await harness.publish();
     expect(await withDeadline(rec.ended, 5_000, 'session end')).toEqual({ reason: 'unpublish' });
-    await withDeadline(written!, 5_000, 'FLV written');
+    await flv.written();
 
     expect(harness.authorizeCalls).toHaveLength(1);
     expect(harness.authorizeCalls[0]).toMatchObject({
@@ -176,10 +170,7 @@ describe('ffmpeg publishing (H.264 + AAC over RTMP)', () => {
     it('surfaces both sequence headers and stays decodable', async () => {
       harness = await startHarness();
       const out = dir.file('switch.flv');
-      let written: Promise<void> | undefined;
-      harness.server.on('publish', (session) => {
-        written = pipeline(createLiveFlvStream(session), createWriteStream(out));
-      });
+      const flv = writeSessionsTo(harness, out);
       const client = await TestRtmpClient.open(harness.port);
       const { streamId, code } = await client.startPublish('live', 'switch');
       expect(code).toBe('NetStream.Publish.Start');
@@ -192,7 +183,7 @@ describe('ffmpeg publishing (H.264 + AAC over RTMP)', () => {
       const rec = await harness.publish();
       expect(await withDeadline(rec.ended, 5_000, 'end')).toEqual({ reason: 'unpublish' });
       client.close();
-      await withDeadline(written!, 5_000, 'FLV written');
+      await flv.written();
 
       const videoChanges = rec.codecs
         .filter((c) => c.changed === 'video')

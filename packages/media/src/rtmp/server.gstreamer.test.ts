@@ -1,11 +1,8 @@
 // A second, independent RTMP client implementation: GStreamer's rtmp2sink (flvmux + x264 + AAC).
-import { createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createLiveFlvStream } from '../flv/live-flv-stream.ts';
 import { parseVideoTagHeader } from '../flv/video-tag.ts';
 import { FixtureDir } from './test-support/fixtures.ts';
-import { type Harness, startHarness } from './test-support/harness.ts';
+import { type Harness, startHarness, writeSessionsTo } from './test-support/harness.ts';
 import { probe, run } from './test-support/process.ts';
 import { withDeadline } from './test-support/wait.ts';
 
@@ -22,10 +19,7 @@ describe('GStreamer rtmp2sink publishing', () => {
   it('publishes H.264 + AAC that we parse and re-serve as decodable FLV', async () => {
     harness = await startHarness();
     const out = dir.file('gst.flv');
-    let written: Promise<void> | undefined;
-    harness.server.on('publish', (session) => {
-      written = pipeline(createLiveFlvStream(session), createWriteStream(out));
-    });
+    const flv = writeSessionsTo(harness, out);
     const location = `rtmp://127.0.0.1:${harness.port}/live/gst-key`;
     const description = [
       'videotestsrc num-buffers=60 ! video/x-raw,format=I420,width=320,height=240,framerate=30/1',
@@ -39,7 +33,7 @@ describe('GStreamer rtmp2sink publishing', () => {
 
     const rec = await harness.publish();
     expect(await withDeadline(rec.ended, 5_000, 'session end')).toEqual({ reason: 'unpublish' });
-    await withDeadline(written!, 5_000, 'FLV written');
+    await flv.written();
     expect(harness.authorizeCalls[0]).toMatchObject({
       app: 'live',
       streamKey: 'gst-key',

@@ -1,4 +1,7 @@
 // A server on an ephemeral port with recording hooks, for integration tests.
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createLiveFlvStream } from '../../flv/live-flv-stream.ts';
 import type { FlvTag } from '../../flv/tag.ts';
 import type { RtmpLimits } from '../limits.ts';
 import { createRtmpServer, type RtmpServer } from '../server.ts';
@@ -88,5 +91,19 @@ export async function startHarness(
       );
     },
     close: () => server.close(),
+  };
+}
+
+/**
+ * Writes the FLV a player would get of each session published to `harness` into `file`;
+ * `written()` waits (up to 5 s) until the last session's file is complete.
+ */
+export function writeSessionsTo(harness: Harness, file: string): { written(): Promise<void> } {
+  let writing: Promise<void> | undefined;
+  harness.server.on('publish', (session) => {
+    writing = pipeline(createLiveFlvStream(session), createWriteStream(file));
+  });
+  return {
+    written: () => withDeadline(writing ?? Promise.reject(new Error('nothing was published')), 5_000, 'FLV written'),
   };
 }
