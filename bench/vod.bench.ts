@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deadLetterTopic, formatSegmentIndexLine, Topics, type VodStatus } from '@phzzk/contracts';
+import { formatSegmentIndexLine, Topics, topicSpecs, type VodStatus } from '@phzzk/contracts';
 import { createLogger, EventProducer, ensureTopics, identityHeaders } from '@phzzk/kit';
 import { buildLadderArgs, type RenditionPlan } from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER, renditionsFor } from '@phzzk/media/ladder';
@@ -43,11 +43,7 @@ const CLIPS = Number(process.env.BENCH_VOD_CLIPS ?? 5);
 const LADDER_SECONDS = 20;
 
 const infra = await testInfra();
-await ensureTopics(infra.kafkaBrokers, [
-  { name: Topics.channelEvents.name, partitions: Topics.channelEvents.partitions },
-  { name: deadLetterTopic(Topics.channelEvents.name), partitions: 1 },
-  { name: Topics.vodEvents.name, partitions: Topics.vodEvents.partitions },
-]);
+await ensureTopics(infra.kafkaBrokers, topicSpecs([Topics.channelEvents, Topics.vodEvents]));
 const root = await mkdtemp(join(tmpdir(), 'phzzk-bench-vod-'));
 const schema = freshSchema(infra.databaseUrl, 'packager_bench');
 stage('starting a packager');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ChatMessage, deadLetterTopic, type StreamStarted, Topics } from '@phzzk/contracts';
+import { type ChatMessage, type StreamStarted, Topics, topicSpecs } from '@phzzk/contracts';
 import { createLogger, createRedis, EventProducer, ensureTopics, StaticDiscovery, startService } from '@phzzk/kit';
 import { ApiClient, freshSchema, testInfra, uniqueName, waitFor } from '@phzzk/testing';
 import pg from 'pg';
@@ -18,13 +18,7 @@ export const CACHE_TOPICS = [
 export async function cacheFixture() {
   const infra = await testInfra();
   const brokers = infra.kafkaBrokers;
-  await ensureTopics(
-    brokers,
-    CACHE_TOPICS.flatMap((t) => [
-      { name: t.name, partitions: t.partitions },
-      { name: deadLetterTopic(t.name), partitions: 1 },
-    ]),
-  );
+  await ensureTopics(brokers, topicSpecs(CACHE_TOPICS));
   const schema = freshSchema(infra.databaseUrl, 'cache_test');
   const group = uniqueName('cache_test');
   const prefix = `phzzk:test:${group}:`;

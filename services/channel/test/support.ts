@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { deadLetterTopic, type LiveInfo, type StreamStarted, Topics } from '@phzzk/contracts';
+import { deadLetterTopic, type LiveInfo, type StreamStarted, Topics, topicSpecs } from '@phzzk/contracts';
 import {
   createLogger,
   EventProducer,
@@ -26,13 +26,7 @@ type ChannelBody = { id: string; ownerNickname: string; title: string; followerC
 export async function startChannelService(env: Record<string, string> = {}) {
   const infra = await testInfra();
   const brokers = infra.kafkaBrokers;
-  await ensureTopics(
-    brokers,
-    [Topics.userEvents, Topics.channelEvents].flatMap((t) => [
-      { name: t.name, partitions: t.partitions },
-      { name: deadLetterTopic(t.name), partitions: 1 },
-    ]),
-  );
+  await ensureTopics(brokers, topicSpecs([Topics.userEvents, Topics.channelEvents]));
   const schema = freshSchema(infra.databaseUrl, 'channel_test');
   const group = uniqueName('channel_test');
   const running = await startService(channelService, {

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { deadLetterTopic, Topics } from '@phzzk/contracts';
+import { Topics, topicSpecs } from '@phzzk/contracts';
 import { ensureTopics, type RunningService, StaticDiscovery, startService } from '@phzzk/kit';
 import { KafkaProbe, testInfra, waitFor } from '@phzzk/testing';
 import cloudConfigClient from 'cloud-config-client';
@@ -37,10 +37,7 @@ describe('config server process: git + Kafka change bus', () => {
 
   beforeAll(async () => {
     brokers = (await testInfra()).kafkaBrokers;
-    await ensureTopics(brokers, [
-      { name: Topics.configChanged.name, partitions: 1 },
-      { name: deadLetterTopic(Topics.configChanged.name), partitions: 1 },
-    ]);
+    await ensureTopics(brokers, topicSpecs([Topics.configChanged]));
     probe = await KafkaProbe.start(brokers, [Topics.configChanged]);
     repo = new GitFixture({ 'application.yml': 'a: 1\n', 'gateway.yml': 'gateway:\n  timeout-ms: 1000\n' });
     server = await startService(configService, {

@@ -1,4 +1,4 @@
-import { deadLetterTopic, Topics } from '@phzzk/contracts';
+import { Topics, topicSpecs } from '@phzzk/contracts';
 import { BaseConfig, ensureTopics, KafkaConfig, type RunningService, StaticDiscovery, startService } from '@phzzk/kit';
 import { testInfra, waitFor } from '@phzzk/testing';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,10 +31,7 @@ describe('a commit reaches every running instance (git -> config server -> Kafka
 
   beforeAll(async () => {
     brokers = (await testInfra()).kafkaBrokers;
-    await ensureTopics(brokers, [
-      { name: Topics.configChanged.name, partitions: 1 },
-      { name: deadLetterTopic(Topics.configChanged.name), partitions: 1 },
-    ]);
+    await ensureTopics(brokers, topicSpecs([Topics.configChanged]));
     repo = new GitFixture({ 'application.yml': 'greeting:\n  text: start\n' });
     cacheDir = mkdtempSync(join(tmpdir(), 'phzzk-config-cache-'));
     server = await startService(configService, {

@@ -1,4 +1,4 @@
-import { deadLetterTopic, Topics } from '@phzzk/contracts';
+import { Topics, topicSpecs } from '@phzzk/contracts';
 import { createLogger, createRedis, EventProducer, ensureTopics, identityHeaders } from '@phzzk/kit';
 import {
   ApiClient,
@@ -21,13 +21,7 @@ export const CHAT_TOPICS = [Topics.chatMessages, Topics.chatModeration, Topics.c
 export async function startChatCluster(options: { nodes?: number; env?: Record<string, string> } = {}) {
   const infra = await testInfra();
   const brokers = infra.kafkaBrokers;
-  await ensureTopics(
-    brokers,
-    CHAT_TOPICS.flatMap((t) => [
-      { name: t.name, partitions: t.partitions },
-      { name: deadLetterTopic(t.name), partitions: 1 },
-    ]),
-  );
+  await ensureTopics(brokers, topicSpecs(CHAT_TOPICS));
   const peers = await FakePeers.start();
   const schema = freshSchema(infra.databaseUrl, 'chat_test');
   const prefix = `phzzk:test:${uniqueName('chat')}:`;

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deadLetterTopic, Topics } from '@phzzk/contracts';
+import { deadLetterTopic, Topics, topicSpecs } from '@phzzk/contracts';
 import {
   createLogger,
   EventProducer,
@@ -78,13 +78,7 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 export async function startHarness(options: { channel?: boolean; env?: Record<string, string> } = {}) {
   const infra = await testInfra();
   const brokers = infra.kafkaBrokers;
-  await ensureTopics(
-    brokers,
-    TOPICS.flatMap((t) => [
-      { name: t.name, partitions: t.partitions },
-      { name: deadLetterTopic(t.name), partitions: 1 },
-    ]),
-  );
+  await ensureTopics(brokers, topicSpecs(TOPICS));
   const channel = options.channel ? await startChannel() : undefined;
   const root = await mkdtemp(join(tmpdir(), 'phzzk-packager-'));
   const schema = freshSchema(infra.databaseUrl, 'packager_test');
