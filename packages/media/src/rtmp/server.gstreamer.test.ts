@@ -1,23 +1,16 @@
 // A second, independent RTMP client implementation: GStreamer's rtmp2sink (flvmux + x264 + AAC).
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseVideoTagHeader } from '../flv/video-tag.ts';
-import { FixtureDir } from './test-support/fixtures.ts';
-import { type Harness, startHarness, writeSessionsTo } from './test-support/harness.ts';
+import { harnessPerTest, writeSessionsTo } from './test-support/harness.ts';
 import { probe, run } from './test-support/process.ts';
 import { withDeadline } from './test-support/wait.ts';
 
 // `npm test` installs GStreamer (gstreamer1.0-plugins-bad has rtmp2sink); it is never skipped.
 describe('GStreamer rtmp2sink publishing', () => {
-  let harness: Harness | undefined;
-  const dir = new FixtureDir();
-  afterEach(async () => {
-    await harness?.close();
-    harness = undefined;
-  });
-  afterAll(() => dir.remove());
+  const { start, dir } = harnessPerTest();
 
   it('publishes H.264 + AAC that we parse and re-serve as decodable FLV', async () => {
-    harness = await startHarness();
+    const harness = await start();
     const out = dir.file('gst.flv');
     const flv = writeSessionsTo(harness, out);
     const location = `rtmp://127.0.0.1:${harness.port}/live/gst-key`;
