@@ -5,6 +5,8 @@ export interface TestSourceOptions {
   /** Picture size, e.g. '320x180' (default); false leaves the picture out. */
   size?: string | false;
   rate?: number;
+  /** The lavfi picture source (default testsrc2; e.g. mandelbrot for a picture that compresses badly). */
+  pattern?: string;
   /** Tone sample rate (default 48 kHz); false leaves the tone out. */
   sampleRate?: number | false;
   /** Ends both inputs after this long (lavfi `duration`); default: endless (bound it with -t). */
@@ -13,10 +15,10 @@ export interface TestSourceOptions {
 
 /** The `-f lavfi -i …` inputs: testsrc2 (picture) and/or sine (tone). */
 export function testSourceInputs(options: TestSourceOptions = {}): string[] {
-  const { size = '320x180', rate = 30, sampleRate = 48_000, seconds } = options;
+  const { size = '320x180', rate = 30, pattern = 'testsrc2', sampleRate = 48_000, seconds } = options;
   const duration = seconds === undefined ? '' : `:duration=${seconds}`;
   const inputs: string[] = [];
-  if (size !== false) inputs.push('-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}${duration}`);
+  if (size !== false) inputs.push('-f', 'lavfi', '-i', `${pattern}=size=${size}:rate=${rate}${duration}`);
   if (sampleRate !== false) inputs.push('-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=${sampleRate}${duration}`);
   return inputs;
 }
