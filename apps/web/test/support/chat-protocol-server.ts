@@ -12,6 +12,7 @@ import {
   type WelcomeFrame,
 } from '@phzzk/contracts';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { tokenSubject } from '../../src/server/session-cookies.ts';
 
 /**
  * A small chat server speaking `phzzk.chat.v1` (frames from packages/contracts), for the web
@@ -34,18 +35,6 @@ interface Channel {
 }
 
 const uuidFor = (n: number) => `0190c2d6-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
-
-function subjectOf(token: string | undefined): string | undefined {
-  if (!token) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      sub?: unknown;
-    };
-    return typeof payload.sub === 'string' ? payload.sub : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function startChatProtocolServer(options: ChatProtocolServerOptions) {
   const channels = new Map<string, Channel>();
@@ -74,7 +63,7 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
   async function serveHttp(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://x');
     const userId =
-      req.headers['x-phzzk-user-id'] ?? subjectOf(String(req.headers.authorization ?? '').replace(/^Bearer /i, ''));
+      req.headers['x-phzzk-user-id'] ?? tokenSubject(String(req.headers.authorization ?? '').replace(/^Bearer /i, ''));
     const send = (status: number, body?: unknown) => {
       res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
       res.end(body === undefined ? undefined : JSON.stringify(body));
@@ -126,7 +115,7 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
     const bearer = protocols.find((p) => p.startsWith(CHAT_BEARER_SUBPROTOCOL_PREFIX));
     const userId =
       (request.headers['x-phzzk-user-id'] as string | undefined) ??
-      subjectOf(bearer?.slice(CHAT_BEARER_SUBPROTOCOL_PREFIX.length));
+      tokenSubject(bearer?.slice(CHAT_BEARER_SUBPROTOCOL_PREFIX.length));
     const c = channel(channelId);
     const user = userId
       ? { id: userId, nickname: await options.lookup.nickname(userId), role: await roleOf(channelId, userId) }
