@@ -7,3 +7,4 @@ export * from './wait-for.ts';
 export * from './free-port.ts';
 export * from './route-test-app.ts';
 export * from './local-server.ts';
+export * from './fake-peer.ts';
