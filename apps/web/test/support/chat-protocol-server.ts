@@ -7,6 +7,7 @@ import {
   type ChatErrorCode,
   type ChatRole,
   type ChatSettingsValue,
+  type ChatUser,
   DEFAULT_CHAT_SETTINGS,
   type ErrorFrame,
   type WelcomeFrame,
@@ -55,6 +56,19 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
     c.events.push(event);
     for (const s of c.sockets) s.send(JSON.stringify(event));
     return event;
+  };
+  /** A chat message from `user`, published with the next seq. */
+  const publishMessage = (channelId: string, user: ChatUser, text: string) => {
+    const messageId = uuidFor(++ids);
+    const event = publish(channelId, (seq) => ({
+      type: 'message',
+      seq,
+      messageId,
+      user,
+      text,
+      sentAt: new Date().toISOString(),
+    }));
+    return { event, messageId };
   };
   const roleOf = async (channelId: string, userId: string): Promise<ChatRole> =>
     (await options.lookup.ownerOf(channelId)) === userId ? 'owner' : 'viewer';
@@ -162,15 +176,7 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
       if (!text) return fail('EMPTY_MESSAGE');
       const rejected = options.rejectWhen?.(text);
       if (rejected) return fail(rejected.code, rejected.retryAfterMs);
-      const messageId = uuidFor(++ids);
-      const event = publish(channelId, (seq) => ({
-        type: 'message',
-        seq,
-        messageId,
-        user,
-        text,
-        sentAt: new Date().toISOString(),
-      }));
+      const { event, messageId } = publishMessage(channelId, user, text);
       socket.send(JSON.stringify({ type: 'ack', nonce, messageId, seq: event.seq }));
     });
   }
@@ -187,15 +193,7 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
       text: string,
       user = { id: uuidFor(0xfffff), nickname: 'someone', role: 'viewer' as const },
     ) {
-      const messageId = uuidFor(++ids);
-      return publish(channelId, (seq) => ({
-        type: 'message',
-        seq,
-        messageId,
-        user,
-        text,
-        sentAt: new Date().toISOString(),
-      }));
+      return publishMessage(channelId, user, text).event;
     },
     /** Every event of a channel so far. */
     events: (channelId: string) => channel(channelId).events,
