@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configService } from '../src/service.ts';
+import type { configService } from '../src/service.ts';
+import { startConfigServer } from './support/config-app.ts';
 import { GitFixture } from './support/git-fixture.ts';
 
 type Health = { status: string; checks: Record<string, { status: string; detail?: string; critical: boolean }> };
@@ -34,15 +35,9 @@ describe('a commit reaches every running instance (git -> config server -> Kafka
     await ensureTopics(brokers, topicSpecs([Topics.configChanged]));
     repo = new GitFixture({ 'application.yml': 'greeting:\n  text: start\n' });
     cacheDir = mkdtempSync(join(tmpdir(), 'phzzk-config-cache-'));
-    server = await startService(configService, {
-      env: {
-        CONFIG_GIT_URI: repo.dir,
-        KAFKA_BROKERS: brokers.join(','),
-        SERVER_PORT: '0',
-        LOG_LEVEL: 'silent',
-        CONFIG_SECURITY_PASSWORD: 'propagation-read-password',
-      },
-      discovery: new StaticDiscovery([]),
+    server = await startConfigServer(repo.dir, {
+      KAFKA_BROKERS: brokers.join(','),
+      CONFIG_SECURITY_PASSWORD: 'propagation-read-password',
     });
     for (let i = 0; i < INSTANCES; i++) {
       instances.push(
