@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type ChatMessage, type StreamStarted, Topics, topicSpecs } from '@phzzk/contracts';
-import { createLogger, createRedis, EventProducer, ensureTopics, StaticDiscovery, startService } from '@phzzk/kit';
-import { ApiClient, freshSchema, testInfra, uniqueName, waitFor } from '@phzzk/testing';
+import { type ChatMessage, type StreamStarted, Topics } from '@phzzk/contracts';
+import { createRedis, StaticDiscovery, startService } from '@phzzk/kit';
+import { ApiClient, serviceTestBed, waitFor } from '@phzzk/testing';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { cacheService } from '../src/service.ts';
@@ -16,23 +16,16 @@ export const CACHE_TOPICS = [
 
 /** Everything one test file needs apart from a running service: names, a producer, SQL, Redis. */
 export async function cacheFixture() {
-  const infra = await testInfra();
-  const brokers = infra.kafkaBrokers;
-  await ensureTopics(brokers, topicSpecs(CACHE_TOPICS));
-  const schema = freshSchema(infra.databaseUrl, 'cache_test');
-  const group = uniqueName('cache_test');
+  // Test events come as chat publishes them.
+  const bed = await serviceTestBed('cache', CACHE_TOPICS, { producer: 'chat' });
+  const { infra, brokers, schema, group, producer } = bed;
   const prefix = `phzzk:test:${group}:`;
   const liveViewersKey = `${prefix}live-viewers`;
-  const logger = createLogger({ service: 'cache-test', instanceId: group, level: 'silent' });
-  const producer = new EventProducer({ brokers, producer: 'chat', logger });
   const db = new pg.Pool({ connectionString: infra.databaseUrl, max: 3 });
   const redis = createRedis(infra.redisUrl, `cache-test-${group}`);
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-    DATABASE_URL: infra.databaseUrl,
-    DATABASE_SCHEMA: schema.name,
-    REDIS_URL: infra.redisUrl,
-    KAFKA_BROKERS: brokers.join(','),
+    ...bed.env,
     CACHE_CONSUMER_GROUP: group,
     CACHE_CONSUMER_START_FROM: 'latest',
     CACHE_REDIS_KEY_PREFIX: prefix,
@@ -173,9 +166,8 @@ export async function cacheFixture() {
       await flushRedis().catch(() => {});
       await redis.del(liveViewersKey).catch(() => {});
       redis.disconnect();
-      await producer.close();
       await db.end();
-      await schema.drop();
+      await bed.close();
     },
   };
 }
