@@ -8,11 +8,10 @@
 // ffmpeg on a 720p30 source), both measured in this run. Compare: PeerTube waits 5 minutes after a
 // live ends before it even starts its remux job.
 // bench-needs: postgres kafka ffmpeg
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deadLetterTopic, formatSegmentIndexLine, Topics, type VodStatus } from '@phzzk/contracts';
+import { formatSegmentIndexLine, Topics, topicSpecs, type VodStatus } from '@phzzk/contracts';
 import { createLogger, EventProducer, ensureTopics, identityHeaders } from '@phzzk/kit';
 import { buildLadderArgs, type RenditionPlan } from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER, renditionsFor } from '@phzzk/media/ladder';
@@ -32,6 +31,7 @@ import {
   SessionWriter,
   type StagedRun,
 } from '../services/packager/test/support/session-media.ts';
+import { spawnFeeder, spawnLadder } from './lib/bare-ladder.ts';
 import { sourceFile } from './lib/file-publisher.ts';
 import { type Figure, percentile, round, writeResult } from './lib/results.ts';
 import { stage } from './lib/stage.ts';
@@ -43,11 +43,7 @@ const CLIPS = Number(process.env.BENCH_VOD_CLIPS ?? 5);
 const LADDER_SECONDS = 20;
 
 const infra = await testInfra();
-await ensureTopics(infra.kafkaBrokers, [
-  { name: Topics.channelEvents.name, partitions: Topics.channelEvents.partitions },
-  { name: deadLetterTopic(Topics.channelEvents.name), partitions: 1 },
-  { name: Topics.vodEvents.name, partitions: Topics.vodEvents.partitions },
-]);
+await ensureTopics(infra.kafkaBrokers, topicSpecs([Topics.channelEvents, Topics.vodEvents]));
 const root = await mkdtemp(join(tmpdir(), 'phzzk-bench-vod-'));
 const schema = freshSchema(infra.databaseUrl, 'packager_bench');
 stage('starting a packager');
@@ -352,30 +348,9 @@ async function ladderCpuPerMediaSecond(thumbnails: boolean): Promise<number> {
     1,
     thumbnails ? { everySeconds: 2 } : undefined,
   );
-  const outputs = args.filter((a) => /^pipe:([3-9]|\d\d+)$/.test(a)).length;
-  const withBenchmark = ['-benchmark', ...args];
-  const ladder = spawn('ffmpeg', withBenchmark, {
-    stdio: ['pipe', 'ignore', 'pipe', ...Array.from({ length: outputs }, () => 'pipe' as const)],
-  });
-  const feeder = spawn(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-nostats',
-      '-loglevel',
-      'error',
-      '-i',
-      file,
-      '-t',
-      String(LADDER_SECONDS),
-      '-c',
-      'copy',
-      '-f',
-      'flv',
-      'pipe:1',
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
+  const { ladder, outputs } = spawnLadder(['-benchmark', ...args]);
+  const feeder = spawnFeeder(['-i', file, '-t', String(LADDER_SECONDS)]);
+  feeder.stderr.resume();
   feeder.stdout.pipe(ladder.stdin!);
   ladder.stdin!.on('error', () => {});
   for (let i = 0; i < outputs; i++) (ladder.stdio[3 + i] as NodeJS.ReadableStream).resume();

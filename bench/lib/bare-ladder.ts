@@ -10,36 +10,34 @@ export interface BareLadder {
   stop(): Promise<void>;
 }
 
+/** ffmpeg running a ladder's `args`: FLV on stdin, one pipe per fMP4 output (pipe:3 on). */
+export function spawnLadder(args: string[]) {
+  const outputs = args.filter((a) => /^pipe:([3-9]|\d\d+)$/.test(a)).length;
+  const ladder = spawn('ffmpeg', args, {
+    stdio: ['pipe', 'ignore', 'pipe', ...Array.from({ length: outputs }, () => 'pipe' as const)],
+  });
+  return { ladder, outputs };
+}
+
+/** ffmpeg copying FLV (`input`: the options around and including `-i file`) to stdout, for a ladder's stdin. */
+export function spawnFeeder(input: string[]) {
+  return spawn(
+    'ffmpeg',
+    ['-hide_banner', '-nostats', '-loglevel', 'error', ...input, '-c', 'copy', '-f', 'flv', 'pipe:1'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+}
+
 /**
  * The transcoder's ffmpeg command (its exact arguments, read from the running one) run without
  * PHZZK: the same FLV on stdin, here from a real-time copy of the file, one fMP4 pipe per output,
  * read and thrown away (the first one parsed, to know how much media went through).
  */
 export function runBareLadder(args: string[], file: string): BareLadder {
-  const outputs = args.filter((a) => /^pipe:([3-9]|\d\d+)$/.test(a)).length;
-  const ladder = spawn('ffmpeg', args, {
-    stdio: ['pipe', 'ignore', 'pipe', ...Array.from({ length: outputs }, () => 'pipe' as const)],
-  });
-  const feeder = spawn(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-nostats',
-      '-loglevel',
-      'error',
-      '-re',
-      '-stream_loop',
-      '-1',
-      '-i',
-      file,
-      '-c',
-      'copy',
-      '-f',
-      'flv',
-      'pipe:1',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const { ladder, outputs } = spawnLadder(args);
+  const feeder = spawnFeeder(['-re', '-stream_loop', '-1', '-i', file]);
   if (ladder.pid === undefined || feeder.pid === undefined) throw new Error('could not start ffmpeg');
   feeder.stdout?.pipe(ladder.stdin!);
   ladder.stdin?.on('error', () => {});

@@ -1,6 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testSourceInputs } from '@phzzk/media/ffmpeg/test-source';
 import { type Proc, run } from '../../test/support/processes.ts';
 
 /**
@@ -14,16 +15,7 @@ export async function sourceFile(): Promise<string> {
   const partial = `${path}.partial`;
   const encode = run('ffmpeg', [
     ...['-hide_banner', '-nostats', '-loglevel', 'error', '-y'],
-    ...[
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=1280x720:rate=30',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:sample_rate=48000',
-    ],
+    ...testSourceInputs({ size: '1280x720' }),
     ...['-t', '30', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high'],
     ...[
       '-b:v',

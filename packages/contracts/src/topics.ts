@@ -66,10 +66,17 @@ export type AnyTopic = (typeof Topics)[TopicKey];
 /** Dead-letter topic of a topic: where a message that cannot be processed goes, with the error. */
 export const deadLetterTopic = (name: string): string => `${name}.dlq`;
 
-/** Every topic and its dead-letter topic, as the infrastructure should create them. */
-export function allTopicSpecs(): { name: string; partitions: number }[] {
-  return Object.values(Topics).flatMap((t) => [
+/** The topics and their dead-letter topics (one partition each), as they should be created. */
+export function topicSpecs(
+  topics: readonly { name: string; partitions: number }[],
+): { name: string; partitions: number }[] {
+  return topics.flatMap((t) => [
     { name: t.name, partitions: t.partitions },
     { name: deadLetterTopic(t.name), partitions: 1 },
   ]);
+}
+
+/** Every topic and its dead-letter topic, as the infrastructure should create them. */
+export function allTopicSpecs(): { name: string; partitions: number }[] {
+  return topicSpecs(Object.values(Topics));
 }

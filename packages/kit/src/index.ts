@@ -42,6 +42,7 @@ export * from './postgres/migrate.ts';
 export * from './redis/redis.ts';
 export * from './runtime/lifecycle.ts';
 export * from './runtime/run-service-main.ts';
+export * from './runtime/define-service.ts';
 export * from './runtime/start-service.ts';
 export * from './postgres/process-once.ts';
 export * from './postgres/outbox-relay.ts';

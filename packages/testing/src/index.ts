@@ -8,3 +8,5 @@ export * from './free-port.ts';
 export * from './route-test-app.ts';
 export * from './local-server.ts';
 export * from './private-kafka.ts';
+export * from './fake-peer.ts';
+export * from './service-test-bed.ts';

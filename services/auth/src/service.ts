@@ -1,4 +1,4 @@
-import { BaseConfig, ConfigError, createRedis, RedisConfig, redisHealth, type ServiceDefinition } from '@phzzk/kit';
+import { ConfigError, createRedis, defineService, redisHealth, serviceConfig } from '@phzzk/kit';
 import Type from 'typebox';
 import { JoseTokenIssuer } from './adapters/jose-token-issuer.ts';
 import { nodeSecrets } from './adapters/node-secrets.ts';
@@ -43,9 +43,7 @@ const SocialProviderEntry = Type.Object(
   { additionalProperties: false },
 );
 
-export const AuthConfig = Type.Object({
-  ...BaseConfig,
-  ...RedisConfig,
+export const AuthConfig = serviceConfig(['redis'], {
   'auth.issuer': Type.String({ default: 'phzzk-auth', minLength: 1 }),
   'auth.audience': Type.String({ default: 'phzzk', minLength: 1 }),
   'auth.access-ttl-seconds': Type.Integer({ default: 600, minimum: 10, maximum: 3600 }),
@@ -93,127 +91,122 @@ export const AuthConfig = Type.Object({
   'auth.user-service.timeout-ms': Type.Integer({ default: 5000, minimum: 100 }),
 });
 
-export const authService: ServiceDefinition<typeof AuthConfig> = {
-  name: 'auth',
-  version: '0.1.0',
-  configSchema: AuthConfig,
-  async build(ctx) {
-    const config = ctx.config;
-    const prefix = config.get('auth.redis-prefix');
-    const redis = createRedis(config.get('redis.url'), `auth-${ctx.identity.instanceId}`);
-    ctx.lifecycle.onClose('redis', () => redis.disconnect());
-    ctx.health.register('redis', () => redisHealth(redis));
+export const authService = defineService('auth', AuthConfig, async (ctx) => {
+  const config = ctx.config;
+  const prefix = config.get('auth.redis-prefix');
+  const redis = createRedis(config.get('redis.url'), `auth-${ctx.identity.instanceId}`);
+  ctx.lifecycle.onClose('redis', () => redis.disconnect());
+  ctx.health.register('redis', () => redisHealth(redis));
 
-    // Signing keys: from configuration (decrypted by the config server), reloaded when they change.
-    // Only the dev profile may run on a generated key; anywhere else a missing key stops the start.
-    const dev = config
-      .get('config.profile')
-      .split(',')
-      .map((p) => p.trim())
-      .includes('dev');
-    const loadKeyring = async (): Promise<Keyring> => {
-      const entries = config.get('auth.signing-keys');
-      if (entries.length > 0) return keyringFromConfig(entries);
-      if (!dev) {
-        throw new ConfigError(
-          'auth.signing-keys is empty: outside the dev profile the auth service needs a configured signing key. ' +
-            'Put one in the config repository (auth.yml, auth.signing-keys[0].kid and .privateKeyPem as a {cipher} ' +
-            'value) or in AUTH_SIGNING_KEYS; only CONFIG_PROFILE=dev generates a development key.',
-          ['auth.signing-keys'],
-        );
-      }
-      const secret = config.get('auth.dev-key-secret');
-      if (!secret) {
-        throw new ConfigError(
-          'auth.dev-key-secret is not set (env AUTH_DEV_KEY_SECRET): in the dev profile without signing keys the ' +
-            'generated key is kept encrypted with it; `npm start` passes one from .phzzk/credentials.json.',
-          ['auth.dev-key-secret'],
-        );
-      }
-      return generatedKeyring(redis, `${prefix}generated-signing-key`, secret);
-    };
-    let keyring = await loadKeyring();
-    config.onChange(async (_next, changed) => {
-      if (!changed.includes('auth.signing-keys')) return;
-      try {
-        keyring = await loadKeyring();
-        ctx.logger.info({ keys: keyring.describe() }, 'signing keys reloaded');
-      } catch (error) {
-        ctx.logger.error({ err: error }, 'new signing keys refused; keeping the previous ones');
-      }
-    });
-    ctx.health.register('signing-keys', () => ({ ok: true, detail: keyring.describe() }), { critical: false });
+  // Signing keys: from configuration (decrypted by the config server), reloaded when they change.
+  // Only the dev profile may run on a generated key; anywhere else a missing key stops the start.
+  const dev = config
+    .get('config.profile')
+    .split(',')
+    .map((p) => p.trim())
+    .includes('dev');
+  const loadKeyring = async (): Promise<Keyring> => {
+    const entries = config.get('auth.signing-keys');
+    if (entries.length > 0) return keyringFromConfig(entries);
+    if (!dev) {
+      throw new ConfigError(
+        'auth.signing-keys is empty: outside the dev profile the auth service needs a configured signing key. ' +
+          'Put one in the config repository (auth.yml, auth.signing-keys[0].kid and .privateKeyPem as a {cipher} ' +
+          'value) or in AUTH_SIGNING_KEYS; only CONFIG_PROFILE=dev generates a development key.',
+        ['auth.signing-keys'],
+      );
+    }
+    const secret = config.get('auth.dev-key-secret');
+    if (!secret) {
+      throw new ConfigError(
+        'auth.dev-key-secret is not set (env AUTH_DEV_KEY_SECRET): in the dev profile without signing keys the ' +
+          'generated key is kept encrypted with it; `npm start` passes one from .phzzk/credentials.json.',
+        ['auth.dev-key-secret'],
+      );
+    }
+    return generatedKeyring(redis, `${prefix}generated-signing-key`, secret);
+  };
+  let keyring = await loadKeyring();
+  config.onChange(async (_next, changed) => {
+    if (!changed.includes('auth.signing-keys')) return;
+    try {
+      keyring = await loadKeyring();
+      ctx.logger.info({ keys: keyring.describe() }, 'signing keys reloaded');
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'new signing keys refused; keeping the previous ones');
+    }
+  });
+  ctx.health.register('signing-keys', () => ({ ok: true, detail: keyring.describe() }), { critical: false });
 
-    const providers = () =>
-      (config.get('auth.social.providers') as ProviderConfig[]).filter((p) => p.enabled !== false).map(resolveProvider);
-    providers(); // a malformed provider stops the start with its name
+  const providers = () =>
+    (config.get('auth.social.providers') as ProviderConfig[]).filter((p) => p.enabled !== false).map(resolveProvider);
+  providers(); // a malformed provider stops the start with its name
 
-    const users = new UserServiceClient({
-      discovery: ctx.discovery,
-      timeoutMs: () => config.get('auth.user-service.timeout-ms'),
-      credential: (method, path) => ctx.trust.internalHeaders(method, path),
-    });
-    const issuer = new JoseTokenIssuer(
-      () => keyring,
-      () => ({
-        issuer: config.get('auth.issuer'),
-        audience: config.get('auth.audience'),
-        accessTtlSeconds: config.get('auth.access-ttl-seconds'),
-        signupTicketTtlSeconds: config.get('auth.social.signup-ticket-ttl-seconds'),
-      }),
-      nodeSecrets,
-    );
-    const sessions = new Sessions({
-      users,
-      store: new RedisSessionStore(redis, { prefix, accessTtlSeconds: () => config.get('auth.access-ttl-seconds') }),
-      issuer,
-      limiter: new RedisAttemptLimiter(redis, prefix),
-      devices: new RedisDeviceRegistry(redis, prefix),
-      secrets: nodeSecrets,
-      settings: () => ({
-        accessTtlSeconds: config.get('auth.access-ttl-seconds'),
-        refreshTtlSeconds: config.get('auth.refresh-ttl-seconds'),
-        sessionMaxAgeSeconds: config.get('auth.session-max-age-seconds'),
-        refreshGraceSeconds: config.get('auth.refresh-grace-seconds'),
-        login: {
-          maxFailuresPerAccount: config.get('auth.login.max-failures-per-account'),
-          maxFailuresPerIp: config.get('auth.login.max-failures-per-ip'),
-          windowSeconds: config.get('auth.login.window-seconds'),
-          freeFailuresPerAccountAndIp: config.get('auth.login.free-failures-per-account-ip'),
-          backoffBaseSeconds: config.get('auth.login.backoff-base-seconds'),
-          backoffMaxSeconds: config.get('auth.login.backoff-max-seconds'),
-          maxFailuresPerDevice: config.get('auth.login.max-failures-per-device'),
-          deviceTtlSeconds: config.get('auth.login.device-ttl-seconds'),
-        },
-        signup: {
-          maxPerIp: config.get('auth.signup.max-per-ip'),
-          windowSeconds: config.get('auth.signup.window-seconds'),
-        },
-      }),
-    });
-    const redirectUri = (provider: string) =>
-      new URL(`/api/auth/social/${provider}/callback`, config.get('auth.public-url')).toString();
-    const social = new SocialLogin({
-      providers: new OidcProviders({ providers, redirectUri }),
-      states: new RedisSocialState(redis, prefix),
-      users,
-      sessions,
-      issuer,
-      secrets: nodeSecrets,
-      stateTtlSeconds: () => config.get('auth.social.state-ttl-seconds'),
-    });
-    return buildAuthApp({
-      app: ctx.createApp({ bodyLimit: 32 * 1024 }),
-      sessions,
-      social,
-      keyring: () => keyring,
-      socialSettings: () => ({
-        publicUrl: config.get('auth.public-url'),
-        completeUrl: config.get('auth.social.complete-url'),
-        stateTtlSeconds: config.get('auth.social.state-ttl-seconds'),
-        resultTtlSeconds: config.get('auth.social.result-ttl-seconds'),
-        providers: providers().map((p) => p.id),
-      }),
-    });
-  },
-};
+  const users = new UserServiceClient({
+    discovery: ctx.discovery,
+    timeoutMs: () => config.get('auth.user-service.timeout-ms'),
+    credential: (method, path) => ctx.trust.internalHeaders(method, path),
+  });
+  const issuer = new JoseTokenIssuer(
+    () => keyring,
+    () => ({
+      issuer: config.get('auth.issuer'),
+      audience: config.get('auth.audience'),
+      accessTtlSeconds: config.get('auth.access-ttl-seconds'),
+      signupTicketTtlSeconds: config.get('auth.social.signup-ticket-ttl-seconds'),
+    }),
+    nodeSecrets,
+  );
+  const sessions = new Sessions({
+    users,
+    store: new RedisSessionStore(redis, { prefix, accessTtlSeconds: () => config.get('auth.access-ttl-seconds') }),
+    issuer,
+    limiter: new RedisAttemptLimiter(redis, prefix),
+    devices: new RedisDeviceRegistry(redis, prefix),
+    secrets: nodeSecrets,
+    settings: () => ({
+      accessTtlSeconds: config.get('auth.access-ttl-seconds'),
+      refreshTtlSeconds: config.get('auth.refresh-ttl-seconds'),
+      sessionMaxAgeSeconds: config.get('auth.session-max-age-seconds'),
+      refreshGraceSeconds: config.get('auth.refresh-grace-seconds'),
+      login: {
+        maxFailuresPerAccount: config.get('auth.login.max-failures-per-account'),
+        maxFailuresPerIp: config.get('auth.login.max-failures-per-ip'),
+        windowSeconds: config.get('auth.login.window-seconds'),
+        freeFailuresPerAccountAndIp: config.get('auth.login.free-failures-per-account-ip'),
+        backoffBaseSeconds: config.get('auth.login.backoff-base-seconds'),
+        backoffMaxSeconds: config.get('auth.login.backoff-max-seconds'),
+        maxFailuresPerDevice: config.get('auth.login.max-failures-per-device'),
+        deviceTtlSeconds: config.get('auth.login.device-ttl-seconds'),
+      },
+      signup: {
+        maxPerIp: config.get('auth.signup.max-per-ip'),
+        windowSeconds: config.get('auth.signup.window-seconds'),
+      },
+    }),
+  });
+  const redirectUri = (provider: string) =>
+    new URL(`/api/auth/social/${provider}/callback`, config.get('auth.public-url')).toString();
+  const social = new SocialLogin({
+    providers: new OidcProviders({ providers, redirectUri }),
+    states: new RedisSocialState(redis, prefix),
+    users,
+    sessions,
+    issuer,
+    secrets: nodeSecrets,
+    stateTtlSeconds: () => config.get('auth.social.state-ttl-seconds'),
+  });
+  return buildAuthApp({
+    app: ctx.createApp({ bodyLimit: 32 * 1024 }),
+    sessions,
+    social,
+    keyring: () => keyring,
+    socialSettings: () => ({
+      publicUrl: config.get('auth.public-url'),
+      completeUrl: config.get('auth.social.complete-url'),
+      stateTtlSeconds: config.get('auth.social.state-ttl-seconds'),
+      resultTtlSeconds: config.get('auth.social.result-ttl-seconds'),
+      providers: providers().map((p) => p.id),
+    }),
+  });
+});

@@ -1,16 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { LIVE_VIEWERS_KEY } from '@phzzk/contracts';
-import {
-  BaseConfig,
-  DatabaseConfig,
-  KafkaConfig,
-  openDatabase,
-  openProducer,
-  openRedis,
-  RedisConfig,
-  type ServiceDefinition,
-  startBatchConsumer,
-} from '@phzzk/kit';
+import { defineService, openDatabase, openProducer, openRedis, serviceConfig, startBatchConsumer } from '@phzzk/kit';
 import Type from 'typebox';
 import { HttpChannelDirectory } from './adapters/http-channel-directory.ts';
 import { KafkaHeartbeatPublisher } from './adapters/kafka-heartbeat-publisher.ts';
@@ -28,11 +18,7 @@ import { startRetention } from './workers/retention.ts';
 import { StatsTicker } from './workers/stats-ticker.ts';
 import { heartbeatHandler, heartbeatTopics, syncHandler, syncTopics } from './workers/sync-handler.ts';
 
-export const CacheConfig = Type.Object({
-  ...BaseConfig,
-  ...DatabaseConfig,
-  ...KafkaConfig,
-  ...RedisConfig,
+export const CacheConfig = serviceConfig(['database', 'kafka', 'redis'], {
   /** Consumer group of the synced topics; viewer.heartbeats use `<group>.heartbeats`. Shared by all instances. */
   'cache.consumer-group': Type.String({ default: 'cache', minLength: 1, maxLength: 120 }),
   /** Prefix of every Redis key of this service but the live-viewers key. */
@@ -69,93 +55,88 @@ export const CacheConfig = Type.Object({
 
 const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 
-export const cacheService: ServiceDefinition<typeof CacheConfig> = {
-  name: 'cache',
-  version: '0.1.0',
-  configSchema: CacheConfig,
-  async build(ctx) {
-    const config = ctx.config;
-    const values = config.values;
-    const { logger } = ctx;
+export const cacheService = defineService('cache', CacheConfig, async (ctx) => {
+  const config = ctx.config;
+  const values = config.values;
+  const { logger } = ctx;
 
-    const { db } = await openDatabase(ctx, { defaultSchema: 'cache_service', migrationsDir });
-    const redis = openRedis(ctx);
-    const producer = openProducer(ctx);
-    const keys = new CacheKeys(values['cache.redis.key-prefix'], values['cache.live-viewers-key']);
-    const cache = new RedisCache(redis, keys, {
-      historyCap: () => config.get('cache.history.redis-cap'),
-      endedTtlSeconds: () => config.get('cache.live.ended-ttl-seconds'),
-      viewerTtlMs: () => config.get('cache.stats.viewer-ttl-seconds') * 1000,
-    });
-    const store = new PgCacheStore(db);
+  const { db } = await openDatabase(ctx, { defaultSchema: 'cache_service', migrationsDir });
+  const redis = openRedis(ctx);
+  const producer = openProducer(ctx);
+  const keys = new CacheKeys(values['cache.redis.key-prefix'], values['cache.live-viewers-key']);
+  const cache = new RedisCache(redis, keys, {
+    historyCap: () => config.get('cache.history.redis-cap'),
+    endedTtlSeconds: () => config.get('cache.live.ended-ttl-seconds'),
+    viewerTtlMs: () => config.get('cache.stats.viewer-ttl-seconds') * 1000,
+  });
+  const store = new PgCacheStore(db);
 
-    const group = values['cache.consumer-group'];
-    startBatchConsumer(ctx, {
-      name: 'kafka-sync',
-      groupId: group,
-      topics: syncTopics,
-      handleBatch: syncHandler({
-        writer: new PgSyncWriter(db),
-        cache,
-        presenceTtlMs: () => config.get('cache.presence.join-ttl-seconds') * 1000,
-      }),
-      producer,
-      maxBatch: values['cache.sync.batch-size'],
-      maxWaitMs: values['cache.sync.flush-ms'],
-      isTransient,
-      startFrom: values['cache.consumer.start-from'],
-    });
-    startBatchConsumer(ctx, {
-      name: 'kafka-heartbeats',
-      groupId: `${group}.heartbeats`,
-      topics: heartbeatTopics,
-      handleBatch: heartbeatHandler({ cache }),
-      producer,
-      maxBatch: 5000,
-      // Heartbeats are counted within a few hundred ms; the 15 s target leaves room.
-      maxWaitMs: 200,
-      isTransient,
-      // A heartbeat older than the viewer window counts for nothing: a new group starts at the end.
-      startFrom: 'latest',
-    });
-
-    const ticker = new StatsTicker({
+  const group = values['cache.consumer-group'];
+  startBatchConsumer(ctx, {
+    name: 'kafka-sync',
+    groupId: group,
+    topics: syncTopics,
+    handleBatch: syncHandler({
+      writer: new PgSyncWriter(db),
       cache,
-      store,
-      logger,
-      tickMs: () => config.get('cache.stats.tick-ms'),
-      sampleMs: () => config.get('cache.stats.sample-ms'),
-    });
-    ticker.start();
-    ctx.lifecycle.onClose('stats ticker', () => ticker.stop());
-    const retention = startRetention({ store, logger, retentionDays: () => config.get('cache.chat.retention-days') });
-    ctx.lifecycle.onClose('chat retention', () => retention.stop());
+      presenceTtlMs: () => config.get('cache.presence.join-ttl-seconds') * 1000,
+    }),
+    producer,
+    maxBatch: values['cache.sync.batch-size'],
+    maxWaitMs: values['cache.sync.flush-ms'],
+    isTransient,
+    startFrom: values['cache.consumer.start-from'],
+  });
+  startBatchConsumer(ctx, {
+    name: 'kafka-heartbeats',
+    groupId: `${group}.heartbeats`,
+    topics: heartbeatTopics,
+    handleBatch: heartbeatHandler({ cache }),
+    producer,
+    maxBatch: 5000,
+    // Heartbeats are counted within a few hundred ms; the 15 s target leaves room.
+    maxWaitMs: 200,
+    isTransient,
+    // A heartbeat older than the viewer window counts for nothing: a new group starts at the end.
+    startFrom: 'latest',
+  });
 
-    const cap = () => config.get('cache.history.redis-cap');
-    return buildCacheApp({
-      app: ctx.createApp({ bodyLimit: 16 * 1024 }),
-      history: new History({
-        store,
-        cache,
-        cap,
-        onCacheError: (error) => logger.warn({ err: error }, 'history cache failed; PostgreSQL answered'),
+  const ticker = new StatsTicker({
+    cache,
+    store,
+    logger,
+    tickMs: () => config.get('cache.stats.tick-ms'),
+    sampleMs: () => config.get('cache.stats.sample-ms'),
+  });
+  ticker.start();
+  ctx.lifecycle.onClose('stats ticker', () => ticker.stop());
+  const retention = startRetention({ store, logger, retentionDays: () => config.get('cache.chat.retention-days') });
+  ctx.lifecycle.onClose('chat retention', () => retention.stop());
+
+  const cap = () => config.get('cache.history.redis-cap');
+  return buildCacheApp({
+    app: ctx.createApp({ bodyLimit: 16 * 1024 }),
+    history: new History({
+      store,
+      cache,
+      cap,
+      onCacheError: (error) => logger.warn({ err: error }, 'history cache failed; PostgreSQL answered'),
+    }),
+    replay: new Replay({ store }),
+    participants: new Participants({ cache }),
+    stats: new Stats({
+      store,
+      cache,
+      publisher: new KafkaHeartbeatPublisher(producer),
+      channels: new HttpChannelDirectory({
+        discovery: ctx.discovery,
+        credential: (method, path) => ctx.trust.internalHeaders(method, path),
+        timeoutMs: () => config.get('cache.channel.timeout-ms'),
       }),
-      replay: new Replay({ store }),
-      participants: new Participants({ cache }),
-      stats: new Stats({
-        store,
-        cache,
-        publisher: new KafkaHeartbeatPublisher(producer),
-        channels: new HttpChannelDirectory({
-          discovery: ctx.discovery,
-          credential: (method, path) => ctx.trust.internalHeaders(method, path),
-          timeoutMs: () => config.get('cache.channel.timeout-ms'),
-        }),
-        rateLimit: () => ({
-          limit: config.get('cache.heartbeat.rate-limit'),
-          windowMs: config.get('cache.heartbeat.rate-window-ms'),
-        }),
+      rateLimit: () => ({
+        limit: config.get('cache.heartbeat.rate-limit'),
+        windowMs: config.get('cache.heartbeat.rate-window-ms'),
       }),
-    });
-  },
-};
+    }),
+  });
+});

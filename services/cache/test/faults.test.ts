@@ -18,6 +18,13 @@ afterAll(async () => {
   await fx?.close();
 });
 
+/** A chat event's envelope as chat writes it, around any `data` (to send what breaks the contract). */
+function chatEnvelope(type: string, data: unknown): Buffer {
+  return Buffer.from(
+    JSON.stringify({ id: uuidv7(), type, occurredAt: new Date().toISOString(), producer: 'chat', data }),
+  );
+}
+
 /** Publishes `count` messages spread over `channels` channels, `concurrency` at a time. */
 async function burst(channels: string[], count: number, concurrency = 100): Promise<void> {
   for (let i = 0; i < count; i += concurrency) {
@@ -44,32 +51,18 @@ describe('faults', () => {
       await fx.untilConsuming();
       const channelId = uuidv7();
       await fx.producer.sendRaw(Topics.chatMessages.name, channelId, Buffer.from('{not json'));
-      await fx.producer.sendRaw(
-        Topics.chatMessages.name,
-        channelId,
-        Buffer.from(
-          JSON.stringify({
-            id: uuidv7(),
-            type: 'chat.reaction',
-            occurredAt: new Date().toISOString(),
-            producer: 'chat',
-            data: {},
-          }),
-        ),
-      );
+      await fx.producer.sendRaw(Topics.chatMessages.name, channelId, chatEnvelope('chat.reaction', {}));
       // The right type with a payload that breaks the contract (seq 0, text missing).
       await fx.producer.sendRaw(
         Topics.chatMessages.name,
         channelId,
-        Buffer.from(
-          JSON.stringify({
-            id: uuidv7(),
-            type: 'chat.message',
-            occurredAt: new Date().toISOString(),
-            producer: 'chat',
-            data: { channelId, seq: 0, messageId: uuidv7(), user: fx.user(), sentAt: new Date().toISOString() },
-          }),
-        ),
+        chatEnvelope('chat.message', {
+          channelId,
+          seq: 0,
+          messageId: uuidv7(),
+          user: fx.user(),
+          sentAt: new Date().toISOString(),
+        }),
       );
       const good = await fx.message(channelId, undefined, 'after the poison');
       await waitFor(

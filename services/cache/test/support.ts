@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type ChatMessage, deadLetterTopic, type StreamStarted, Topics } from '@phzzk/contracts';
-import {
-  createLogger,
-  createRedis,
-  EventProducer,
-  ensureTopics,
-  type ServiceInstance,
-  StaticDiscovery,
-  startService,
-} from '@phzzk/kit';
-import { ApiClient, freshSchema, testInfra, uniqueName, waitFor } from '@phzzk/testing';
+import { type ChatMessage, type StreamStarted, Topics } from '@phzzk/contracts';
+import { createRedis, type ServiceInstance, StaticDiscovery, startService } from '@phzzk/kit';
+import { ApiClient, serviceTestBed, waitFor } from '@phzzk/testing';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { cacheService } from '../src/service.ts';
@@ -24,29 +16,16 @@ export const CACHE_TOPICS = [
 
 /** Everything one test file needs apart from a running service: names, a producer, SQL, Redis (`brokers`: a private Kafka). */
 export async function cacheFixture(options: { brokers?: string[] } = {}) {
-  const infra = await testInfra();
-  const brokers = options.brokers ?? infra.kafkaBrokers;
-  await ensureTopics(
-    brokers,
-    CACHE_TOPICS.flatMap((t) => [
-      { name: t.name, partitions: t.partitions },
-      { name: deadLetterTopic(t.name), partitions: 1 },
-    ]),
-  );
-  const schema = freshSchema(infra.databaseUrl, 'cache_test');
-  const group = uniqueName('cache_test');
+  // Test events come as chat publishes them.
+  const bed = await serviceTestBed('cache', CACHE_TOPICS, { producer: 'chat', brokers: options.brokers });
+  const { infra, brokers, schema, group, producer } = bed;
   const prefix = `phzzk:test:${group}:`;
   const liveViewersKey = `${prefix}live-viewers`;
-  const logger = createLogger({ service: 'cache-test', instanceId: group, level: 'silent' });
-  const producer = new EventProducer({ brokers, producer: 'chat', logger });
   const db = new pg.Pool({ connectionString: infra.databaseUrl, max: 3 });
   const redis = createRedis(infra.redisUrl, `cache-test-${group}`);
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-    DATABASE_URL: infra.databaseUrl,
-    DATABASE_SCHEMA: schema.name,
-    REDIS_URL: infra.redisUrl,
-    KAFKA_BROKERS: brokers.join(','),
+    ...bed.env,
     CACHE_CONSUMER_GROUP: group,
     CACHE_CONSUMER_START_FROM: 'latest',
     CACHE_REDIS_KEY_PREFIX: prefix,
@@ -187,9 +166,8 @@ export async function cacheFixture(options: { brokers?: string[] } = {}) {
       await flushRedis().catch(() => {});
       await redis.del(liveViewersKey).catch(() => {});
       redis.disconnect();
-      await producer.close();
       await db.end();
-      await schema.drop();
+      await bed.close();
     },
   };
 }

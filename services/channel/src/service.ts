@@ -1,14 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { LIVE_VIEWERS_KEY, Topics } from '@phzzk/contracts';
 import {
-  BaseConfig,
-  DatabaseConfig,
-  KafkaConfig,
+  defineService,
   openDatabase,
   openProducer,
   openRedis,
-  RedisConfig,
-  type ServiceDefinition,
+  serviceConfig,
   startConsumer,
   startOutbox,
   startProcessedEventsPruning,
@@ -22,11 +19,7 @@ import { RedisReadCache } from './adapters/redis-read-cache.ts';
 import { buildChannelApp } from './app.ts';
 import { Channels } from './domain/channels.ts';
 
-export const ChannelConfig = Type.Object({
-  ...BaseConfig,
-  ...DatabaseConfig,
-  ...KafkaConfig,
-  ...RedisConfig,
+export const ChannelConfig = serviceConfig(['database', 'kafka', 'redis'], {
   /** Shown to streamers with their key: OBS publishes to `<ingest-url>/<stream key>`. */
   'channel.ingest-url': Type.String({ default: 'rtmp://localhost:1935/live', pattern: '^rtmps?://' }),
   /** Consumer group for user.events and channel.events; tests give each run its own. */
@@ -47,64 +40,58 @@ export const ChannelConfig = Type.Object({
 const DEVELOPMENT_SEALING_SECRET = 'phzzk-channel-development-only-stream-key-secret';
 const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 
-export const channelService: ServiceDefinition<typeof ChannelConfig> = {
-  name: 'channel',
-  version: '0.1.0',
-  configSchema: ChannelConfig,
-  async build(ctx) {
-    const config = ctx.config.values;
-    const { logger } = ctx;
+export const channelService = defineService('channel', ChannelConfig, async (ctx, config) => {
+  const { logger } = ctx;
 
-    const { db, schema } = await openDatabase(ctx, {
-      defaultSchema: 'channel_service',
-      migrationsDir,
-      kitTables: ['outbox', 'processed-events'],
-    });
-    // Redis only speeds reads up: when it is away, PostgreSQL answers and the instance stays ready.
-    const redis = openRedis(ctx, { critical: false });
-    const cache = new RedisReadCache({
-      redis,
-      prefix: config['channel.redis.key-prefix'],
-      liveTtlSeconds: () => ctx.config.get('channel.cache.live-ttl-seconds'),
-      pageTtlSeconds: () => ctx.config.get('channel.cache.directory-ttl-seconds'),
-      logger,
-    });
+  const { db, schema } = await openDatabase(ctx, {
+    defaultSchema: 'channel_service',
+    migrationsDir,
+    kitTables: ['outbox', 'processed-events'],
+  });
+  // Redis only speeds reads up: when it is away, PostgreSQL answers and the instance stays ready.
+  const redis = openRedis(ctx, { critical: false });
+  const cache = new RedisReadCache({
+    redis,
+    prefix: config['channel.redis.key-prefix'],
+    liveTtlSeconds: () => ctx.config.get('channel.cache.live-ttl-seconds'),
+    pageTtlSeconds: () => ctx.config.get('channel.cache.directory-ttl-seconds'),
+    logger,
+  });
 
-    const producer = openProducer(ctx);
-    const relay = startOutbox(ctx, { db, producer, schema, topic: Topics.channelEvents });
+  const producer = openProducer(ctx);
+  const relay = startOutbox(ctx, { db, producer, schema, topic: Topics.channelEvents });
 
-    const secret = config['channel.stream-key.secret'];
-    if (!secret) logger.warn('channel.stream-key.secret is not set: using the development secret to seal stream keys');
-    const store = new PgChannelStore(db);
-    const channels = new Channels({
+  const secret = config['channel.stream-key.secret'];
+  if (!secret) logger.warn('channel.stream-key.secret is not set: using the development secret to seal stream keys');
+  const store = new PgChannelStore(db);
+  const channels = new Channels({
+    store,
+    cache,
+    sealer: new AesStreamKeySealer(secret ?? DEVELOPMENT_SEALING_SECRET),
+    onEvent: () => relay.kick(),
+    viewers: new RedisLiveViewers({ redis, key: () => ctx.config.get('channel.live-viewers-key'), logger }),
+  });
+
+  const group = config['channel.consumer-group'];
+  // Not critical: the HTTP API works without Kafka; channels and live state then lag behind.
+  startConsumer(ctx, {
+    groupId: group,
+    subscriptions: channelEventSubscriptions({
+      db,
       store,
       cache,
-      sealer: new AesStreamKeySealer(secret ?? DEVELOPMENT_SEALING_SECRET),
-      onEvent: () => relay.kick(),
-      viewers: new RedisLiveViewers({ redis, key: () => ctx.config.get('channel.live-viewers-key'), logger }),
-    });
+      issueKey: (channelId) => channels.issueKey(channelId),
+      consumer: group,
+      logger,
+    }),
+    producer,
+  });
+  // The ids processOnce remembers are forgotten after the retention (hourly, in batches).
+  startProcessedEventsPruning(ctx, db);
 
-    const group = config['channel.consumer-group'];
-    // Not critical: the HTTP API works without Kafka; channels and live state then lag behind.
-    startConsumer(ctx, {
-      groupId: group,
-      subscriptions: channelEventSubscriptions({
-        db,
-        store,
-        cache,
-        issueKey: (channelId) => channels.issueKey(channelId),
-        consumer: group,
-        logger,
-      }),
-      producer,
-    });
-    // The ids processOnce remembers are forgotten after the retention (hourly, in batches).
-    startProcessedEventsPruning(ctx, db);
-
-    return buildChannelApp({
-      app: ctx.createApp({ bodyLimit: 64 * 1024 }),
-      channels,
-      ingestUrl: () => ctx.config.get('channel.ingest-url'),
-    });
-  },
-};
+  return buildChannelApp({
+    app: ctx.createApp({ bodyLimit: 64 * 1024 }),
+    channels,
+    ingestUrl: () => ctx.config.get('channel.ingest-url'),
+  });
+});

@@ -1,15 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { deadLetterTopic, type LiveInfo, type StreamStarted, Topics } from '@phzzk/contracts';
-import {
-  createLogger,
-  EventProducer,
-  ensureTopics,
-  identityHeaders,
-  internalCallHeaders,
-  StaticDiscovery,
-  startService,
-} from '@phzzk/kit';
-import { ApiClient, freshSchema, KafkaProbe, testInfra, uniqueName, waitFor } from '@phzzk/testing';
+import { identityHeaders, internalCallHeaders, StaticDiscovery, startService } from '@phzzk/kit';
+import { ApiClient, KafkaProbe, serviceTestBed, waitFor } from '@phzzk/testing';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { channelService } from '../src/service.ts';
@@ -24,23 +16,11 @@ type ChannelBody = { id: string; ownerNickname: string; title: string; followerC
  * PostgreSQL, Redis and Kafka; plus a producer for test events and a probe on what it publishes.
  */
 export async function startChannelService(env: Record<string, string> = {}) {
-  const infra = await testInfra();
-  const brokers = infra.kafkaBrokers;
-  await ensureTopics(
-    brokers,
-    [Topics.userEvents, Topics.channelEvents].flatMap((t) => [
-      { name: t.name, partitions: t.partitions },
-      { name: deadLetterTopic(t.name), partitions: 1 },
-    ]),
-  );
-  const schema = freshSchema(infra.databaseUrl, 'channel_test');
-  const group = uniqueName('channel_test');
+  const bed = await serviceTestBed('channel', [Topics.userEvents, Topics.channelEvents]);
+  const { infra, brokers, schema, group, producer } = bed;
   const running = await startService(channelService, {
     env: {
-      DATABASE_URL: infra.databaseUrl,
-      DATABASE_SCHEMA: schema.name,
-      REDIS_URL: infra.redisUrl,
-      KAFKA_BROKERS: brokers.join(','),
+      ...bed.env,
       CHANNEL_CONSUMER_GROUP: group,
       CHANNEL_REDIS_KEY_PREFIX: `phzzk:test:${group}:`,
       CHANNEL_LIVE_VIEWERS_KEY: `phzzk:test:${group}:live-viewers`,
@@ -50,8 +30,6 @@ export async function startChannelService(env: Record<string, string> = {}) {
     },
     discovery: new StaticDiscovery([]),
   });
-  const logger = createLogger({ service: 'channel-test', instanceId: group, level: 'silent' });
-  const producer = new EventProducer({ brokers, producer: 'channel-test', logger });
   const probe = await KafkaProbe.start(brokers, [
     Topics.channelEvents,
     deadLetterTopic(Topics.channelEvents.name),
@@ -145,8 +123,7 @@ export async function startChannelService(env: Record<string, string> = {}) {
       await running.stop();
       await db.end();
       await probe.stop();
-      await producer.close();
-      await schema.drop();
+      await bed.close();
     },
   };
 }

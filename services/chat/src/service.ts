@@ -1,16 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { CHAT_MAX_CLIENT_FRAME_BYTES, CHAT_WELCOME_HISTORY_MESSAGES } from '@phzzk/contracts';
-import {
-  BaseConfig,
-  DatabaseConfig,
-  KafkaConfig,
-  openDatabase,
-  openProducer,
-  openRedis,
-  RedisConfig,
-  type ServiceDefinition,
-  startConsumer,
-} from '@phzzk/kit';
+import { defineService, openDatabase, openProducer, openRedis, serviceConfig, startConsumer } from '@phzzk/kit';
 import Type from 'typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { ChannelDirectoryClient } from './adapters/channel-directory-client.ts';
@@ -37,11 +27,7 @@ import { userEventsSubscription } from './workers/user-events.ts';
 
 const int = (def: number, minimum: number, maximum: number) => Type.Integer({ default: def, minimum, maximum });
 
-export const ChatConfig = Type.Object({
-  ...BaseConfig,
-  ...DatabaseConfig,
-  ...KafkaConfig,
-  ...RedisConfig,
+export const ChatConfig = serviceConfig(['database', 'kafka', 'redis'], {
   /** Prefix of every Redis key and pub/sub channel of chat; tests give each run its own. */
   'chat.redis.key-prefix': Type.String({ default: 'phzzk:chat:', minLength: 1, maxLength: 128 }),
   /** Consumer group for user.events (one for all chat nodes). */
@@ -82,196 +68,190 @@ export const ChatConfig = Type.Object({
 
 const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 
-export const chatService: ServiceDefinition<typeof ChatConfig> = {
-  name: 'chat',
-  version: '0.1.0',
-  configSchema: ChatConfig,
-  async build(ctx) {
-    const config = ctx.config.values;
-    const get = ctx.config.get.bind(ctx.config);
-    const { logger } = ctx;
-    const node = ctx.identity.instanceId;
+export const chatService = defineService('chat', ChatConfig, async (ctx, config) => {
+  const get = ctx.config.get.bind(ctx.config);
+  const { logger } = ctx;
+  const node = ctx.identity.instanceId;
 
-    const { db } = await openDatabase(ctx, { defaultSchema: 'chat_service', migrationsDir });
-    const store = new PgModerationStore(db);
-    // Redis holds the logs: without it nothing can be sent or delivered, so it is critical.
-    const redis = openRedis(ctx, { critical: true });
-    const keys = new ChatKeys(config['chat.redis.key-prefix']);
-    const log = new RedisChatLog({
-      redis,
-      keys,
-      retention: () => ({
-        keepEvents: get('chat.log.keep-events'),
-        keepMs: get('chat.log.keep-seconds') * 1000,
-        maxEvents: get('chat.log.max-events'),
-      }),
-      seqFloor: (channelId) => store.seqFloor(channelId),
-    });
+  const { db } = await openDatabase(ctx, { defaultSchema: 'chat_service', migrationsDir });
+  const store = new PgModerationStore(db);
+  // Redis holds the logs: without it nothing can be sent or delivered, so it is critical.
+  const redis = openRedis(ctx, { critical: true });
+  const keys = new ChatKeys(config['chat.redis.key-prefix']);
+  const log = new RedisChatLog({
+    redis,
+    keys,
+    retention: () => ({
+      keepEvents: get('chat.log.keep-events'),
+      keepMs: get('chat.log.keep-seconds') * 1000,
+      maxEvents: get('chat.log.max-events'),
+    }),
+    seqFloor: (channelId) => store.seqFloor(channelId),
+  });
 
-    const credential = (method: string, path: string) => ctx.trust.internalHeaders(method, path);
-    const channelClient = new ServiceClient({
+  const credential = (method: string, path: string) => ctx.trust.internalHeaders(method, path);
+  const channelClient = new ServiceClient({
+    discovery: ctx.discovery,
+    serviceId: 'channel',
+    timeoutMs: () => get('chat.channel.timeout-ms'),
+    credential,
+  });
+  const channels = new ChannelDirectoryClient(channelClient, () => ({
+    channelMs: get('chat.channel.cache-seconds') * 1000,
+    unknownMs: get('chat.channel.unknown-cache-seconds') * 1000,
+    followMs: get('chat.follow.cache-seconds') * 1000,
+  }));
+  const users = new UserDirectoryAdapter(
+    store,
+    new ServiceClient({
       discovery: ctx.discovery,
-      serviceId: 'channel',
+      serviceId: 'user',
       timeoutMs: () => get('chat.channel.timeout-ms'),
       credential,
-    });
-    const channels = new ChannelDirectoryClient(channelClient, () => ({
-      channelMs: get('chat.channel.cache-seconds') * 1000,
-      unknownMs: get('chat.channel.unknown-cache-seconds') * 1000,
-      followMs: get('chat.follow.cache-seconds') * 1000,
-    }));
-    const users = new UserDirectoryAdapter(
-      store,
-      new ServiceClient({
-        discovery: ctx.discovery,
-        serviceId: 'user',
-        timeoutMs: () => get('chat.channel.timeout-ms'),
-        credential,
-      }),
-    );
+    }),
+  );
 
-    const source = new RedisFeedSource(redis, keys);
-    ctx.lifecycle.onClose('chat feed subscriber', () => source.close());
-    ctx.health.register('redis-feed', () => ({ ok: source.healthy }));
-    const feeds = new ChannelFeeds({
-      source,
-      log,
-      loadRules: async (channelId) => {
-        const [channel, stored] = await Promise.all([channels.channel(channelId), store.load(channelId)]);
-        if (!channel) throw new Error(`channel ${channelId} is gone`);
-        return buildRules(channel.ownerId, stored);
-      },
-      recentEvents: config['chat.feed.recent-events'],
-      lingerMs: config['chat.feed.linger-ms'],
-      syncIntervalMs: config['chat.feed.sync-interval-ms'],
-      rulesRefreshMs: config['chat.rules.refresh-seconds'] * 1000,
-      logger,
-    });
-    ctx.lifecycle.onClose('chat feeds', () => feeds.close());
+  const source = new RedisFeedSource(redis, keys);
+  ctx.lifecycle.onClose('chat feed subscriber', () => source.close());
+  ctx.health.register('redis-feed', () => ({ ok: source.healthy }));
+  const feeds = new ChannelFeeds({
+    source,
+    log,
+    loadRules: async (channelId) => {
+      const [channel, stored] = await Promise.all([channels.channel(channelId), store.load(channelId)]);
+      if (!channel) throw new Error(`channel ${channelId} is gone`);
+      return buildRules(channel.ownerId, stored);
+    },
+    recentEvents: config['chat.feed.recent-events'],
+    lingerMs: config['chat.feed.linger-ms'],
+    syncIntervalMs: config['chat.feed.sync-interval-ms'],
+    rulesRefreshMs: config['chat.rules.refresh-seconds'] * 1000,
+    logger,
+  });
+  ctx.lifecycle.onClose('chat feeds', () => feeds.close());
 
-    const producer = openProducer(ctx);
-    const relay = new KafkaRelay({
-      log: new RedisRelayLog(redis, keys, log),
-      sink: new KafkaEventSink(producer),
-      store,
-      owner: node,
-      intervalMs: config['chat.relay.interval-ms'],
-      leaseMs: config['chat.relay.lease-ms'],
-      batch: 200,
-      logger,
-    });
-    relay.start();
-    ctx.lifecycle.onClose('chat relay', () => relay.stop());
-    // Not critical: chat goes on while Kafka is away; the events wait in the logs.
-    ctx.health.register('kafka-relay', () => relay.healthy(), { critical: false });
+  const producer = openProducer(ctx);
+  const relay = new KafkaRelay({
+    log: new RedisRelayLog(redis, keys, log),
+    sink: new KafkaEventSink(producer),
+    store,
+    owner: node,
+    intervalMs: config['chat.relay.interval-ms'],
+    leaseMs: config['chat.relay.lease-ms'],
+    batch: 200,
+    logger,
+  });
+  relay.start();
+  ctx.lifecycle.onClose('chat relay', () => relay.stop());
+  // Not critical: chat goes on while Kafka is away; the events wait in the logs.
+  ctx.health.register('kafka-relay', () => relay.healthy(), { critical: false });
 
-    const presence = new PresenceTracker();
-    const presenceLoop = new PresenceLoop({
-      tracker: presence,
-      sink: new KafkaPresenceSink(producer),
-      node,
-      flushMs: config['chat.presence.flush-ms'],
-      snapshotMs: config['chat.presence.snapshot-seconds'] * 1000,
-      logger,
-    });
-    presenceLoop.start();
-    ctx.lifecycle.onClose('chat presence', async () => {
-      presenceLoop.stop();
-      await presenceLoop.flush().catch(() => {});
-    });
+  const presence = new PresenceTracker();
+  const presenceLoop = new PresenceLoop({
+    tracker: presence,
+    sink: new KafkaPresenceSink(producer),
+    node,
+    flushMs: config['chat.presence.flush-ms'],
+    snapshotMs: config['chat.presence.snapshot-seconds'] * 1000,
+    logger,
+  });
+  presenceLoop.start();
+  ctx.lifecycle.onClose('chat presence', async () => {
+    presenceLoop.stop();
+    await presenceLoop.flush().catch(() => {});
+  });
 
-    const control = new ControlBus(redis, keys);
-    const moderation = new ChatModeration({
-      store,
-      log,
+  const control = new ControlBus(redis, keys);
+  const moderation = new ChatModeration({
+    store,
+    log,
+    channels,
+    rulesChanged: async (channelId) => {
+      await control.publish({ kind: 'rules', channelId });
+    },
+    newId: uuidv7,
+    now: Date.now,
+  });
+
+  const connectionLimits = new RedisConnectionLimits(
+    redis,
+    keys,
+    new ConnectionLimits(() => ({
+      perIp: get('chat.connections.per-ip'),
+      perUser: get('chat.connections.per-user'),
+    })),
+    node,
+    get('chat.connections.node-alive-seconds') * 1000,
+    logger,
+  );
+  ctx.lifecycle.onClose('chat connection counts', () => connectionLimits.close());
+  let connectionCount = () => 0;
+  const observer = createChatMetrics(ctx.metrics, { connections: () => connectionCount(), feeds: () => feeds.size });
+  const { app, sockets } = buildChatApp({
+    app: ctx.createApp({ bodyLimit: 64 * 1024 }),
+    moderation,
+    socket: {
+      feeds,
       channels,
-      rulesChanged: async (channelId) => {
-        await control.publish({ kind: 'rules', channelId });
-      },
-      newId: uuidv7,
-      now: Date.now,
-    });
-
-    const connectionLimits = new RedisConnectionLimits(
-      redis,
-      keys,
-      new ConnectionLimits(() => ({
-        perIp: get('chat.connections.per-ip'),
-        perUser: get('chat.connections.per-user'),
-      })),
-      node,
-      get('chat.connections.node-alive-seconds') * 1000,
-      logger,
-    );
-    ctx.lifecycle.onClose('chat connection counts', () => connectionLimits.close());
-    let connectionCount = () => 0;
-    const observer = createChatMetrics(ctx.metrics, { connections: () => connectionCount(), feeds: () => feeds.size });
-    const { app, sockets } = buildChatApp({
-      app: ctx.createApp({ bodyLimit: 64 * 1024 }),
-      moderation,
-      socket: {
-        feeds,
+      users,
+      sender: {
+        log,
         channels,
-        users,
-        sender: {
-          log,
-          channels,
-          limits: () => ({
-            messages: get('chat.rate.messages'),
-            moderatorMessages: get('chat.rate.moderator-messages'),
-            windowMs: get('chat.rate.window-seconds') * 1000,
-          }),
-          newId: uuidv7,
-          now: Date.now,
-        },
-        presence,
-        limits: connectionLimits,
-        readLog: (channelId, from) => log.range(channelId, from, undefined, get('chat.log.max-events')),
-        settings: () => ({
-          maxFrameBytes: CHAT_MAX_CLIENT_FRAME_BYTES,
-          hardMaxFrameBytes: 64 * 1024,
-          maxBufferedBytes: get('chat.socket.max-buffered-bytes'),
-          framesPerWindow: get('chat.abuse.frames-per-window'),
-          malformedPerWindow: get('chat.abuse.malformed-per-window'),
-          abuseWindowMs: get('chat.abuse.window-seconds') * 1000,
-          pingIntervalMs: get('chat.socket.ping-interval-seconds') * 1000,
-          welcomeMessages: CHAT_WELCOME_HISTORY_MESSAGES,
-          maxQueuedSends: get('chat.socket.max-queued-sends'),
+        limits: () => ({
+          messages: get('chat.rate.messages'),
+          moderatorMessages: get('chat.rate.moderator-messages'),
+          windowMs: get('chat.rate.window-seconds') * 1000,
         }),
         newId: uuidv7,
-        appended: () => relay.kick(),
-        observer,
-        logger,
+        now: Date.now,
       },
-    });
-    connectionCount = () => sockets.connections.size;
+      presence,
+      limits: connectionLimits,
+      readLog: (channelId, from) => log.range(channelId, from, undefined, get('chat.log.max-events')),
+      settings: () => ({
+        maxFrameBytes: CHAT_MAX_CLIENT_FRAME_BYTES,
+        hardMaxFrameBytes: 64 * 1024,
+        maxBufferedBytes: get('chat.socket.max-buffered-bytes'),
+        framesPerWindow: get('chat.abuse.frames-per-window'),
+        malformedPerWindow: get('chat.abuse.malformed-per-window'),
+        abuseWindowMs: get('chat.abuse.window-seconds') * 1000,
+        pingIntervalMs: get('chat.socket.ping-interval-seconds') * 1000,
+        welcomeMessages: CHAT_WELCOME_HISTORY_MESSAGES,
+        maxQueuedSends: get('chat.socket.max-queued-sends'),
+      }),
+      newId: uuidv7,
+      appended: () => relay.kick(),
+      observer,
+      logger,
+    },
+  });
+  connectionCount = () => sockets.connections.size;
 
-    // Moderators, blocked terms and nicknames changed somewhere: every node applies it.
-    await source.onControl((raw) => {
-      const message = ControlBus.parse(raw);
-      if (!message) return;
-      if (message.kind === 'rules') void feeds.reloadRules(message.channelId);
-      else {
-        users.changed(message.userId);
-        for (const connection of sockets.byUser.get(message.userId) ?? []) {
-          if (connection.user) connection.user.nickname = message.nickname;
-        }
-        presence.update(message.userId, { nickname: message.nickname });
+  // Moderators, blocked terms and nicknames changed somewhere: every node applies it.
+  await source.onControl((raw) => {
+    const message = ControlBus.parse(raw);
+    if (!message) return;
+    if (message.kind === 'rules') void feeds.reloadRules(message.channelId);
+    else {
+      users.changed(message.userId);
+      for (const connection of sockets.byUser.get(message.userId) ?? []) {
+        if (connection.user) connection.user.nickname = message.nickname;
       }
-    });
+      presence.update(message.userId, { nickname: message.nickname });
+    }
+  });
 
-    const group = config['chat.consumer-group'];
-    startConsumer(ctx, {
-      groupId: group,
-      subscriptions: [
-        userEventsSubscription({
-          store,
-          nicknameChanged: (userId, nickname) => control.publish({ kind: 'nickname', userId, nickname }),
-        }),
-      ],
-      producer,
-    });
+  const group = config['chat.consumer-group'];
+  startConsumer(ctx, {
+    groupId: group,
+    subscriptions: [
+      userEventsSubscription({
+        store,
+        nicknameChanged: (userId, nickname) => control.publish({ kind: 'nickname', userId, nickname }),
+      }),
+    ],
+    producer,
+  });
 
-    return app;
-  },
-};
+  return app;
+});

@@ -1,4 +1,4 @@
-import { BaseConfig, ConfigError, EventProducer, KafkaConfig, type ServiceDefinition } from '@phzzk/kit';
+import { BaseConfig, ConfigError, defineService, EventProducer, KafkaConfig } from '@phzzk/kit';
 import Type from 'typebox';
 import { KafkaChangePublisher } from './adapters/change-publisher.ts';
 import { cipherKeyFrom } from './adapters/cipher-key.ts';
@@ -41,84 +41,78 @@ export const configSchema = Type.Object({
   'config.monitor.secret': Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
 });
 
-export const configService: ServiceDefinition<typeof configSchema> = {
-  name: 'config',
-  version: '0.1.0',
-  configSchema,
-  async build(ctx) {
-    const c = ctx.config.values;
-    const log = ctx.logger;
-    const secured = c['config.security.enabled'];
-    const password = c['config.security.password'];
-    if (secured && !password) {
-      throw new ConfigError(
-        'config.security.password is not set (env CONFIG_SECURITY_PASSWORD): the config server serves no ' +
-          'configuration to anonymous callers. `npm start` keeps one in .phzzk/credentials.json; give services ' +
-          'the URI http://<username>:<password>@host:8888. (CONFIG_SECURITY_ENABLED=false switches reads open, ' +
-          'and then {cipher} values are never decrypted.)',
-        ['config.security.password'],
-      );
-    }
-    // Open reads never carry decrypted secrets: without read credentials nothing is decrypted.
-    const key = secured ? cipherKeyFrom(c['encrypt.key']) : null;
-    if (!secured) log.warn('config.security.enabled=false: reads are open and {cipher} values are not decrypted');
-    else if (!key) log.warn('no ENCRYPT_KEY: {cipher} values are served as invalid.<key>');
-    if (!c['config.monitor.secret']) log.warn('no CONFIG_MONITOR_SECRET: POST /monitor is closed');
-
-    let publisher: KafkaChangePublisher | null = null;
-    if (c['config.bus.enabled']) {
-      const producer = new EventProducer({ brokers: c['kafka.brokers'], producer: 'config', logger: log });
-      ctx.lifecycle.onClose('kafka-producer', () => producer.close());
-      publisher = new KafkaChangePublisher(producer);
-      ctx.health.register('kafka', () => producer.healthy(), { critical: false });
-    }
-
-    const git = new GitMirror({
-      uri: c['config.git.uri'],
-      basedir: c['config.git.basedir'],
-      timeoutMs: c['config.git.timeout-ms'],
-    });
-    ctx.lifecycle.onClose('git-mirror', () => git.close());
-    const repository = new ConfigRepository({
-      git,
-      uri: c['config.git.uri'].replace(/\/+$/, ''),
-      defaultLabel: c['config.git.default-label'],
-      decrypt: key ? (text) => decryptValue(key, text) : null,
-      log,
-    });
-    const watcher = new ChangeWatcher({ git, repository, publisher, pollMs: c['config.git.poll-ms'], log });
-    await watcher.start();
-    ctx.lifecycle.onClose('change-watcher', () => watcher.stop());
-
-    ctx.health.register('repository', () => {
-      const current = repository.current;
-      return current
-        ? { ok: true, detail: `${repository.defaultLabel} at ${current.commit}` }
-        : { ok: false, detail: repository.rejected?.message ?? watcher.status.remoteError ?? 'not loaded yet' };
-    });
-    // What is wrong beyond the configuration in force: it is still served, so not critical.
-    ctx.health.register(
-      'repository.latest',
-      () => {
-        const s = watcher.status;
-        const problem = repository.rejected?.message ?? (s.remoteError ? `remote unreachable: ${s.remoteError}` : null);
-        if (problem) return { ok: false, detail: problem };
-        return s.pending > 0
-          ? { ok: false, detail: `${s.pending} config.changed not yet published: ${s.publishError}` }
-          : { ok: true };
-      },
-      { critical: false },
+export const configService = defineService('config', configSchema, async (ctx, c) => {
+  const log = ctx.logger;
+  const secured = c['config.security.enabled'];
+  const password = c['config.security.password'];
+  if (secured && !password) {
+    throw new ConfigError(
+      'config.security.password is not set (env CONFIG_SECURITY_PASSWORD): the config server serves no ' +
+        'configuration to anonymous callers. `npm start` keeps one in .phzzk/credentials.json; give services ' +
+        'the URI http://<username>:<password>@host:8888. (CONFIG_SECURITY_ENABLED=false switches reads open, ' +
+        'and then {cipher} values are never decrypted.)',
+      ['config.security.password'],
     );
+  }
+  // Open reads never carry decrypted secrets: without read credentials nothing is decrypted.
+  const key = secured ? cipherKeyFrom(c['encrypt.key']) : null;
+  if (!secured) log.warn('config.security.enabled=false: reads are open and {cipher} values are not decrypted');
+  else if (!key) log.warn('no ENCRYPT_KEY: {cipher} values are served as invalid.<key>');
+  if (!c['config.monitor.secret']) log.warn('no CONFIG_MONITOR_SECRET: POST /monitor is closed');
 
-    return build({
-      app: ctx.createApp({ bodyLimit: 1024 * 1024 }),
-      repository,
-      watcher,
-      cipherKey: key,
-      adminToken: c['encrypt.admin-token'],
-      decryptEnabled: c['encrypt.decrypt-enabled'],
-      readCredentials: secured && password ? { username: c['config.security.username'], password } : undefined,
-      monitorSecret: c['config.monitor.secret'],
-    });
-  },
-};
+  let publisher: KafkaChangePublisher | null = null;
+  if (c['config.bus.enabled']) {
+    const producer = new EventProducer({ brokers: c['kafka.brokers'], producer: 'config', logger: log });
+    ctx.lifecycle.onClose('kafka-producer', () => producer.close());
+    publisher = new KafkaChangePublisher(producer);
+    ctx.health.register('kafka', () => producer.healthy(), { critical: false });
+  }
+
+  const git = new GitMirror({
+    uri: c['config.git.uri'],
+    basedir: c['config.git.basedir'],
+    timeoutMs: c['config.git.timeout-ms'],
+  });
+  ctx.lifecycle.onClose('git-mirror', () => git.close());
+  const repository = new ConfigRepository({
+    git,
+    uri: c['config.git.uri'].replace(/\/+$/, ''),
+    defaultLabel: c['config.git.default-label'],
+    decrypt: key ? (text) => decryptValue(key, text) : null,
+    log,
+  });
+  const watcher = new ChangeWatcher({ git, repository, publisher, pollMs: c['config.git.poll-ms'], log });
+  await watcher.start();
+  ctx.lifecycle.onClose('change-watcher', () => watcher.stop());
+
+  ctx.health.register('repository', () => {
+    const current = repository.current;
+    return current
+      ? { ok: true, detail: `${repository.defaultLabel} at ${current.commit}` }
+      : { ok: false, detail: repository.rejected?.message ?? watcher.status.remoteError ?? 'not loaded yet' };
+  });
+  // What is wrong beyond the configuration in force: it is still served, so not critical.
+  ctx.health.register(
+    'repository.latest',
+    () => {
+      const s = watcher.status;
+      const problem = repository.rejected?.message ?? (s.remoteError ? `remote unreachable: ${s.remoteError}` : null);
+      if (problem) return { ok: false, detail: problem };
+      return s.pending > 0
+        ? { ok: false, detail: `${s.pending} config.changed not yet published: ${s.publishError}` }
+        : { ok: true };
+    },
+    { critical: false },
+  );
+
+  return build({
+    app: ctx.createApp({ bodyLimit: 1024 * 1024 }),
+    repository,
+    watcher,
+    cipherKey: key,
+    adminToken: c['encrypt.admin-token'],
+    decryptEnabled: c['encrypt.decrypt-enabled'],
+    readCredentials: secured && password ? { username: c['config.security.username'], password } : undefined,
+    monitorSecret: c['config.monitor.secret'],
+  });
+});

@@ -1,10 +1,11 @@
 import { request } from 'node:http';
-import { deadLetterTopic, Topics } from '@phzzk/contracts';
-import { ensureTopics, type RunningService, StaticDiscovery, startService } from '@phzzk/kit';
+import { Topics, topicSpecs } from '@phzzk/contracts';
+import { ensureTopics, type RunningService } from '@phzzk/kit';
 import { KafkaProbe, testInfra, waitFor } from '@phzzk/testing';
 import cloudConfigClient from 'cloud-config-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type configSchema, configService } from '../src/service.ts';
+import type { configSchema } from '../src/service.ts';
+import { startConfigServer } from './support/config-app.ts';
 import { GitFixture } from './support/git-fixture.ts';
 
 const READ_PASSWORD = 'change-bus-read-password';
@@ -37,22 +38,13 @@ describe('config server process: git + Kafka change bus', () => {
 
   beforeAll(async () => {
     brokers = (await testInfra()).kafkaBrokers;
-    await ensureTopics(brokers, [
-      { name: Topics.configChanged.name, partitions: 1 },
-      { name: deadLetterTopic(Topics.configChanged.name), partitions: 1 },
-    ]);
+    await ensureTopics(brokers, topicSpecs([Topics.configChanged]));
     probe = await KafkaProbe.start(brokers, [Topics.configChanged]);
     repo = new GitFixture({ 'application.yml': 'a: 1\n', 'gateway.yml': 'gateway:\n  timeout-ms: 1000\n' });
-    server = await startService(configService, {
-      env: {
-        CONFIG_GIT_URI: repo.dir,
-        KAFKA_BROKERS: brokers.join(','),
-        SERVER_PORT: '0',
-        LOG_LEVEL: 'silent',
-        CONFIG_GIT_POLL_MS: '200',
-        CONFIG_SECURITY_PASSWORD: READ_PASSWORD,
-      },
-      discovery: new StaticDiscovery([]),
+    server = await startConfigServer(repo.dir, {
+      KAFKA_BROKERS: brokers.join(','),
+      CONFIG_GIT_POLL_MS: '200',
+      CONFIG_SECURITY_PASSWORD: READ_PASSWORD,
     });
   });
   afterAll(async () => {

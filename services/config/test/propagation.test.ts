@@ -1,4 +1,4 @@
-import { deadLetterTopic, Topics } from '@phzzk/contracts';
+import { Topics, topicSpecs } from '@phzzk/contracts';
 import { BaseConfig, ensureTopics, KafkaConfig, type RunningService, StaticDiscovery, startService } from '@phzzk/kit';
 import { testInfra, waitFor } from '@phzzk/testing';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configService } from '../src/service.ts';
+import type { configService } from '../src/service.ts';
+import { startConfigServer } from './support/config-app.ts';
 import { GitFixture } from './support/git-fixture.ts';
 
 type Health = { status: string; checks: Record<string, { status: string; detail?: string; critical: boolean }> };
@@ -31,21 +32,12 @@ describe('a commit reaches every running instance (git -> config server -> Kafka
 
   beforeAll(async () => {
     brokers = (await testInfra()).kafkaBrokers;
-    await ensureTopics(brokers, [
-      { name: Topics.configChanged.name, partitions: 1 },
-      { name: deadLetterTopic(Topics.configChanged.name), partitions: 1 },
-    ]);
+    await ensureTopics(brokers, topicSpecs([Topics.configChanged]));
     repo = new GitFixture({ 'application.yml': 'greeting:\n  text: start\n' });
     cacheDir = mkdtempSync(join(tmpdir(), 'phzzk-config-cache-'));
-    server = await startService(configService, {
-      env: {
-        CONFIG_GIT_URI: repo.dir,
-        KAFKA_BROKERS: brokers.join(','),
-        SERVER_PORT: '0',
-        LOG_LEVEL: 'silent',
-        CONFIG_SECURITY_PASSWORD: 'propagation-read-password',
-      },
-      discovery: new StaticDiscovery([]),
+    server = await startConfigServer(repo.dir, {
+      KAFKA_BROKERS: brokers.join(','),
+      CONFIG_SECURITY_PASSWORD: 'propagation-read-password',
     });
     for (let i = 0; i < INSTANCES; i++) {
       instances.push(

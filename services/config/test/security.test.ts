@@ -1,8 +1,8 @@
-import { type RunningService, StaticDiscovery, startService } from '@phzzk/kit';
+import type { RunningService } from '@phzzk/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveCipherKey, encryptValue } from '../src/domain/cipher.ts';
-import { type configSchema, configService } from '../src/service.ts';
-import { configApp } from './support/config-app.ts';
+import type { configSchema } from '../src/service.ts';
+import { configApp, startConfigServer } from './support/config-app.ts';
 import { GitFixture } from './support/git-fixture.ts';
 
 // The config server behind credentials: reads need HTTP Basic, so decrypted {cipher} values never
@@ -63,17 +63,7 @@ describe('config server process security settings', () => {
     repo?.remove();
   });
   const start = async (env: Record<string, string>) => {
-    const r = await startService(configService, {
-      env: {
-        CONFIG_GIT_URI: repo.dir,
-        CONFIG_BUS_ENABLED: 'false',
-        SERVER_PORT: '0',
-        LOG_LEVEL: 'silent',
-        ENCRYPT_KEY,
-        ...env,
-      },
-      discovery: new StaticDiscovery([]),
-    });
+    const r = await startConfigServer(repo.dir, { CONFIG_BUS_ENABLED: 'false', ENCRYPT_KEY, ...env });
     running.push(r);
     return r;
   };

@@ -1,4 +1,4 @@
-import { BaseConfig, basicAuthorization, ConfigError, type ServiceDefinition, splitCredentials } from '@phzzk/kit';
+import { basicAuthorization, ConfigError, defineService, serviceConfig, splitCredentials } from '@phzzk/kit';
 import Type from 'typebox';
 import { Agent } from 'undici';
 import { buildDiscoveryApp } from './app.ts';
@@ -12,8 +12,7 @@ import { PeerReplicator } from './adapters/peer-replicator.ts';
 import { syncFromPeers } from './adapters/peer-sync.ts';
 import { WatchHub } from './adapters/watch-hub.ts';
 
-export const DiscoveryConfig = Type.Object({
-  ...BaseConfig,
+export const DiscoveryConfig = serviceConfig([], {
   // The one fixed port of the platform besides the gateway and config (Eureka's 8761).
   'server.port': Type.Integer({ default: 8761, minimum: 0, maximum: 65535 }),
   /** Other discovery nodes, comma-separated, e.g. `http://127.0.0.1:8762/eureka`. */
@@ -80,122 +79,116 @@ export function otherPeers(
   });
 }
 
-export const discoveryService: ServiceDefinition<typeof DiscoveryConfig> = {
-  name: 'discovery',
-  version: '0.1.0',
-  configSchema: DiscoveryConfig,
-  async build(ctx) {
-    const c = ctx.config.values;
-    if (ctx.discovery.mode !== 'static') {
-      // Registering the registry with itself (or another registry) only adds noise.
-      await ctx.discovery.close();
-      throw new ConfigError('discovery.mode must be static for the discovery service itself (env DISCOVERY_MODE)', [
-        'discovery.mode',
-      ]);
-    }
-    let credentials: DiscoveryCredentials | undefined;
-    if (c['discovery.security.enabled']) {
-      const password = c['discovery.security.password'];
-      if (!password) {
-        throw new ConfigError(
-          'discovery.security.password is not set (env DISCOVERY_SECURITY_PASSWORD): discovery accepts no anonymous ' +
-            'writes. `npm start` keeps one in .phzzk/credentials.json; give services the URL ' +
-            'http://<username>:<password>@host:8761/eureka. (DISCOVERY_SECURITY_ENABLED=false switches the check off.)',
-          ['discovery.security.password'],
-        );
-      }
-      credentials = new DiscoveryCredentials(
-        { username: c['discovery.security.username'], password },
-        c['discovery.security.clients'],
+export const discoveryService = defineService('discovery', DiscoveryConfig, async (ctx, c) => {
+  if (ctx.discovery.mode !== 'static') {
+    // Registering the registry with itself (or another registry) only adds noise.
+    await ctx.discovery.close();
+    throw new ConfigError('discovery.mode must be static for the discovery service itself (env DISCOVERY_MODE)', [
+      'discovery.mode',
+    ]);
+  }
+  let credentials: DiscoveryCredentials | undefined;
+  if (c['discovery.security.enabled']) {
+    const password = c['discovery.security.password'];
+    if (!password) {
+      throw new ConfigError(
+        'discovery.security.password is not set (env DISCOVERY_SECURITY_PASSWORD): discovery accepts no anonymous ' +
+          'writes. `npm start` keeps one in .phzzk/credentials.json; give services the URL ' +
+          'http://<username>:<password>@host:8761/eureka. (DISCOVERY_SECURITY_ENABLED=false switches the check off.)',
+        ['discovery.security.password'],
       );
-    } else {
-      ctx.logger.warn('discovery.security.enabled=false: anyone who reaches this port can change the registry');
     }
-    const clock = Date.now;
-    const registry = new Registry(
-      {
-        defaultRenewalIntervalInSecs: c['discovery.lease.default-renewal-interval-secs'],
-        defaultDurationInSecs: c['discovery.lease.default-duration-secs'],
-        maxDurationInSecs: c['discovery.lease.max-duration-secs'],
-        deltaRetentionMs: c['discovery.delta.retention-ms'],
-        preservation: {
-          enabled: c['discovery.self-preservation.enabled'],
-          renewalThreshold: c['discovery.self-preservation.renewal-threshold'],
-          windowMs: c['discovery.self-preservation.window-ms'],
-          maxHoldMs: c['discovery.self-preservation.max-hold-ms'],
-        },
-      },
-      clock,
+    credentials = new DiscoveryCredentials(
+      { username: c['discovery.security.username'], password },
+      c['discovery.security.clients'],
     );
+  } else {
+    ctx.logger.warn('discovery.security.enabled=false: anyone who reaches this port can change the registry');
+  }
+  const clock = Date.now;
+  const registry = new Registry(
+    {
+      defaultRenewalIntervalInSecs: c['discovery.lease.default-renewal-interval-secs'],
+      defaultDurationInSecs: c['discovery.lease.default-duration-secs'],
+      maxDurationInSecs: c['discovery.lease.max-duration-secs'],
+      deltaRetentionMs: c['discovery.delta.retention-ms'],
+      preservation: {
+        enabled: c['discovery.self-preservation.enabled'],
+        renewalThreshold: c['discovery.self-preservation.renewal-threshold'],
+        windowMs: c['discovery.self-preservation.window-ms'],
+        maxHoldMs: c['discovery.self-preservation.max-hold-ms'],
+      },
+    },
+    clock,
+  );
 
-    const timeoutMs = c['discovery.replication.timeout-ms'];
-    const agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: timeoutMs } });
-    ctx.lifecycle.onClose('peer-http', () => agent.destroy());
-    const peerUrls = otherPeers(parsePeers(c['discovery.peers']), {
-      host: c['server.host'],
-      publicHost: c['server.public-host'],
-      port: c['server.port'],
-    });
-    const ownPassword = c['discovery.security.password'];
-    // Peers replicate with the credential in their URL, else with this node's platform credential.
-    const peers = peerUrls.map((raw) => {
-      const { url, authorization } = splitCredentials(raw);
-      const auth =
-        authorization ?? (ownPassword ? basicAuthorization(c['discovery.security.username'], ownPassword) : undefined);
-      return new PeerClient(url, agent, timeoutMs, auth);
-    });
-    const replicator = peers.length > 0 ? new PeerReplicator(peers, { logger: ctx.logger }) : undefined;
-    const node = new DiscoveryNode(registry, replicator);
-    replicator?.handleAnswers((task, statusCode, entity) => node.onPeerAnswer(task, statusCode, entity));
-    if (replicator) ctx.lifecycle.onClose('replication', () => replicator.close());
-    await syncFromPeers(node, peers, ctx.logger);
+  const timeoutMs = c['discovery.replication.timeout-ms'];
+  const agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: timeoutMs } });
+  ctx.lifecycle.onClose('peer-http', () => agent.destroy());
+  const peerUrls = otherPeers(parsePeers(c['discovery.peers']), {
+    host: c['server.host'],
+    publicHost: c['server.public-host'],
+    port: c['server.port'],
+  });
+  const ownPassword = c['discovery.security.password'];
+  // Peers replicate with the credential in their URL, else with this node's platform credential.
+  const peers = peerUrls.map((raw) => {
+    const { url, authorization } = splitCredentials(raw);
+    const auth =
+      authorization ?? (ownPassword ? basicAuthorization(c['discovery.security.username'], ownPassword) : undefined);
+    return new PeerClient(url, agent, timeoutMs, auth);
+  });
+  const replicator = peers.length > 0 ? new PeerReplicator(peers, { logger: ctx.logger }) : undefined;
+  const node = new DiscoveryNode(registry, replicator);
+  replicator?.handleAnswers((task, statusCode, entity) => node.onPeerAnswer(task, statusCode, entity));
+  if (replicator) ctx.lifecycle.onClose('replication', () => replicator.close());
+  await syncFromPeers(node, peers, ctx.logger);
 
-    const watch = new WatchHub(registry, {
-      nodeId: ctx.identity.instanceId,
-      heartbeatMs: c['discovery.watch.heartbeat-ms'],
-    });
-    ctx.lifecycle.onClose('watch', () => watch.close());
-    const stopEviction = startEvictionLoop(registry, {
-      intervalMs: c['discovery.eviction.interval-ms'],
-      clock,
-      onEvicted: (evicted) =>
-        ctx.logger.info(
-          {
-            instances: evicted.map((i) => `${i.info.app}/${i.info.instanceId}`),
-            preserving: registry.stats().preserving,
-          },
-          'evicted expired leases',
-        ),
-      onPreservation: (active, stats) =>
-        ctx.logger.warn(
-          { heldExpired: stats.heldExpired, renewalRatio: Math.round(stats.renewalRatio * 100) / 100 },
-          active
-            ? 'self-preservation: too few renewals heard, evicting expired leases progressively'
-            : 'self-preservation: ended',
-        ),
-    });
-    ctx.lifecycle.onClose('eviction', stopEviction);
-
-    installDiscoveryMetrics(ctx.metrics, { registry, watch, ...(replicator ? { replicator } : {}) });
-    ctx.health.register('registry', () => ({
-      ok: true,
-      detail: `${registry.size} instances${registry.stats().preserving ? ', self-preservation holding expired leases' : ''}`,
-    }));
-    if (replicator) {
-      ctx.health.register(
-        'peers',
-        () => {
-          const status = replicator.status();
-          const down = status.filter((p) => !p.reachable && p.failedBatches > 0).map((p) => p.url);
-          return {
-            ok: down.length === 0,
-            detail: down.length ? `not replicating to ${down.join(', ')}` : `${status.length} peers`,
-          };
+  const watch = new WatchHub(registry, {
+    nodeId: ctx.identity.instanceId,
+    heartbeatMs: c['discovery.watch.heartbeat-ms'],
+  });
+  ctx.lifecycle.onClose('watch', () => watch.close());
+  const stopEviction = startEvictionLoop(registry, {
+    intervalMs: c['discovery.eviction.interval-ms'],
+    clock,
+    onEvicted: (evicted) =>
+      ctx.logger.info(
+        {
+          instances: evicted.map((i) => `${i.info.app}/${i.info.instanceId}`),
+          preserving: registry.stats().preserving,
         },
-        { critical: false },
-      );
-    }
+        'evicted expired leases',
+      ),
+    onPreservation: (active, stats) =>
+      ctx.logger.warn(
+        { heldExpired: stats.heldExpired, renewalRatio: Math.round(stats.renewalRatio * 100) / 100 },
+        active
+          ? 'self-preservation: too few renewals heard, evicting expired leases progressively'
+          : 'self-preservation: ended',
+      ),
+  });
+  ctx.lifecycle.onClose('eviction', stopEviction);
 
-    return buildDiscoveryApp({ app: ctx.createApp({ bodyLimit: BODY_LIMIT }), node, watch, clock, credentials });
-  },
-};
+  installDiscoveryMetrics(ctx.metrics, { registry, watch, ...(replicator ? { replicator } : {}) });
+  ctx.health.register('registry', () => ({
+    ok: true,
+    detail: `${registry.size} instances${registry.stats().preserving ? ', self-preservation holding expired leases' : ''}`,
+  }));
+  if (replicator) {
+    ctx.health.register(
+      'peers',
+      () => {
+        const status = replicator.status();
+        const down = status.filter((p) => !p.reachable && p.failedBatches > 0).map((p) => p.url);
+        return {
+          ok: down.length === 0,
+          detail: down.length ? `not replicating to ${down.join(', ')}` : `${status.length} peers`,
+        };
+      },
+      { critical: false },
+    );
+  }
+
+  return buildDiscoveryApp({ app: ctx.createApp({ bodyLimit: BODY_LIMIT }), node, watch, clock, credentials });
+});

@@ -1,12 +1,5 @@
 import { TRANSCODER_HOLDER_KEY_PREFIX } from '@phzzk/contracts';
-import {
-  BaseConfig,
-  instanceUrl,
-  openRedis,
-  RedisConfig,
-  registeredByPlatform,
-  type ServiceDefinition,
-} from '@phzzk/kit';
+import { defineService, instanceUrl, openRedis, registeredByPlatform, serviceConfig } from '@phzzk/kit';
 import Type from 'typebox';
 import { ActiveHealthChecker } from './adapters/active-health.ts';
 import { installFastLane } from './adapters/fast-lane.ts';
@@ -73,9 +66,7 @@ export const defaultRoutes = [
   { id: 'web', path: '/**', service: 'web' },
 ];
 
-export const GatewayConfig = Type.Object({
-  ...BaseConfig,
-  ...RedisConfig,
+export const GatewayConfig = serviceConfig(['redis'], {
   'server.port': Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
   'gateway.routes': Type.Array(Route, { default: defaultRoutes, maxItems: 500 }),
   'gateway.timeout-ms': Type.Integer({ default: 10_000, minimum: 1 }),
@@ -108,143 +99,138 @@ export const GatewayConfig = Type.Object({
 
 const BODY_LIMIT = 1024 * 1024;
 
-export const gatewayService: ServiceDefinition<typeof GatewayConfig> = {
-  name: 'gateway',
-  version: '0.1.0',
-  configSchema: GatewayConfig,
-  async build(ctx) {
-    const config = ctx.config;
-    const upstream = new UpstreamClient();
-    ctx.lifecycle.onClose('upstream pools', () => upstream.close());
-    const rawUpstream = new RawUpstreamClient();
-    ctx.lifecycle.onClose('fast-lane upstream pools', () => rawUpstream.close());
-    const balancer = new LoadBalancer();
+export const gatewayService = defineService('gateway', GatewayConfig, async (ctx) => {
+  const config = ctx.config;
+  const upstream = new UpstreamClient();
+  ctx.lifecycle.onClose('upstream pools', () => upstream.close());
+  const rawUpstream = new RawUpstreamClient();
+  ctx.lifecycle.onClose('fast-lane upstream pools', () => rawUpstream.close());
+  const balancer = new LoadBalancer();
 
-    const redis = openRedis(ctx, { critical: false });
-    const revoked = new RevokedSessions(redis, () => config.get('gateway.jwt.access-ttl-seconds') * 1000);
-    ctx.lifecycle.onClose('revocation feed', () => revoked.close());
-    revoked.start().catch((error) => ctx.logger.warn({ err: error }, 'revocation feed not started yet'));
-    ctx.health.register('revocations', () => revoked.healthy(), { critical: false });
+  const redis = openRedis(ctx, { critical: false });
+  const revoked = new RevokedSessions(redis, () => config.get('gateway.jwt.access-ttl-seconds') * 1000);
+  ctx.lifecycle.onClose('revocation feed', () => revoked.close());
+  revoked.start().catch((error) => ctx.logger.warn({ err: error }, 'revocation feed not started yet'));
+  ctx.health.register('revocations', () => revoked.healthy(), { critical: false });
 
-    const verifier = new JwtVerifier({
-      issuer: () => config.get('gateway.jwt.issuer'),
-      audience: () => config.get('gateway.jwt.audience'),
-      jwks: async () => {
-        const explicit = config.get('gateway.jwt.jwks-uri');
-        // Only an auth instance registered with the platform's own discovery credential may say
-        // which keys sign tokens: one registered under another credential could mint accepted tokens.
-        const auth = ctx.discovery.instances('auth').find((i) => registeredByPlatform(ctx.discovery, i));
-        const url = explicit ?? (auth ? `${instanceUrl(auth)}/api/auth/jwks.json` : undefined);
-        if (!url) throw new Error('no auth instance to fetch the JWKS from');
-        const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-        if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
-        return (await response.json()) as { keys: [] };
-      },
-    });
-    verifier.refresh().catch(() => {});
-    const jwksRefresh = setInterval(() => verifier.refresh().catch(() => {}), 5 * 60_000);
-    jwksRefresh.unref();
-    ctx.lifecycle.onClose('jwks refresh', () => clearInterval(jwksRefresh));
-    ctx.health.register(
-      'jwks',
-      () => ({ ok: verifier.knownKeyIds.length > 0, detail: `${verifier.knownKeyIds.length} keys` }),
-      {
-        critical: false,
-      },
-    );
+  const verifier = new JwtVerifier({
+    issuer: () => config.get('gateway.jwt.issuer'),
+    audience: () => config.get('gateway.jwt.audience'),
+    jwks: async () => {
+      const explicit = config.get('gateway.jwt.jwks-uri');
+      // Only an auth instance registered with the platform's own discovery credential may say
+      // which keys sign tokens: one registered under another credential could mint accepted tokens.
+      const auth = ctx.discovery.instances('auth').find((i) => registeredByPlatform(ctx.discovery, i));
+      const url = explicit ?? (auth ? `${instanceUrl(auth)}/api/auth/jwks.json` : undefined);
+      if (!url) throw new Error('no auth instance to fetch the JWKS from');
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
+      return (await response.json()) as { keys: [] };
+    },
+  });
+  verifier.refresh().catch(() => {});
+  const jwksRefresh = setInterval(() => verifier.refresh().catch(() => {}), 5 * 60_000);
+  jwksRefresh.unref();
+  ctx.lifecycle.onClose('jwks refresh', () => clearInterval(jwksRefresh));
+  ctx.health.register(
+    'jwks',
+    () => ({ ok: verifier.knownKeyIds.length > 0, detail: `${verifier.knownKeyIds.length} keys` }),
+    {
+      critical: false,
+    },
+  );
 
-    const routedServices = () => config.get('gateway.routes').map((r) => r.service);
-    const checker = new ActiveHealthChecker({
-      discovery: ctx.discovery,
-      balancer,
-      services: routedServices,
-      intervalMs: config.get('gateway.health-check.interval-ms'),
-    });
-    checker.start();
-    ctx.lifecycle.onClose('active health checks', () => checker.stop());
+  const routedServices = () => config.get('gateway.routes').map((r) => r.service);
+  const checker = new ActiveHealthChecker({
+    discovery: ctx.discovery,
+    balancer,
+    services: routedServices,
+    intervalMs: config.get('gateway.health-check.interval-ms'),
+  });
+  checker.start();
+  ctx.lifecycle.onClose('active health checks', () => checker.stop());
 
-    // Every service behind the gateway is reported; one being down does not take the gateway out.
-    ctx.health.register(
-      'services',
-      async () => {
-        const summary = await collectServicesHealth(ctx.discovery, 'gateway');
-        return {
-          ok: summary.every((s) => s.up > 0),
-          detail: summary.map((s) => `${s.service} ${s.up}/${s.total}`).join(', ') || 'no services registered',
-        };
-      },
-      { critical: false },
-    );
+  // Every service behind the gateway is reported; one being down does not take the gateway out.
+  ctx.health.register(
+    'services',
+    async () => {
+      const summary = await collectServicesHealth(ctx.discovery, 'gateway');
+      return {
+        ok: summary.every((s) => s.up > 0),
+        detail: summary.map((s) => `${s.service} ${s.up}/${s.total}`).join(', ') || 'no services registered',
+      };
+    },
+    { critical: false },
+  );
 
-    const routes = () => config.get('gateway.routes');
-    const locatorEnabled = () => config.get('gateway.discovery-locator.enabled');
-    let closing = false;
-    const proxyDeps: ProxyDeps = {
-      routes,
-      discovery: ctx.discovery,
-      locatorEnabled,
-      verifier,
-      revoked,
-      trust: ctx.trust,
-      balancer,
-      upstream,
-      metrics: createRouteMetrics(ctx.metrics),
-      rateLimiter: config.get('gateway.rate-limit.enabled') ? new RateLimiter(redis) : undefined,
-      defaultRateLimit: () => ({
-        limit: config.get('gateway.rate-limit.limit'),
-        windowMs: config.get('gateway.rate-limit.window-ms'),
-      }),
-      defaultTimeoutMs: () => config.get('gateway.timeout-ms'),
-      holders: new HolderResolver(redis),
-      corsOrigins: () => config.get('gateway.cors.allowed-origins'),
-      bodyLimit: BODY_LIMIT,
-      logger: ctx.logger,
-    };
-    const proxy = createProxyHandler(proxyDeps, () => closing);
-    const headersTimeout = config.get('gateway.timeouts.headers-ms');
-    const app = ctx.createApp({
-      bodyLimit: BODY_LIMIT,
-      preHandler: proxy,
-      serverOptions: {
-        headersTimeout,
-        requestTimeout: Math.max(headersTimeout, config.get('gateway.timeouts.body-ms')),
-        // How often Node checks those timeouts (its default, 30 s, would let them overrun by as much).
-        connectionsCheckingInterval: Math.min(1000, headersTimeout),
-      },
-    });
-    const fastLaneServe = createFastLaneHandler(proxyDeps, rawUpstream, () => closing);
-    const fastLane = installFastLane(app.server, {
-      serve: (head, remoteAddress, response, link) =>
-        config.get('gateway.fast-lane.enabled') && fastLaneServe(head, remoteAddress, response, link),
-      isClosing: () => closing,
-      idleTimeoutMs: app.server.keepAliveTimeout,
-      headersTimeoutMs: app.server.headersTimeout,
-      maxConnectionsPerIp: () => config.get('gateway.max-connections-per-ip'),
-    });
-    // New requests on kept-alive connections get 503 + Connection: close while in-flight ones drain.
-    app.addHook('preClose', async () => {
-      closing = true;
-      fastLane.closeIdle();
-    });
-    const apiDocument = new PublicApiDocument({
-      routes,
-      documents: discoveredServiceDocuments(ctx.discovery),
-      info: { title: 'PHZZK API', version: ctx.identity.version },
-    });
-    return buildGatewayApp({
-      app,
-      discovery: ctx.discovery,
-      balancer,
-      verifier,
-      revoked,
-      trust: ctx.trust,
-      routes,
-      locatorEnabled,
-      health: ctx.health,
-      operatorToken: () => config.get('gateway.operator.token'),
-      proxy: proxyDeps,
-      upgradesPerMinute: () => config.get('gateway.websocket.upgrades-per-minute'),
-      apiDocument,
-    });
-  },
-};
+  const routes = () => config.get('gateway.routes');
+  const locatorEnabled = () => config.get('gateway.discovery-locator.enabled');
+  let closing = false;
+  const proxyDeps: ProxyDeps = {
+    routes,
+    discovery: ctx.discovery,
+    locatorEnabled,
+    verifier,
+    revoked,
+    trust: ctx.trust,
+    balancer,
+    upstream,
+    metrics: createRouteMetrics(ctx.metrics),
+    rateLimiter: config.get('gateway.rate-limit.enabled') ? new RateLimiter(redis) : undefined,
+    defaultRateLimit: () => ({
+      limit: config.get('gateway.rate-limit.limit'),
+      windowMs: config.get('gateway.rate-limit.window-ms'),
+    }),
+    defaultTimeoutMs: () => config.get('gateway.timeout-ms'),
+    holders: new HolderResolver(redis),
+    corsOrigins: () => config.get('gateway.cors.allowed-origins'),
+    bodyLimit: BODY_LIMIT,
+    logger: ctx.logger,
+  };
+  const proxy = createProxyHandler(proxyDeps, () => closing);
+  const headersTimeout = config.get('gateway.timeouts.headers-ms');
+  const app = ctx.createApp({
+    bodyLimit: BODY_LIMIT,
+    preHandler: proxy,
+    serverOptions: {
+      headersTimeout,
+      requestTimeout: Math.max(headersTimeout, config.get('gateway.timeouts.body-ms')),
+      // How often Node checks those timeouts (its default, 30 s, would let them overrun by as much).
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
+  });
+  const fastLaneServe = createFastLaneHandler(proxyDeps, rawUpstream, () => closing);
+  const fastLane = installFastLane(app.server, {
+    serve: (head, remoteAddress, response, link) =>
+      config.get('gateway.fast-lane.enabled') && fastLaneServe(head, remoteAddress, response, link),
+    isClosing: () => closing,
+    idleTimeoutMs: app.server.keepAliveTimeout,
+    headersTimeoutMs: app.server.headersTimeout,
+    maxConnectionsPerIp: () => config.get('gateway.max-connections-per-ip'),
+  });
+  // New requests on kept-alive connections get 503 + Connection: close while in-flight ones drain.
+  app.addHook('preClose', async () => {
+    closing = true;
+    fastLane.closeIdle();
+  });
+  const apiDocument = new PublicApiDocument({
+    routes,
+    documents: discoveredServiceDocuments(ctx.discovery),
+    info: { title: 'PHZZK API', version: ctx.identity.version },
+  });
+  return buildGatewayApp({
+    app,
+    discovery: ctx.discovery,
+    balancer,
+    verifier,
+    revoked,
+    trust: ctx.trust,
+    routes,
+    locatorEnabled,
+    health: ctx.health,
+    operatorToken: () => config.get('gateway.operator.token'),
+    proxy: proxyDeps,
+    upgradesPerMinute: () => config.get('gateway.websocket.upgrades-per-minute'),
+    apiDocument,
+  });
+});

@@ -1,13 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import {
-  BaseConfig,
-  KafkaConfig,
-  openProducer,
-  openRedis,
-  RedisConfig,
-  type ServiceDefinition,
-  startConsumer,
-} from '@phzzk/kit';
+import { defineService, openProducer, openRedis, serviceConfig, startConsumer } from '@phzzk/kit';
 import Type from 'typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { ChannelKeyClient } from './adapters/channel-key-client.ts';
@@ -20,10 +12,7 @@ import { buildIngestApp } from './app.ts';
 import { IngestSessions } from './domain/ingest-sessions.ts';
 import { rotationEventSubscription } from './workers/rotation-events.ts';
 
-export const IngestConfig = Type.Object({
-  ...BaseConfig,
-  ...KafkaConfig,
-  ...RedisConfig,
+export const IngestConfig = serviceConfig(['kafka', 'redis'], {
   'ingest.rtmp-port': Type.Integer({ default: 1935, minimum: 0, maximum: 65535 }),
   'ingest.rtmp-host': Type.String({ default: '0.0.0.0', minLength: 1 }),
   /** The RTMP application publishers use: rtmp://host:1935/<app>/<streamKey>. */
@@ -52,116 +41,110 @@ function advertisedHost(host: string, publicHost: string | undefined): string {
   return h.includes(':') ? `[${h}]` : h;
 }
 
-export const ingestService: ServiceDefinition<typeof IngestConfig> = {
-  name: 'ingest',
-  version: '0.1.0',
-  configSchema: IngestConfig,
-  async build(ctx) {
-    const config = ctx.config.values;
-    const { instanceId } = ctx.identity;
-    if (config['ingest.lock-renew-ms'] * 2 > config['ingest.lock-ttl-ms']) {
-      throw new Error('ingest.lock-renew-ms must be at most half of ingest.lock-ttl-ms');
-    }
-    const lockTiming = { ttlMs: config['ingest.lock-ttl-ms'], renewEveryMs: config['ingest.lock-renew-ms'] };
+export const ingestService = defineService('ingest', IngestConfig, async (ctx, config) => {
+  const { instanceId } = ctx.identity;
+  if (config['ingest.lock-renew-ms'] * 2 > config['ingest.lock-ttl-ms']) {
+    throw new Error('ingest.lock-renew-ms must be at most half of ingest.lock-ttl-ms');
+  }
+  const lockTiming = { ttlMs: config['ingest.lock-ttl-ms'], renewEveryMs: config['ingest.lock-renew-ms'] };
 
-    // Without Redis no publish can be admitted (the one-publisher lock lives there): critical.
-    const redis = openRedis(ctx);
-    const producer = openProducer(ctx);
-    const events = new KafkaEventSink(producer, ctx.logger);
-    ctx.lifecycle.onClose('channel events', async () => {
-      await events.drain(3000);
-      events.close();
-    });
-    // Events wait in memory (retried) while Kafka is away: reported, publishes go on.
-    ctx.health.register(
-      'kafka',
-      () => {
-        const producerHealth = producer.healthy();
-        return { ok: producerHealth.ok, detail: producerHealth.detail ?? `${events.backlog} events waiting` };
-      },
-      { critical: false },
-    );
+  // Without Redis no publish can be admitted (the one-publisher lock lives there): critical.
+  const redis = openRedis(ctx);
+  const producer = openProducer(ctx);
+  const events = new KafkaEventSink(producer, ctx.logger);
+  ctx.lifecycle.onClose('channel events', async () => {
+    await events.drain(3000);
+    events.close();
+  });
+  // Events wait in memory (retried) while Kafka is away: reported, publishes go on.
+  ctx.health.register(
+    'kafka',
+    () => {
+      const producerHealth = producer.healthy();
+      return { ok: producerHealth.ok, detail: producerHealth.detail ?? `${events.backlog} events waiting` };
+    },
+    { critical: false },
+  );
 
-    const app = ctx.createApp({ bodyLimit: 16 * 1024 });
-    const host = advertisedHost(config['server.host'], config['server.public-host']);
-    const httpPort = () => (app.server.listening ? (app.server.address() as AddressInfo).port : undefined);
-    const sourceUrl = (sessionId: string) => {
-      const port = httpPort();
-      return port === undefined ? undefined : `http://${host}:${port}/internal/sessions/${sessionId}/source.flv`;
-    };
+  const app = ctx.createApp({ bodyLimit: 16 * 1024 });
+  const host = advertisedHost(config['server.host'], config['server.public-host']);
+  const httpPort = () => (app.server.listening ? (app.server.address() as AddressInfo).port : undefined);
+  const sourceUrl = (sessionId: string) => {
+    const port = httpPort();
+    return port === undefined ? undefined : `http://${host}:${port}/internal/sessions/${sessionId}/source.flv`;
+  };
 
-    const readers = new FlvReaders({
-      maxBufferedBytes: () => ctx.config.get('ingest.reader.max-buffered-bytes'),
-      logger: ctx.logger,
-      onSlowReader: () => metrics.slowReader(),
-    });
-    let live = () => 0;
-    const metrics = createIngestMetrics(ctx.metrics, { sessions: () => live(), readers: () => readers.total });
+  const readers = new FlvReaders({
+    maxBufferedBytes: () => ctx.config.get('ingest.reader.max-buffered-bytes'),
+    logger: ctx.logger,
+    onSlowReader: () => metrics.slowReader(),
+  });
+  let live = () => 0;
+  const metrics = createIngestMetrics(ctx.metrics, { sessions: () => live(), readers: () => readers.total });
 
-    const sessions = new IngestSessions({
-      keys: new ChannelKeyClient({
-        discovery: ctx.discovery,
-        timeoutMs: () => ctx.config.get('ingest.authorize-timeout-ms'),
-        credential: (method, path) => ctx.trust.internalHeaders(method, path),
-      }),
-      locks: new RedisLiveLocks(redis, lockTiming),
-      events,
-      observer: metrics,
-      ingestNode: instanceId,
-      sourceUrl,
-      newSessionId: uuidv7,
-      app: config['ingest.rtmp-app'],
-      lockTiming,
-      log: ctx.logger,
-    });
-    live = () => sessions.list().length;
+  const sessions = new IngestSessions({
+    keys: new ChannelKeyClient({
+      discovery: ctx.discovery,
+      timeoutMs: () => ctx.config.get('ingest.authorize-timeout-ms'),
+      credential: (method, path) => ctx.trust.internalHeaders(method, path),
+    }),
+    locks: new RedisLiveLocks(redis, lockTiming),
+    events,
+    observer: metrics,
+    ingestNode: instanceId,
+    sourceUrl,
+    newSessionId: uuidv7,
+    app: config['ingest.rtmp-app'],
+    lockTiming,
+    log: ctx.logger,
+  });
+  live = () => sessions.list().length;
 
-    const rtmp = new RtmpIngest({
-      sessions,
-      logger: ctx.logger,
-      stallTimeoutMs: config['ingest.stall-timeout-ms'],
-      limits: {
-        maxConnectionsPerIp: config['ingest.rtmp.max-connections-per-ip'],
-        handshakeTimeoutMs: config['ingest.rtmp.handshake-timeout-ms'],
-        setupTimeoutMs: config['ingest.rtmp.setup-timeout-ms'],
-      },
-      maxGopBytes: config['ingest.gop-cache.max-bytes'],
-      onBytes: (n) => metrics.bytesIn(n),
-    });
-    const rtmpAddress = await rtmp.listen(config['ingest.rtmp-port'], config['ingest.rtmp-host']);
-    const rtmpUrl = `rtmp://${advertisedHost(config['ingest.rtmp-host'], config['server.public-host'])}:${rtmpAddress.port}/${config['ingest.rtmp-app']}`;
-    const shutdown = async () => {
-      sessions.beginShutdown();
-      await rtmp.close(); // every publish ends ('shutdown'): stream.ended queued, locks released
-      await sessions.settled();
-    };
-    ctx.lifecycle.onClose('rtmp server', shutdown);
-    ctx.health.register('rtmp', () => ({ ok: rtmp.server.address() !== null, detail: rtmpUrl }));
+  const rtmp = new RtmpIngest({
+    sessions,
+    logger: ctx.logger,
+    stallTimeoutMs: config['ingest.stall-timeout-ms'],
+    limits: {
+      maxConnectionsPerIp: config['ingest.rtmp.max-connections-per-ip'],
+      handshakeTimeoutMs: config['ingest.rtmp.handshake-timeout-ms'],
+      setupTimeoutMs: config['ingest.rtmp.setup-timeout-ms'],
+    },
+    maxGopBytes: config['ingest.gop-cache.max-bytes'],
+    onBytes: (n) => metrics.bytesIn(n),
+  });
+  const rtmpAddress = await rtmp.listen(config['ingest.rtmp-port'], config['ingest.rtmp-host']);
+  const rtmpUrl = `rtmp://${advertisedHost(config['ingest.rtmp-host'], config['server.public-host'])}:${rtmpAddress.port}/${config['ingest.rtmp-app']}`;
+  const shutdown = async () => {
+    sessions.beginShutdown();
+    await rtmp.close(); // every publish ends ('shutdown'): stream.ended queued, locks released
+    await sessions.settled();
+  };
+  ctx.lifecycle.onClose('rtmp server', shutdown);
+  ctx.health.register('rtmp', () => ({ ok: rtmp.server.address() !== null, detail: rtmpUrl }));
 
-    const renewal = setInterval(() => void sessions.renewLocks(), lockTiming.renewEveryMs);
-    ctx.lifecycle.onClose('lock renewal', () => clearInterval(renewal));
+  const renewal = setInterval(() => void sessions.renewLocks(), lockTiming.renewEveryMs);
+  ctx.lifecycle.onClose('lock renewal', () => clearInterval(renewal));
 
-    // Every ingest node must hear every rotation (only the one holding the session acts), and a
-    // restarted node has no session to end: so a group of this instance's own, from the latest
-    // event, that goes away with the instance.
-    startConsumer(ctx, {
-      name: 'rotations',
-      groupId: `ingest-${instanceId}`,
-      subscriptions: [rotationEventSubscription(sessions, ctx.logger)],
-      startFrom: 'latest',
-      deleteGroupOnStop: true,
-      producer,
-    });
+  // Every ingest node must hear every rotation (only the one holding the session acts), and a
+  // restarted node has no session to end: so a group of this instance's own, from the latest
+  // event, that goes away with the instance.
+  startConsumer(ctx, {
+    name: 'rotations',
+    groupId: `ingest-${instanceId}`,
+    subscriptions: [rotationEventSubscription(sessions, ctx.logger)],
+    startFrom: 'latest',
+    deleteGroupOnStop: true,
+    producer,
+  });
 
-    // Live sources are long responses: end the sessions before the HTTP server waits for them.
-    app.addHook('preClose', shutdown);
-    return buildIngestApp({
-      app,
-      sessions,
-      sourceOf: (sessionId) => rtmp.source(sessionId),
-      readers,
-      sourceUrl,
-      rtmpUrl,
-    });
-  },
-};
+  // Live sources are long responses: end the sessions before the HTTP server waits for them.
+  app.addHook('preClose', shutdown);
+  return buildIngestApp({
+    app,
+    sessions,
+    sourceOf: (sessionId) => rtmp.source(sessionId),
+    readers,
+    sourceUrl,
+    rtmpUrl,
+  });
+});

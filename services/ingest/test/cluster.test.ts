@@ -13,7 +13,7 @@ import {
   startIngestNode,
 } from './support/ingest-harness.ts';
 import { ffmpegPublish, sourceHeaders } from './support/media-tools.ts';
-import { RtmpTestClient } from './support/rtmp-test-client.ts';
+import { TestRtmpClient } from '@phzzk/media/test-support/rtmp-client';
 
 describe('ingest: one publisher per channel across nodes, the lock, and shutdown', () => {
   let brokers: string[];
@@ -72,14 +72,14 @@ describe('ingest: one publisher per channel across nodes, the lock, and shutdown
       const publisher = ffmpegPublish(`${a.rtmpUrl}/${streamKey}`, { seconds: 3 });
       const started = (await event('stream.started', channelId)).event!.data as StreamStarted['data'];
       expect(started.ingestNode).toBe(a.running.context.identity.instanceId);
-      const rival = await RtmpTestClient.open(b.rtmpPort);
-      expect((await rival.publish('live', streamKey)).code).toBe('NetStream.Publish.BadName');
+      const rival = await TestRtmpClient.open(b.rtmpPort);
+      expect((await rival.startPublish('live', streamKey)).code).toBe('NetStream.Publish.BadName');
       await rival.waitClosed();
       expect((await publisher.exited).code).toBe(0);
       await event('stream.ended', channelId);
       await waitFor(async () => (await redis.get(`phzzk:ingest:live:${channelId}`)) === null, { what: 'the lock' });
-      const next = await RtmpTestClient.open(b.rtmpPort);
-      expect((await next.publish('live', streamKey)).code).toBe('NetStream.Publish.Start');
+      const next = await TestRtmpClient.open(b.rtmpPort);
+      expect((await next.startPublish('live', streamKey)).code).toBe('NetStream.Publish.Start');
       const listing = await b.api.get<SessionListing>('/internal/sessions');
       expect(listing.body.sessions.map((s) => s.channelId)).toEqual([channelId]);
       next.close();

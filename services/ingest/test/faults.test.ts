@@ -6,7 +6,7 @@ import { waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IngestFixture, ingestFixture, startIngestNode } from './support/ingest-harness.ts';
 import { ffmpegPublish, ffprobeStreams } from './support/media-tools.ts';
-import { RtmpTestClient } from './support/rtmp-test-client.ts';
+import { TestRtmpClient } from '@phzzk/media/test-support/rtmp-client';
 
 const BAD_NAME = 'NetStream.Publish.BadName';
 const REJECTED = 'NetStream.Publish.Rejected';
@@ -42,13 +42,13 @@ describe('ingest: refused publishes, bad input and faults', () => {
   });
 
   it('refuses an unknown key (BadName), another app (Rejected), and closes the connection', async () => {
-    const unknown = await RtmpTestClient.open(f.node.rtmpPort);
-    expect((await unknown.publish('live', 'live_not-a-real-key')).code).toBe(BAD_NAME);
+    const unknown = await TestRtmpClient.open(f.node.rtmpPort);
+    expect((await unknown.startPublish('live', 'live_not-a-real-key')).code).toBe(BAD_NAME);
     await unknown.waitClosed();
 
     const { streamKey } = f.newChannel();
-    const otherApp = await RtmpTestClient.open(f.node.rtmpPort);
-    expect((await otherApp.publish('vod', streamKey)).code).toBe(REJECTED);
+    const otherApp = await TestRtmpClient.open(f.node.rtmpPort);
+    expect((await otherApp.startPublish('vod', streamKey)).code).toBe(REJECTED);
     await otherApp.waitClosed();
 
     expect(await metric(f, /ingest_publish_rejections_total\{[^}]*reason="unknown-key"[^}]*\} (\d+)/)).toBeGreaterThan(
@@ -67,9 +67,9 @@ describe('ingest: refused publishes, bad input and faults', () => {
         const node = await startIngestNode(channelUrl, { INGEST_AUTHORIZE_TIMEOUT_MS: '500' });
         try {
           const { streamKey } = f.newChannel();
-          const client = await RtmpTestClient.open(node.rtmpPort);
+          const client = await TestRtmpClient.open(node.rtmpPort);
           const started = Date.now();
-          expect((await client.publish('live', streamKey)).code).toBe(REJECTED);
+          expect((await client.startPublish('live', streamKey)).code).toBe(REJECTED);
           expect(Date.now() - started).toBeLessThan(1500);
           await client.waitClosed();
           const listing = await node.api.get<{ sessions: unknown[] }>('/internal/sessions');
@@ -88,8 +88,8 @@ describe('ingest: refused publishes, bad input and faults', () => {
     try {
       for (let i = 0; i < 2; i++) {
         const { streamKey } = f.newChannel(); // the round robin starts once on each instance
-        const client = await RtmpTestClient.open(node.rtmpPort);
-        expect((await client.publish('live', streamKey)).code).toBe('NetStream.Publish.Start');
+        const client = await TestRtmpClient.open(node.rtmpPort);
+        expect((await client.startPublish('live', streamKey)).code).toBe('NetStream.Publish.Start');
         client.close();
       }
     } finally {
@@ -101,8 +101,8 @@ describe('ingest: refused publishes, bad input and faults', () => {
     const node = await startIngestNode(f.channel.url, { REDIS_URL: 'redis://127.0.0.1:1' });
     try {
       const { streamKey } = f.newChannel();
-      const client = await RtmpTestClient.open(node.rtmpPort);
-      expect((await client.publish('live', streamKey)).code).toBe(REJECTED);
+      const client = await TestRtmpClient.open(node.rtmpPort);
+      expect((await client.startPublish('live', streamKey)).code).toBe(REJECTED);
       await client.waitClosed();
       const health = await node.api.get<{ checks: Record<string, { status: string }> }>('/health');
       expect(health.status).toBe(503);
@@ -143,8 +143,8 @@ describe('ingest: refused publishes, bad input and faults', () => {
     const publisher = ffmpegPublish(f.publishUrl(streamKey), { seconds: 30 });
     try {
       const started = (await f.event('stream.started', channelId)).event!.data as StreamStarted['data'];
-      const second = await RtmpTestClient.open(f.node.rtmpPort);
-      expect((await second.publish('live', streamKey)).code).toBe(BAD_NAME);
+      const second = await TestRtmpClient.open(f.node.rtmpPort);
+      expect((await second.startPublish('live', streamKey)).code).toBe(BAD_NAME);
       await second.waitClosed();
       const ffmpegSecond = ffmpegPublish(f.publishUrl(streamKey), { seconds: 2 });
       expect((await ffmpegSecond.exited).code).not.toBe(0);
@@ -194,8 +194,8 @@ describe('ingest: refused publishes, bad input and faults', () => {
       const ended = (await f.event('stream.ended', channelId)).event!.data as StreamEnded['data'];
       expect(ended).toMatchObject({ sessionId: started.sessionId, reason: 'key-rotated' });
       expect((await publisher.exited).code).not.toBe(0);
-      const again = await RtmpTestClient.open(f.node.rtmpPort);
-      expect((await again.publish('live', streamKey)).code).toBe(BAD_NAME);
+      const again = await TestRtmpClient.open(f.node.rtmpPort);
+      expect((await again.startPublish('live', streamKey)).code).toBe(BAD_NAME);
       again.close();
     } finally {
       publisher.kill();

@@ -16,7 +16,7 @@ import {
   ffprobeFrameSizes,
   ffprobeStreams,
 } from './support/media-tools.ts';
-import { RtmpTestClient } from './support/rtmp-test-client.ts';
+import { TestRtmpClient } from '@phzzk/media/test-support/rtmp-client';
 
 /** Reads source.flv tags (with arrival times) for `forMs`, then disconnects. */
 function readTags(url: string, forMs: number): Promise<{ tag: FlvTag; atMs: number }[]> {
@@ -86,8 +86,8 @@ describe('ingest: media shapes and the late-joiner source', () => {
     const first = parseFlv(readFileSync(await encodeFlvFile(join(dir, 'a.flv'), '320x180', 2))).tags;
     const second = parseFlv(readFileSync(await encodeFlvFile(join(dir, 'b.flv'), '192x108', 2))).tags;
     const { channelId, streamKey } = f.newChannel();
-    const client = await RtmpTestClient.open(f.node.rtmpPort);
-    const { code, streamId } = await client.publish('live', streamKey);
+    const client = await TestRtmpClient.open(f.node.rtmpPort);
+    const { code, streamId } = await client.startPublish('live', streamKey);
     expect(code).toBe('NetStream.Publish.Start');
     const send = (tags: FlvTag[], offset = 0) => {
       for (const tag of tags) client.sendTag(streamId, { ...tag, timestamp: tag.timestamp + offset });

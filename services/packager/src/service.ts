@@ -1,15 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Topics } from '@phzzk/contracts';
-import {
-  BaseConfig,
-  DatabaseConfig,
-  KafkaConfig,
-  openDatabase,
-  openProducer,
-  type ServiceDefinition,
-  startConsumer,
-  startOutbox,
-} from '@phzzk/kit';
+import { defineService, openDatabase, openProducer, serviceConfig, startConsumer, startOutbox } from '@phzzk/kit';
 import { Counter, Gauge } from 'prom-client';
 import Type from 'typebox';
 import { v7 as uuidv7 } from 'uuid';
@@ -30,10 +21,7 @@ import { Finalizer } from './workers/finalizer.ts';
 import { RetentionSweeper } from './workers/retention.ts';
 import { StoryboardBuilder } from './workers/storyboard-builder.ts';
 
-export const PackagerConfig = Type.Object({
-  ...BaseConfig,
-  ...DatabaseConfig,
-  ...KafkaConfig,
+export const PackagerConfig = serviceConfig(['database', 'kafka'], {
   /** Shared media storage: the transcoder's `storage.root` (sessions/), plus vods/ and clips/. */
   'storage.root': Type.String({ default: '.phzzk/media', minLength: 1 }),
   'packager.ffmpeg-path': Type.String({ default: 'ffmpeg', minLength: 1 }),
@@ -60,118 +48,112 @@ export const PackagerConfig = Type.Object({
 
 const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 
-export const packagerService: ServiceDefinition<typeof PackagerConfig> = {
-  name: 'packager',
-  version: '0.1.0',
-  configSchema: PackagerConfig,
-  async build(ctx) {
-    const config = ctx.config.values;
-    const { logger } = ctx;
+export const packagerService = defineService('packager', PackagerConfig, async (ctx, config) => {
+  const { logger } = ctx;
 
-    const { db, schema } = await openDatabase(ctx, {
-      defaultSchema: 'packager_service',
-      migrationsDir,
-      kitTables: ['outbox'],
-    });
-    const producer = openProducer(ctx);
-    const relay = startOutbox(ctx, { db, producer, schema, topic: Topics.vodEvents });
+  const { db, schema } = await openDatabase(ctx, {
+    defaultSchema: 'packager_service',
+    migrationsDir,
+    kitTables: ['outbox'],
+  });
+  const producer = openProducer(ctx);
+  const relay = startOutbox(ctx, { db, producer, schema, topic: Topics.vodEvents });
 
-    const storage = new LocalMediaStorage(config['storage.root']);
-    const reader = new MediaReader(storage, probeInit);
-    const vodStore = new PgVodStore(db);
-    const clipStore = new PgClipStore(db);
-    const owners = new ChannelOwnerClient({
-      db,
-      discovery: ctx.discovery,
-      timeoutMs: () => ctx.config.get('packager.channel-timeout-ms'),
-    });
-    const ffmpegPath = config['packager.ffmpeg-path'];
-    const sprites = new FfmpegSpriteMaker({ storage, ffmpegPath });
-    const now = () => new Date();
+  const storage = new LocalMediaStorage(config['storage.root']);
+  const reader = new MediaReader(storage, probeInit);
+  const vodStore = new PgVodStore(db);
+  const clipStore = new PgClipStore(db);
+  const owners = new ChannelOwnerClient({
+    db,
+    discovery: ctx.discovery,
+    timeoutMs: () => ctx.config.get('packager.channel-timeout-ms'),
+  });
+  const ffmpegPath = config['packager.ffmpeg-path'];
+  const sprites = new FfmpegSpriteMaker({ storage, ffmpegPath });
+  const now = () => new Date();
 
-    const vods = new Vods({ store: vodStore, owners, storage, reader, now, onEvent: () => relay.kick() });
-    const clips = new Clips({
-      clips: clipStore,
-      vods: vodStore,
-      storage,
-      reader,
-      remuxer: new FfmpegRemuxer({ storage, ffmpegPath }),
-      newId: uuidv7,
-      now,
-    });
-    const catalog = new MediaCatalog({ vods: vodStore, clips: clipStore, reader });
+  const vods = new Vods({ store: vodStore, owners, storage, reader, now, onEvent: () => relay.kick() });
+  const clips = new Clips({
+    clips: clipStore,
+    vods: vodStore,
+    storage,
+    reader,
+    remuxer: new FfmpegRemuxer({ storage, ffmpegPath }),
+    newId: uuidv7,
+    now,
+  });
+  const catalog = new MediaCatalog({ vods: vodStore, clips: clipStore, reader });
 
-    const finalizer = new Finalizer({
-      store: vodStore,
-      storage,
-      reader,
-      logger,
-      settleMs: () => ctx.config.get('packager.finalize.settle-ms'),
-      intervalMs: config['packager.finalize.interval-ms'],
-      onFinalized: () => {
-        relay.kick();
-        void storyboards.kick();
-      },
-    });
-    const storyboards = new StoryboardBuilder({
-      store: vodStore,
-      storage,
-      reader,
-      sprites,
-      logger,
-      worker: ctx.identity.instanceId,
-      intervalMs: config['packager.storyboard.interval-ms'],
-      leaseMs: config['packager.storyboard.lease-ms'],
-      minNewTiles: config['packager.storyboard.min-new-tiles'],
-    });
-    const retention = new RetentionSweeper({
-      store: vodStore,
-      vods,
-      logger,
-      retentionDays: () => ctx.config.get('packager.retention-days'),
-      intervalMs: config['packager.retention.interval-ms'],
-    });
+  const finalizer = new Finalizer({
+    store: vodStore,
+    storage,
+    reader,
+    logger,
+    settleMs: () => ctx.config.get('packager.finalize.settle-ms'),
+    intervalMs: config['packager.finalize.interval-ms'],
+    onFinalized: () => {
+      relay.kick();
+      void storyboards.kick();
+    },
+  });
+  const storyboards = new StoryboardBuilder({
+    store: vodStore,
+    storage,
+    reader,
+    sprites,
+    logger,
+    worker: ctx.identity.instanceId,
+    intervalMs: config['packager.storyboard.interval-ms'],
+    leaseMs: config['packager.storyboard.lease-ms'],
+    minNewTiles: config['packager.storyboard.min-new-tiles'],
+  });
+  const retention = new RetentionSweeper({
+    store: vodStore,
+    vods,
+    logger,
+    retentionDays: () => ctx.config.get('packager.retention-days'),
+    intervalMs: config['packager.retention.interval-ms'],
+  });
 
-    startConsumer(ctx, {
-      groupId: config['packager.consumer-group'],
-      subscriptions: [
-        packagerEventSubscription({
-          db,
-          channelInfo: (channelId) => owners.info(channelId),
-          newId: uuidv7,
-          logger,
-          onEnded: () => finalizer.kick(),
-        }),
-      ],
-      producer,
-      startFrom: config['packager.consumer.start-from'],
-    });
-    finalizer.start();
-    storyboards.start();
-    retention.start();
-    ctx.lifecycle.onClose('workers', async () => {
-      retention.stop();
-      await Promise.all([finalizer.stop(), storyboards.stop()]);
-    });
+  startConsumer(ctx, {
+    groupId: config['packager.consumer-group'],
+    subscriptions: [
+      packagerEventSubscription({
+        db,
+        channelInfo: (channelId) => owners.info(channelId),
+        newId: uuidv7,
+        logger,
+        onEnded: () => finalizer.kick(),
+      }),
+    ],
+    producer,
+    startFrom: config['packager.consumer.start-from'],
+  });
+  finalizer.start();
+  storyboards.start();
+  retention.start();
+  ctx.lifecycle.onClose('workers', async () => {
+    retention.stop();
+    await Promise.all([finalizer.stop(), storyboards.stop()]);
+  });
 
-    new Counter({
-      name: 'packager_storyboard_cpu_seconds_total',
-      help: 'ffmpeg CPU (user + system) spent drawing storyboard sheets',
-      registers: [ctx.metrics],
-      collect() {
-        this.reset();
-        this.inc(sprites.cpuSeconds);
-      },
-    });
-    new Gauge({
-      name: 'packager_storyboard_sheets_total',
-      help: 'Storyboard sheets drawn by this instance',
-      registers: [ctx.metrics],
-      collect() {
-        this.set(sprites.sheets);
-      },
-    });
+  new Counter({
+    name: 'packager_storyboard_cpu_seconds_total',
+    help: 'ffmpeg CPU (user + system) spent drawing storyboard sheets',
+    registers: [ctx.metrics],
+    collect() {
+      this.reset();
+      this.inc(sprites.cpuSeconds);
+    },
+  });
+  new Gauge({
+    name: 'packager_storyboard_sheets_total',
+    help: 'Storyboard sheets drawn by this instance',
+    registers: [ctx.metrics],
+    collect() {
+      this.set(sprites.sheets);
+    },
+  });
 
-    return buildPackagerApp({ app: ctx.createApp({ bodyLimit: 16 * 1024 }), vods, clips, catalog, storage });
-  },
-};
+  return buildPackagerApp({ app: ctx.createApp({ bodyLimit: 16 * 1024 }), vods, clips, catalog, storage });
+});

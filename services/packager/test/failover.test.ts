@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deadLetterTopic, Topics } from '@phzzk/contracts';
+import { Topics, topicSpecs } from '@phzzk/contracts';
 import { createLogger, EventProducer, ensureTopics } from '@phzzk/kit';
 import {
   ApiClient,
@@ -32,11 +32,7 @@ describe('packager: an instance killed while a broadcast ends', () => {
 
   beforeAll(async () => {
     const infra = await testInfra();
-    await ensureTopics(infra.kafkaBrokers, [
-      { name: Topics.channelEvents.name, partitions: Topics.channelEvents.partitions },
-      { name: deadLetterTopic(Topics.channelEvents.name), partitions: 1 },
-      { name: Topics.vodEvents.name, partitions: Topics.vodEvents.partitions },
-    ]);
+    await ensureTopics(infra.kafkaBrokers, topicSpecs([Topics.channelEvents, Topics.vodEvents]));
     root = await mkdtemp(join(tmpdir(), 'phzzk-packager-failover-'));
     schema = freshSchema(infra.databaseUrl, 'packager_failover');
     const env = {

@@ -1,13 +1,5 @@
 import { TRANSCODER_KEY_PREFIX } from '@phzzk/contracts';
-import {
-  BaseConfig,
-  KafkaConfig,
-  openProducer,
-  openRedis,
-  RedisConfig,
-  type ServiceDefinition,
-  startConsumer,
-} from '@phzzk/kit';
+import { defineService, openProducer, openRedis, serviceConfig, startConsumer } from '@phzzk/kit';
 import { spawnFfmpeg } from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER } from '@phzzk/media/ladder';
 import Type from 'typebox';
@@ -36,10 +28,7 @@ const Rung = Type.Object(
   { additionalProperties: false },
 );
 
-export const TranscoderConfig = Type.Object({
-  ...BaseConfig,
-  ...KafkaConfig,
-  ...RedisConfig,
+export const TranscoderConfig = serviceConfig(['kafka', 'redis'], {
   /** Where sessions' segments are kept for VOD: <root>/sessions/<sessionId>/<rendition>/. */
   'storage.root': Type.String({ default: '.phzzk/media', minLength: 1 }),
   'transcoder.consumer-group': Type.String({ default: 'transcoder', minLength: 1, maxLength: 128 }),
@@ -80,103 +69,97 @@ export const TranscoderConfig = Type.Object({
   'transcoder.drain-timeout-ms': Type.Integer({ default: 5000, minimum: 100, maximum: 60_000 }),
 });
 
-export const transcoderService: ServiceDefinition<typeof TranscoderConfig> = {
-  name: 'transcoder',
-  version: '0.1.0',
-  configSchema: TranscoderConfig,
-  async build(ctx) {
-    const config = ctx.config.values;
-    const { logger, identity } = ctx;
+export const transcoderService = defineService('transcoder', TranscoderConfig, async (ctx, config) => {
+  const { logger, identity } = ctx;
 
-    const ffmpegPath = config['transcoder.ffmpeg.path'];
-    const ffmpeg = new FfmpegHealth(ffmpegPath);
-    const ffmpegState = await ffmpeg.check();
-    if (!ffmpegState.ok) logger.error({ detail: ffmpegState.detail }, 'ffmpeg is not usable');
-    ctx.health.register('ffmpeg', () => ffmpeg.check());
+  const ffmpegPath = config['transcoder.ffmpeg.path'];
+  const ffmpeg = new FfmpegHealth(ffmpegPath);
+  const ffmpegState = await ffmpeg.check();
+  if (!ffmpegState.ok) logger.error({ detail: ffmpegState.detail }, 'ffmpeg is not usable');
+  ctx.health.register('ffmpeg', () => ffmpeg.check());
 
-    const redis = openRedis(ctx);
-    const keys = transcoderKeys(config['transcoder.redis.key-prefix']);
-    const store = new RedisSessionStore(redis, keys);
-    // The lease value is the discovery instance id: the gateway routes /hls/<channelId>/** by it.
-    const leases = new RedisLeases(redis, keys, identity.instanceId);
+  const redis = openRedis(ctx);
+  const keys = transcoderKeys(config['transcoder.redis.key-prefix']);
+  const store = new RedisSessionStore(redis, keys);
+  // The lease value is the discovery instance id: the gateway routes /hls/<channelId>/** by it.
+  const leases = new RedisLeases(redis, keys, identity.instanceId);
 
-    let manager: StreamManager | undefined;
-    const metrics = createTranscoderMetrics(ctx.metrics, () => manager?.liveCount ?? 0);
-    manager = new StreamManager({
-      store,
-      leases,
-      metrics,
-      logger,
-      leaseMs: config['transcoder.lease-ms'],
-      claimIntervalMs: config['transcoder.claim-interval-ms'],
-      renewIntervalMs: config['transcoder.renew-interval-ms'],
-      lingerMs: config['transcoder.ended-linger-ms'],
-      policy: { ...DEFAULT_CLAIM_POLICY, capacity: config['transcoder.capacity'] },
-      async createStream(session) {
-        const plans = planRenditions(session, {
-          ladder: ctx.config.get('transcoder.ladder'),
-          sourceAudioKbps: ctx.config.get('transcoder.source-audio-kbps'),
-        });
-        if (plans.length === 0) throw new Error('the session has neither video nor audio');
-        const resume = resumePoint(await store.continuity(session.channelId));
-        const channelLogger = logger.child({ channelId: session.channelId, sessionId: session.sessionId });
-        return new TranscodingStream({
-          session,
-          plans,
-          resume,
-          metrics,
+  let manager: StreamManager | undefined;
+  const metrics = createTranscoderMetrics(ctx.metrics, () => manager?.liveCount ?? 0);
+  manager = new StreamManager({
+    store,
+    leases,
+    metrics,
+    logger,
+    leaseMs: config['transcoder.lease-ms'],
+    claimIntervalMs: config['transcoder.claim-interval-ms'],
+    renewIntervalMs: config['transcoder.renew-interval-ms'],
+    lingerMs: config['transcoder.ended-linger-ms'],
+    policy: { ...DEFAULT_CLAIM_POLICY, capacity: config['transcoder.capacity'] },
+    async createStream(session) {
+      const plans = planRenditions(session, {
+        ladder: ctx.config.get('transcoder.ladder'),
+        sourceAudioKbps: ctx.config.get('transcoder.source-audio-kbps'),
+      });
+      if (plans.length === 0) throw new Error('the session has neither video nor audio');
+      const resume = resumePoint(await store.continuity(session.channelId));
+      const channelLogger = logger.child({ channelId: session.channelId, sessionId: session.sessionId });
+      return new TranscodingStream({
+        session,
+        plans,
+        resume,
+        metrics,
+        logger: channelLogger,
+        storage: new FileSegmentStorage({
+          root: config['storage.root'],
+          sessionId: session.sessionId,
           logger: channelLogger,
-          storage: new FileSegmentStorage({
-            root: config['storage.root'],
-            sessionId: session.sessionId,
-            logger: channelLogger,
-          }),
-          openSource: (url, options) =>
-            openFlvSource(url, { ...options, credential: (method, path) => ctx.trust.internalHeaders(method, path) }),
-          launchFfmpeg: (args, options) => spawnFfmpeg(ffmpegPath, args, options),
-          settings: {
-            encoder: {
-              preset: ctx.config.get('transcoder.ffmpeg.preset'),
-              partTarget: config['transcoder.hls.part-target'],
-              probeSize: ctx.config.get('transcoder.ffmpeg.probe-size'),
-              analyzeDurationUs: ctx.config.get('transcoder.ffmpeg.analyze-duration-us'),
-              logLevel: ctx.config.get('transcoder.ffmpeg.log-level'),
-            },
-            targetDuration: config['transcoder.hls.target-duration'],
-            sourceIdleMs: ctx.config.get('transcoder.source.idle-timeout-ms'),
-            giveUpAfterMs: ctx.config.get('transcoder.source.give-up-after-ms'),
-            drainTimeoutMs: ctx.config.get('transcoder.drain-timeout-ms'),
+        }),
+        openSource: (url, options) =>
+          openFlvSource(url, { ...options, credential: (method, path) => ctx.trust.internalHeaders(method, path) }),
+        launchFfmpeg: (args, options) => spawnFfmpeg(ffmpegPath, args, options),
+        settings: {
+          encoder: {
+            preset: ctx.config.get('transcoder.ffmpeg.preset'),
+            partTarget: config['transcoder.hls.part-target'],
+            probeSize: ctx.config.get('transcoder.ffmpeg.probe-size'),
+            analyzeDurationUs: ctx.config.get('transcoder.ffmpeg.analyze-duration-us'),
+            logLevel: ctx.config.get('transcoder.ffmpeg.log-level'),
           },
-          saveContinuity: (rendition, state) => store.saveContinuity(session.channelId, rendition, state),
-          onGaveUp: () => {
-            logger.warn({ channelId: session.channelId, sessionId: session.sessionId }, 'source gone; ending session');
-            store.markEnded(session.channelId, session.sessionId).catch((error) => {
-              logger.error({ err: error, channelId: session.channelId }, 'could not end the session');
-            });
-          },
-        });
-      },
-    });
+          targetDuration: config['transcoder.hls.target-duration'],
+          sourceIdleMs: ctx.config.get('transcoder.source.idle-timeout-ms'),
+          giveUpAfterMs: ctx.config.get('transcoder.source.give-up-after-ms'),
+          drainTimeoutMs: ctx.config.get('transcoder.drain-timeout-ms'),
+        },
+        saveContinuity: (rendition, state) => store.saveContinuity(session.channelId, rendition, state),
+        onGaveUp: () => {
+          logger.warn({ channelId: session.channelId, sessionId: session.sessionId }, 'source gone; ending session');
+          store.markEnded(session.channelId, session.sessionId).catch((error) => {
+            logger.error({ err: error, channelId: session.channelId }, 'could not end the session');
+          });
+        },
+      });
+    },
+  });
 
-    const producer = openProducer(ctx);
-    // Not critical: streams already claimed keep being served while Kafka is away.
-    startConsumer(ctx, {
-      groupId: config['transcoder.consumer-group'],
-      subscriptions: [
-        transcoderEventSubscription(store, logger, () => ctx.config.get('transcoder.source.allowed-origins')),
-      ],
-      producer,
-      startFrom: config['transcoder.consumer.start-from'],
-    });
+  const producer = openProducer(ctx);
+  // Not critical: streams already claimed keep being served while Kafka is away.
+  startConsumer(ctx, {
+    groupId: config['transcoder.consumer-group'],
+    subscriptions: [
+      transcoderEventSubscription(store, logger, () => ctx.config.get('transcoder.source.allowed-origins')),
+    ],
+    producer,
+    startFrom: config['transcoder.consumer.start-from'],
+  });
 
-    manager.start();
-    ctx.lifecycle.onClose('live streams', () => manager.close());
-    ctx.health.register('streams', () => manager.healthy());
+  manager.start();
+  ctx.lifecycle.onClose('live streams', () => manager.close());
+  ctx.health.register('streams', () => manager.healthy());
 
-    return buildTranscoderApp({
-      app: ctx.createApp(),
-      streamOf: (channelId) => manager.get(channelId),
-      streams: () => manager.list(),
-    });
-  },
-};
+  return buildTranscoderApp({
+    app: ctx.createApp(),
+    streamOf: (channelId) => manager.get(channelId),
+    streams: () => manager.list(),
+  });
+});

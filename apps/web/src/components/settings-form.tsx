@@ -3,6 +3,8 @@ import { type FormEvent, useState } from 'react';
 import { apiClient } from '../api/client.ts';
 import { useI18n } from '../i18n/client.tsx';
 import { problemMessage } from './auth/problem-message.ts';
+import { Field } from './form/field.tsx';
+import { FormFooter, type FormOutcome } from './form/form-footer.tsx';
 
 interface SettingsUser {
   nickname: string;
@@ -14,7 +16,7 @@ interface SettingsUser {
 /** Profile: nickname, email (read-only for social accounts, with the reason), password. */
 export function SettingsForm({ user }: { user: SettingsUser }) {
   const { t } = useI18n();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<FormOutcome>(null);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -33,39 +35,24 @@ export function SettingsForm({ user }: { user: SettingsUser }) {
   };
   return (
     <form className="form" onSubmit={submit} noValidate>
-      <label>
-        {t('form.nickname')}
-        <input name="nickname" defaultValue={user.nickname} maxLength={64} required />
-      </label>
-      <label>
-        {t('form.email')}
-        <input
-          name="email"
-          type="email"
-          defaultValue={user.email}
-          readOnly={!user.emailChangeable}
-          aria-describedby={user.emailChangeable ? undefined : 'email-reason'}
-        />
-      </label>
-      {!user.emailChangeable && (
-        <p id="email-reason" className="muted" style={{ margin: 0, fontSize: 13 }} data-testid="email-reason">
-          {t('settings.emailFixed', { provider: user.providers.join(', ') })}
-        </p>
-      )}
-      <label>
-        {t('settings.newPassword')}
-        <input name="newPassword" type="password" autoComplete="new-password" />
-      </label>
-      <label>
-        {t('settings.currentPassword')}
-        <input name="currentPassword" type="password" autoComplete="current-password" />
-      </label>
-      <p className={message?.ok ? 'form-ok' : 'form-error'} role="status">
-        {message?.text ?? ''}
-      </p>
-      <button type="submit" className="btn btn-primary">
-        {t('settings.save')}
-      </button>
+      <Field label={t('form.nickname')} name="nickname" defaultValue={user.nickname} maxLength={64} required />
+      <Field
+        label={t('form.email')}
+        name="email"
+        type="email"
+        defaultValue={user.email}
+        readOnly={!user.emailChangeable}
+        hint={user.emailChangeable ? undefined : t('settings.emailFixed', { provider: user.providers.join(', ') })}
+        hintId="email-reason"
+      />
+      <Field label={t('settings.newPassword')} name="newPassword" type="password" autoComplete="new-password" />
+      <Field
+        label={t('settings.currentPassword')}
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+      />
+      <FormFooter outcome={message} submitLabel={t('settings.save')} />
     </form>
   );
 }

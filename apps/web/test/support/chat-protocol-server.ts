@@ -7,11 +7,13 @@ import {
   type ChatErrorCode,
   type ChatRole,
   type ChatSettingsValue,
+  type ChatUser,
   DEFAULT_CHAT_SETTINGS,
   type ErrorFrame,
   type WelcomeFrame,
 } from '@phzzk/contracts';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { tokenSubject } from '../../src/server/session-cookies.ts';
 
 /**
  * A small chat server speaking `phzzk.chat.v1` (frames from packages/contracts), for the web
@@ -35,18 +37,6 @@ interface Channel {
 
 const uuidFor = (n: number) => `0190c2d6-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
 
-function subjectOf(token: string | undefined): string | undefined {
-  if (!token) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      sub?: unknown;
-    };
-    return typeof payload.sub === 'string' ? payload.sub : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function startChatProtocolServer(options: ChatProtocolServerOptions) {
   const channels = new Map<string, Channel>();
   const connections: { url: string; protocols: string[] }[] = [];
@@ -67,6 +57,19 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
     for (const s of c.sockets) s.send(JSON.stringify(event));
     return event;
   };
+  /** A chat message from `user`, published with the next seq. */
+  const publishMessage = (channelId: string, user: ChatUser, text: string) => {
+    const messageId = uuidFor(++ids);
+    const event = publish(channelId, (seq) => ({
+      type: 'message',
+      seq,
+      messageId,
+      user,
+      text,
+      sentAt: new Date().toISOString(),
+    }));
+    return { event, messageId };
+  };
   const roleOf = async (channelId: string, userId: string): Promise<ChatRole> =>
     (await options.lookup.ownerOf(channelId)) === userId ? 'owner' : 'viewer';
 
@@ -74,7 +77,7 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
   async function serveHttp(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://x');
     const userId =
-      req.headers['x-phzzk-user-id'] ?? subjectOf(String(req.headers.authorization ?? '').replace(/^Bearer /i, ''));
+      req.headers['x-phzzk-user-id'] ?? tokenSubject(String(req.headers.authorization ?? '').replace(/^Bearer /i, ''));
     const send = (status: number, body?: unknown) => {
       res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
       res.end(body === undefined ? undefined : JSON.stringify(body));
@@ -126,7 +129,7 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
     const bearer = protocols.find((p) => p.startsWith(CHAT_BEARER_SUBPROTOCOL_PREFIX));
     const userId =
       (request.headers['x-phzzk-user-id'] as string | undefined) ??
-      subjectOf(bearer?.slice(CHAT_BEARER_SUBPROTOCOL_PREFIX.length));
+      tokenSubject(bearer?.slice(CHAT_BEARER_SUBPROTOCOL_PREFIX.length));
     const c = channel(channelId);
     const user = userId
       ? { id: userId, nickname: await options.lookup.nickname(userId), role: await roleOf(channelId, userId) }
@@ -173,15 +176,7 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
       if (!text) return fail('EMPTY_MESSAGE');
       const rejected = options.rejectWhen?.(text);
       if (rejected) return fail(rejected.code, rejected.retryAfterMs);
-      const messageId = uuidFor(++ids);
-      const event = publish(channelId, (seq) => ({
-        type: 'message',
-        seq,
-        messageId,
-        user,
-        text,
-        sentAt: new Date().toISOString(),
-      }));
+      const { event, messageId } = publishMessage(channelId, user, text);
       socket.send(JSON.stringify({ type: 'ack', nonce, messageId, seq: event.seq }));
     });
   }
@@ -198,15 +193,7 @@ export async function startChatProtocolServer(options: ChatProtocolServerOptions
       text: string,
       user = { id: uuidFor(0xfffff), nickname: 'someone', role: 'viewer' as const },
     ) {
-      const messageId = uuidFor(++ids);
-      return publish(channelId, (seq) => ({
-        type: 'message',
-        seq,
-        messageId,
-        user,
-        text,
-        sentAt: new Date().toISOString(),
-      }));
+      return publishMessage(channelId, user, text).event;
     },
     /** Every event of a channel so far. */
     events: (channelId: string) => channel(channelId).events,

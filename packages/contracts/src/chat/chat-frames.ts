@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { IsoTime, Uuid } from '../events/envelope.ts';
-import { ChatSeq, ChatSettingsValue, ChatText, ChatUser } from './chat-model.ts';
+import { ChatMessageFields, ChatSeq, ChatSettingsValue, ChatUser } from './chat-model.ts';
 
 // The WebSocket protocol `phzzk.chat.v1` (ARCHITECTURE.md, "Chat over WebSocket"): JSON text
 // frames, one object each, discriminated by `type`. Independent clients are written against this.
@@ -31,14 +31,7 @@ export type ChatClientFrame = Static<typeof ChatClientFrame>;
 // ---- channel events (each with the channel's seq) ----
 
 export const MessageEventFrame = Type.Object(
-  {
-    type: Type.Literal('message'),
-    seq: ChatSeq,
-    messageId: Uuid,
-    user: ChatUser,
-    text: ChatText,
-    sentAt: IsoTime,
-  },
+  { type: Type.Literal('message'), ...ChatMessageFields },
   { additionalProperties: false },
 );
 export const DeletedEventFrame = Type.Object(

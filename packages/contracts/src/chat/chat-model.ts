@@ -55,15 +55,15 @@ export const ChatText = Type.String({ minLength: 1, maxLength: CHAT_MESSAGE_MAX_
 /** A channel's event sequence number: 1, 2, 3, ... per channel, no gaps. */
 export const ChatSeq = Type.Integer({ minimum: 1 });
 
+/** What one chat message is, wherever it travels (history, the live frame, the event). */
+export const ChatMessageFields = {
+  seq: ChatSeq,
+  messageId: Uuid,
+  user: ChatUser,
+  text: ChatText,
+  sentAt: IsoTime,
+};
+
 /** One chat message as history serves it (`GET /api/chat/{channelId}/messages`). */
-export const ChatMessageView = Type.Object(
-  {
-    seq: ChatSeq,
-    messageId: Uuid,
-    user: ChatUser,
-    text: ChatText,
-    sentAt: IsoTime,
-  },
-  { additionalProperties: false },
-);
+export const ChatMessageView = Type.Object(ChatMessageFields, { additionalProperties: false });
 export type ChatMessageView = Static<typeof ChatMessageView>;

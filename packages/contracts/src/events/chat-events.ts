@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { ChatRole, ChatSeq, ChatSettingsValue, ChatText, ChatUser } from '../chat/chat-model.ts';
+import { ChatMessageFields, ChatRole, ChatSeq, ChatSettingsValue } from '../chat/chat-model.ts';
 import { envelope, IsoTime, Uuid } from './envelope.ts';
 
 // Chat's events on Kafka (topics chat.messages, chat.moderation, chat.presence), keyed by
@@ -10,17 +10,7 @@ import { envelope, IsoTime, Uuid } from './envelope.ts';
 
 export const ChatMessage = envelope(
   'chat.message',
-  Type.Object(
-    {
-      channelId: Uuid,
-      seq: ChatSeq,
-      messageId: Uuid,
-      user: ChatUser,
-      text: ChatText,
-      sentAt: IsoTime,
-    },
-    { additionalProperties: false },
-  ),
+  Type.Object({ channelId: Uuid, ...ChatMessageFields }, { additionalProperties: false }),
 );
 
 export const ChatDeleted = envelope(

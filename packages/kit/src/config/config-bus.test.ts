@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deadLetterTopic, Topics } from '@phzzk/contracts';
+import { Topics, topicSpecs } from '@phzzk/contracts';
 import { testInfra, waitFor } from '@phzzk/testing';
 import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,10 +196,7 @@ describe('live reload over config.changed (real Kafka)', () => {
 
   beforeAll(async () => {
     brokers = (await testInfra()).kafkaBrokers;
-    await ensureTopics(brokers, [
-      { name: Topics.configChanged.name, partitions: 1 },
-      { name: deadLetterTopic(Topics.configChanged.name), partitions: 1 },
-    ]);
+    await ensureTopics(brokers, topicSpecs([Topics.configChanged]));
     producer = new EventProducer({ brokers, producer: 'config', logger });
     server = await fakeConfigServer(application);
     cacheDir = mkdtempSync(join(tmpdir(), 'phzzk-config-cache-'));

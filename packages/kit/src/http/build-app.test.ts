@@ -57,27 +57,33 @@ describe('buildServiceApp', () => {
     }
   });
 
-  it('answers malformed JSON and oversized bodies with problems', async () => {
-    const app = testApp();
-    const bad = await app.inject({
-      method: 'POST',
-      url: '/things',
+  it.each([
+    {
+      body: 'malformed JSON',
       headers: { 'content-type': 'application/json' },
       payload: '{"name":',
-    });
-    expect(bad.statusCode).toBe(400);
-    expect(bad.json().code).toBe('MALFORMED_BODY');
-    const big = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x'.repeat(5000), size: 1 } });
-    expect(big.statusCode).toBe(413);
-    expect(big.json().code).toBe('BODY_TOO_LARGE');
-    const type = await app.inject({
-      method: 'POST',
-      url: '/things',
+      status: 400,
+      code: 'MALFORMED_BODY',
+    },
+    {
+      body: 'an oversized body',
+      headers: {},
+      payload: { name: 'x'.repeat(5000), size: 1 },
+      status: 413,
+      code: 'BODY_TOO_LARGE',
+    },
+    {
+      body: 'an XML body',
       headers: { 'content-type': 'text/xml' },
       payload: '<a/>',
-    });
-    expect(type.statusCode).toBe(415);
-    expect(type.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
+  ])('answers $body with $status $code problem+json', async ({ headers, payload, status, code }) => {
+    const res = await testApp().inject({ method: 'POST', url: '/things', headers, payload });
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().code).toBe(code);
   });
 
   it('answers an unknown route with 404 problem+json', async () => {

@@ -1,4 +1,4 @@
-import { deadLetterTopic, StreamEnded, type TopicContract } from '@phzzk/contracts';
+import { deadLetterTopic, StreamEnded, type TopicContract, topicSpecs } from '@phzzk/contracts';
 import { KafkaProbe, testInfra, uniqueName, waitFor } from '@phzzk/testing';
 import { Admin } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,10 +27,7 @@ describe('Kafka producer and consumer (real broker)', () => {
     brokers = (await testInfra()).kafkaBrokers;
     // A fresh topic per run, carrying a real contract's events.
     topic = { name: uniqueName('test.kit'), key: 'channelId', partitions: 2, events: { 'stream.ended': StreamEnded } };
-    await ensureTopics(brokers, [
-      { name: topic.name, partitions: 2 },
-      { name: deadLetterTopic(topic.name), partitions: 1 },
-    ]);
+    await ensureTopics(brokers, topicSpecs([topic]));
     producer = new EventProducer({ brokers, producer: 'kit-test', logger });
     probe = await KafkaProbe.start(brokers, [topic.name, deadLetterTopic(topic.name)]);
   });

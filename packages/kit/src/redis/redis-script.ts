@@ -16,3 +16,17 @@ export function defineScript(redis: Redis, lua: string): ScriptCall {
     }
   };
 }
+
+// Compare-and-delete: a successor's lock or lease is never removed by a late predecessor.
+const RELEASE_IF_HELD = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * Frees a lock or lease only while `holder` still holds it: resolves true when it was deleted,
+ * false when it had expired or another holder has it since.
+ */
+export function releaseIfHeld(redis: Redis): (key: string, holder: string) => Promise<boolean> {
+  const script = defineScript(redis, RELEASE_IF_HELD);
+  return async (key, holder) => (await script([key], [holder])) === 1;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildLadderArgs, type RenditionPlan } from './ladder-args.ts';
-import { remuxToMp4Args } from './remux-args.ts';
+import { remuxPlaylistToMp4Args, remuxToMp4Args } from './remux-args.ts';
 import { snapshotArgs } from './snapshot-args.ts';
 
 const settings = {
@@ -23,6 +23,15 @@ describe('argument builders', () => {
     expect(graph).toContain('[s1]scale=640:360:flags=bilinear,format=yuv420p[v1]');
     expect(graph).toContain('[t]fps=1/4[thumb]');
     expect(() => buildLadderArgs([], settings)).toThrow(RangeError);
+  });
+
+  it('remux of a playlist: read by the HLS demuxer, copied the same way', () => {
+    const fromPlaylist = remuxPlaylistToMp4Args('/s/clip.m3u8', '/c/clip.mp4');
+    expect(fromPlaylist.slice(fromPlaylist.indexOf('-i'))).toEqual([
+      ...['-i', '/s/clip.m3u8', '-map', '0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', '-y', '/c/clip.mp4'],
+    ]);
+    const joined = remuxToMp4Args(['/s/init-0.mp4', '/s/seg-1.m4s'], '/c/clip.mp4');
+    expect(fromPlaylist.slice(0, fromPlaylist.indexOf('-i'))).toEqual(joined.slice(0, joined.indexOf('-i')));
   });
 
   it('remux: one timeline of fMP4 files joined by the concat protocol, copied, faststart', () => {

@@ -13,6 +13,6 @@ export {
 } from './ladder-args.ts';
 export { checkFfmpeg, ffprobe, type ProbedStream, type ProbeResult, parseProbe } from './probe.ts';
 export { type FfmpegExit, type FfmpegProcess, outputFd, type SpawnOptions, spawnFfmpeg } from './process.ts';
-export { type RemuxOptions, remuxToMp4Args } from './remux-args.ts';
+export { type RemuxOptions, remuxPlaylistToMp4Args, remuxToMp4Args } from './remux-args.ts';
 export { RestartBackoff, type RestartPolicy } from './restart-policy.ts';
 export { type SnapshotOptions, snapshotArgs } from './snapshot-args.ts';

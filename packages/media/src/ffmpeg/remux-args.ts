@@ -28,8 +28,33 @@ export function remuxToMp4Args(inputs: readonly string[], output: string, option
   if (options.startSeconds !== undefined) args.push('-ss', seconds(options.startSeconds));
   args.push('-i', `concat:${inputs.join('|')}`);
   if (options.durationSeconds !== undefined) args.push('-t', seconds(options.durationSeconds));
-  args.push('-map', '0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', '-y', output);
-  return args;
+  return [...args, ...copyToMp4(output)];
+}
+
+/**
+ * Remuxes what an HLS playlist lists (read by ffmpeg's HLS demuxer, which follows a new EXT-X-MAP
+ * after a discontinuity) into one progressive MP4: for a clip across an encoder takeover.
+ */
+export function remuxPlaylistToMp4Args(
+  playlist: string,
+  output: string,
+  options: Pick<RemuxOptions, 'logLevel'> = {},
+): string[] {
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    options.logLevel ?? 'error',
+    '-i',
+    playlist,
+    ...copyToMp4(output),
+  ];
+}
+
+/** Every stream copied (never re-encoded) into `output`, the index in front for progressive download. */
+function copyToMp4(output: string): string[] {
+  return ['-map', '0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', '-y', output];
 }
 
 function seconds(value: number): string {

@@ -1,6 +1,6 @@
 // Delivery Directives (RFC 8216bis §6.2.5): parsing and validating _HLS_msn / _HLS_part / _HLS_skip,
 // and the blocking playlist reload decision. No HTTP here: results carry the status to answer with.
-import type { PlaylistPosition, WaitResult } from './packager.ts';
+import type { PlaylistPosition, WaitResult } from './packager-types.ts';
 
 export type SkipDirective = 'YES' | 'v2';
 

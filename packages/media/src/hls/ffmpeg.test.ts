@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testSourceInputs, x264TestEncoder } from '../ffmpeg/test-source.ts';
 import { Fmp4Parser } from '../fmp4/parser.ts';
 import type { InitSegment } from '../fmp4/types.ts';
 import { LlHlsStream, type RenditionSpec } from './ll-hls-stream.ts';
@@ -30,31 +31,9 @@ const FMP4_OUTPUT = [
   '-max_interleave_delta',
   '0',
 ];
-const X264 = [
-  '-c:v',
-  'libx264',
-  '-preset',
-  'ultrafast',
-  '-tune',
-  'zerolatency',
-  '-g',
-  '30',
-  '-keyint_min',
-  '30',
-  '-sc_threshold',
-  '0',
-];
+const X264 = [...x264TestEncoder(30), '-keyint_min', '30', '-sc_threshold', '0'];
 const AAC = ['-c:a', 'aac', '-b:a', '64k'];
-const source = (seconds: number, size = '320x180') => [
-  '-f',
-  'lavfi',
-  '-i',
-  `testsrc2=size=${size}:rate=30:duration=${seconds}`,
-  '-f',
-  'lavfi',
-  '-i',
-  `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-];
+const source = (seconds: number, size = '320x180') => testSourceInputs({ size, seconds });
 
 /** mulberry32: reproducible chunk sizes; the seed is in the failure message. */
 function rng(seed: number): () => number {

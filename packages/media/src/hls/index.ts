@@ -44,9 +44,9 @@ export {
   parseHlsPath,
   RENDITION_NAME,
 } from './naming.ts';
+export { LlHlsPackager } from './packager.ts';
 export {
   type InitInfo,
-  LlHlsPackager,
   type PackagerOptions,
   type PartInfo,
   type PartWaitResult,
@@ -54,7 +54,7 @@ export {
   type PlaylistPosition,
   type SegmentInfo,
   WaitResult,
-} from './packager.ts';
+} from './packager-types.ts';
 export {
   type PlaylistEntry,
   type PlaylistInput,

@@ -5,7 +5,8 @@ import type { Fmp4Event } from '../fmp4/types.ts';
 import { type AudioRendition, renderMasterPlaylist, type VariantStream } from './master-playlist.ts';
 import type { RenditionReport } from './media-playlist.ts';
 import { hlsNames, RENDITION_NAME } from './naming.ts';
-import { type InitInfo, LlHlsPackager, type PackagerOptions, type PartInfo, type SegmentInfo } from './packager.ts';
+import { LlHlsPackager } from './packager.ts';
+import type { InitInfo, PackagerOptions, PartInfo, SegmentInfo } from './packager-types.ts';
 import { Listeners, systemTimers, WaitQueue } from './waiting.ts';
 
 export type RenditionSpec = {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { roundDecimal } from './format.ts';
 import { LlHlsStream } from './ll-hls-stream.ts';
-import type { PartInfo, PartWaitResult, SegmentInfo, WaitResult } from './packager.ts';
+import type { PartInfo, PartWaitResult, SegmentInfo, WaitResult } from './packager-types.ts';
 import { fakeFragment, fakeInit, ManualTimers, settle } from './testing/fake-media.ts';
 import { readPlaylist } from './testing/read-playlist.ts';
 

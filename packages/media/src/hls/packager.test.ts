@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Fragment } from '../fmp4/types.ts';
-import { LlHlsPackager, type PackagerOptions } from './packager.ts';
+import { LlHlsPackager } from './packager.ts';
+import type { PackagerOptions } from './packager-types.ts';
 import { fakeFragment, fakeInit, ManualTimers, settle } from './testing/fake-media.ts';
 import { readPlaylist } from './testing/read-playlist.ts';
 

@@ -24,17 +24,6 @@ import { Segmenter } from './segmenter.ts';
 import { Listeners, type MediaLogger, systemTimers, WaitQueue } from './waiting.ts';
 import { WallClockAnchor } from './wall-clock-anchor.ts';
 
-export {
-  type InitInfo,
-  type PackagerOptions,
-  type PartInfo,
-  type PartWaitResult,
-  type PlaylistOptions,
-  type PlaylistPosition,
-  type SegmentInfo,
-  WaitResult,
-} from './packager-types.ts';
-
 export class LlHlsPackager {
   readonly partTarget: number;
   readonly #targetSeconds: number;

@@ -1,11 +1,8 @@
 // Real clients: ffmpeg publishing over RTMP; ffprobe decoding the FLV we write from the session.
-import { createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLiveFlvStream } from '../flv/live-flv-stream.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFlv } from '../flv/reader.ts';
-import { avArgs, FixtureDir } from './test-support/fixtures.ts';
-import { type Harness, startHarness } from './test-support/harness.ts';
+import { avArgs } from './test-support/fixtures.ts';
+import { harnessPerTest, writeSessionsTo } from './test-support/harness.ts';
 import { probe, run } from './test-support/process.ts';
 import { TestRtmpClient } from './test-support/rtmp-client.ts';
 import { withDeadline } from './test-support/wait.ts';
@@ -14,29 +11,19 @@ const ffmpeg = (args: string[], timeoutMs = 20_000) =>
   run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', ...args], { timeoutMs });
 
 describe('ffmpeg publishing (H.264 + AAC over RTMP)', () => {
-  let harness: Harness | undefined;
-  const dir = new FixtureDir();
-
-  afterEach(async () => {
-    await harness?.close();
-    harness = undefined;
-  });
-  afterAll(() => dir.remove());
+  const { start, dir } = harnessPerTest();
 
   it('authorizes, parses codecs, delivers monotonic tags with 1 s key frames, and writes FLV ffprobe decodes', async () => {
-    harness = await startHarness();
+    const harness = await start();
     const out = dir.file('session.flv');
-    let written: Promise<void> | undefined;
-    harness.server.on('publish', (session) => {
-      written = pipeline(createLiveFlvStream(session), createWriteStream(out));
-    });
+    const flv = writeSessionsTo(harness, out);
     const url = `rtmp://127.0.0.1:${harness.port}/live/key-abc?token=xyz`;
     const result = await ffmpeg(['-re', ...avArgs({ size: '640x360', seconds: 3 }), url]);
     expect(result.code, result.stderr).toBe(0);
 
     const rec = await harness.publish();
     expect(await withDeadline(rec.ended, 5_000, 'session end')).toEqual({ reason: 'unpublish' });
-    await withDeadline(written!, 5_000, 'FLV written');
+    await flv.written();
 
     expect(harness.authorizeCalls).toHaveLength(1);
     expect(harness.authorizeCalls[0]).toMatchObject({
@@ -93,7 +80,7 @@ describe('ffmpeg publishing (H.264 + AAC over RTMP)', () => {
   });
 
   it('rejects a bad key: ffmpeg fails, no session, no media', async () => {
-    harness = await startHarness({
+    const harness = await start({
       authorize: () => ({ allow: false, code: 'BadName', description: 'unknown stream key' }),
     });
     const result = await ffmpeg([...avArgs({ seconds: 1 }), `rtmp://127.0.0.1:${harness.port}/live/wrong`]);
@@ -104,13 +91,12 @@ describe('ffmpeg publishing (H.264 + AAC over RTMP)', () => {
   });
 
   it('refuses a second publisher on a live key and kicks the first on request', async () => {
-    const h = await startHarness({
+    const h = await start({
       authorize: (request) =>
         h.server.findSession(request.app, request.streamKey)
           ? { allow: false, code: 'BadName', description: 'stream key already live' }
           : { allow: true, context: request.streamKey },
     });
-    harness = h;
     const url = `rtmp://127.0.0.1:${h.port}/live/shared`;
     const first = ffmpeg(['-re', ...avArgs({ seconds: 20 }), url], 30_000);
     const rec = await h.publish();
@@ -129,7 +115,7 @@ describe('ffmpeg publishing (H.264 + AAC over RTMP)', () => {
   });
 
   it('accepts audio-only and video-only publishes', async () => {
-    harness = await startHarness();
+    const harness = await start();
     const base = `rtmp://127.0.0.1:${harness.port}/live`;
     const audioOnly = await ffmpeg([
       '-f',
@@ -174,12 +160,9 @@ describe('ffmpeg publishing (H.264 + AAC over RTMP)', () => {
     });
 
     it('surfaces both sequence headers and stays decodable', async () => {
-      harness = await startHarness();
+      const harness = await start();
       const out = dir.file('switch.flv');
-      let written: Promise<void> | undefined;
-      harness.server.on('publish', (session) => {
-        written = pipeline(createLiveFlvStream(session), createWriteStream(out));
-      });
+      const flv = writeSessionsTo(harness, out);
       const client = await TestRtmpClient.open(harness.port);
       const { streamId, code } = await client.startPublish('live', 'switch');
       expect(code).toBe('NetStream.Publish.Start');
@@ -192,7 +175,7 @@ describe('ffmpeg publishing (H.264 + AAC over RTMP)', () => {
       const rec = await harness.publish();
       expect(await withDeadline(rec.ended, 5_000, 'end')).toEqual({ reason: 'unpublish' });
       client.close();
-      await withDeadline(written!, 5_000, 'FLV written');
+      await flv.written();
 
       const videoChanges = rec.codecs
         .filter((c) => c.changed === 'video')

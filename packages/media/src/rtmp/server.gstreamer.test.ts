@@ -1,31 +1,18 @@
 // A second, independent RTMP client implementation: GStreamer's rtmp2sink (flvmux + x264 + AAC).
-import { createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createLiveFlvStream } from '../flv/live-flv-stream.ts';
+import { describe, expect, it } from 'vitest';
 import { parseVideoTagHeader } from '../flv/video-tag.ts';
-import { FixtureDir } from './test-support/fixtures.ts';
-import { type Harness, startHarness } from './test-support/harness.ts';
+import { harnessPerTest, writeSessionsTo } from './test-support/harness.ts';
 import { probe, run } from './test-support/process.ts';
 import { withDeadline } from './test-support/wait.ts';
 
 // `npm test` installs GStreamer (gstreamer1.0-plugins-bad has rtmp2sink); it is never skipped.
 describe('GStreamer rtmp2sink publishing', () => {
-  let harness: Harness | undefined;
-  const dir = new FixtureDir();
-  afterEach(async () => {
-    await harness?.close();
-    harness = undefined;
-  });
-  afterAll(() => dir.remove());
+  const { start, dir } = harnessPerTest();
 
   it('publishes H.264 + AAC that we parse and re-serve as decodable FLV', async () => {
-    harness = await startHarness();
+    const harness = await start();
     const out = dir.file('gst.flv');
-    let written: Promise<void> | undefined;
-    harness.server.on('publish', (session) => {
-      written = pipeline(createLiveFlvStream(session), createWriteStream(out));
-    });
+    const flv = writeSessionsTo(harness, out);
     const location = `rtmp://127.0.0.1:${harness.port}/live/gst-key`;
     const description = [
       'videotestsrc num-buffers=60 ! video/x-raw,format=I420,width=320,height=240,framerate=30/1',
@@ -39,7 +26,7 @@ describe('GStreamer rtmp2sink publishing', () => {
 
     const rec = await harness.publish();
     expect(await withDeadline(rec.ended, 5_000, 'session end')).toEqual({ reason: 'unpublish' });
-    await withDeadline(written!, 5_000, 'FLV written');
+    await flv.written();
     expect(harness.authorizeCalls[0]).toMatchObject({
       app: 'live',
       streamKey: 'gst-key',

@@ -35,30 +35,25 @@ export type ProviderConfig = {
 
 type Preset = Omit<ProviderSettings, 'id' | 'clientId' | 'clientSecret'>;
 
+/** An OpenID Connect provider whose endpoints come from discovery at `issuer`; its email is not trusted unverified. */
+function oidcPreset(issuer: string, scopes = ['openid', 'email', 'profile']): Preset {
+  return {
+    kind: 'oidc',
+    issuer,
+    authorizationEndpoint: undefined,
+    tokenEndpoint: undefined,
+    userinfoEndpoint: undefined,
+    emailsEndpoint: undefined,
+    scopes,
+    profile: 'oidc',
+    trustEmail: false,
+  };
+}
+
 export const PROVIDER_PRESETS: Record<string, Preset> = {
-  google: {
-    kind: 'oidc',
-    issuer: 'https://accounts.google.com',
-    authorizationEndpoint: undefined,
-    tokenEndpoint: undefined,
-    userinfoEndpoint: undefined,
-    emailsEndpoint: undefined,
-    scopes: ['openid', 'email', 'profile'],
-    profile: 'oidc',
-    trustEmail: false,
-  },
+  google: oidcPreset('https://accounts.google.com'),
   // Kakao's ID token carries the email without a flag; email_verified comes from its userinfo.
-  kakao: {
-    kind: 'oidc',
-    issuer: 'https://kauth.kakao.com',
-    authorizationEndpoint: undefined,
-    tokenEndpoint: undefined,
-    userinfoEndpoint: undefined,
-    emailsEndpoint: undefined,
-    scopes: ['openid', 'account_email', 'profile_nickname'],
-    profile: 'oidc',
-    trustEmail: false,
-  },
+  kakao: oidcPreset('https://kauth.kakao.com', ['openid', 'account_email', 'profile_nickname']),
   // Naver Login is OAuth 2.0 with a profile API that has no verification flag; the email it
   // returns is the one the Naver account confirmed, so the preset trusts it (trustEmail: false
   // turns that off, which also stops Naver sign-ups).
@@ -92,17 +87,7 @@ export function resolveProvider(config: ProviderConfig): ProviderSettings {
   const preset = PROVIDER_PRESETS[presetName];
   if (!preset && presetName !== 'oidc')
     throw new Error(`auth.social.providers: ${config.id} names unknown preset "${presetName}"`);
-  const base: Preset = preset ?? {
-    kind: 'oidc',
-    issuer: '',
-    authorizationEndpoint: undefined,
-    tokenEndpoint: undefined,
-    userinfoEndpoint: undefined,
-    emailsEndpoint: undefined,
-    scopes: ['openid', 'email', 'profile'],
-    profile: 'oidc',
-    trustEmail: false,
-  };
+  const base: Preset = preset ?? oidcPreset('');
   const settings: ProviderSettings = {
     ...base,
     id: config.id,

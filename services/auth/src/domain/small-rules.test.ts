@@ -111,6 +111,18 @@ describe('providers and profiles', () => {
     });
     expect(resolveProvider({ id: 'naver', clientId: 'c' })).toMatchObject({ trustEmail: true, profile: 'naver' });
     expect(() => resolveProvider({ id: 'custom', clientId: 'c' })).toThrow(/needs an issuer/);
+    expect(resolveProvider({ id: 'kakao', clientId: 'c' })).toMatchObject({
+      issuer: 'https://kauth.kakao.com',
+      scopes: ['openid', 'account_email', 'profile_nickname'],
+      trustEmail: false,
+    });
+    expect(resolveProvider({ id: 'custom', issuer: 'https://idp.example', clientId: 'c' })).toMatchObject({
+      kind: 'oidc',
+      issuer: 'https://idp.example',
+      scopes: ['openid', 'email', 'profile'],
+      profile: 'oidc',
+      trustEmail: false,
+    });
   });
 
   it('reads verification flags the way each provider gives them', () => {

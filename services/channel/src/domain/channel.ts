@@ -15,6 +15,20 @@ export interface ChannelProfile {
   updatedAt: Date;
 }
 
+/** What every view of a channel shows (the contract's basics): its owner, title, category and tags. */
+export function channelBasics(
+  c: ChannelProfile,
+): Pick<ChannelProfile, 'id' | 'ownerId' | 'ownerNickname' | 'title' | 'category' | 'tags'> {
+  return {
+    id: c.id,
+    ownerId: c.ownerId,
+    ownerNickname: c.ownerNickname,
+    title: c.title,
+    category: c.category,
+    tags: c.tags,
+  };
+}
+
 export interface ChannelPatch {
   title?: string;
   category?: string | null;

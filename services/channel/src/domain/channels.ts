@@ -1,5 +1,5 @@
 import type { ChannelPage, ChannelSummary, LiveInfo } from '@phzzk/contracts';
-import { type ChannelProfile, type ChannelPatch, normalizePatch } from './channel.ts';
+import { type ChannelProfile, type ChannelPatch, channelBasics, normalizePatch } from './channel.ts';
 import { type Cursor, type DirectoryFilter, decodeCursor, encodeCursor, filterOf } from './directory.ts';
 import { DomainError } from '@phzzk/kit/errors';
 import { channelNotFound, ownChannelNotFound, streamKeyUnknown } from './errors.ts';
@@ -183,14 +183,5 @@ function cursorAfter(filter: DirectoryFilter, row: DirectoryRow): Cursor {
 const NO_VIEWERS: LiveViewers = { all: async () => new Map(), of: async () => 0 };
 
 function summary(record: DirectoryRow): ChannelSummary {
-  const c = record.channel;
-  return {
-    id: c.id,
-    ownerId: c.ownerId,
-    ownerNickname: c.ownerNickname,
-    title: c.title,
-    category: c.category,
-    tags: c.tags,
-    live: liveInfo(c.id, record.live, record.viewers),
-  };
+  return { ...channelBasics(record.channel), live: liveInfo(record.channel.id, record.live, record.viewers) };
 }

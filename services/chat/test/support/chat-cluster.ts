@@ -1,12 +1,11 @@
-import { deadLetterTopic, Topics } from '@phzzk/contracts';
-import { createLogger, createRedis, EventProducer, ensureTopics, identityHeaders } from '@phzzk/kit';
+import { Topics } from '@phzzk/contracts';
+import { createRedis, identityHeaders } from '@phzzk/kit';
 import {
   ApiClient,
-  freshSchema,
   KafkaProbe,
   type ServiceProcess,
+  serviceTestBed,
   startServiceProcess,
-  testInfra,
   uniqueName,
 } from '@phzzk/testing';
 import { v7 as uuidv7 } from 'uuid';
@@ -19,24 +18,12 @@ export const CHAT_TOPICS = [Topics.chatMessages, Topics.chatModeration, Topics.c
  * Kafka, sharing a fresh schema, Redis prefix and consumer group, with fake channel/user peers.
  */
 export async function startChatCluster(options: { nodes?: number; env?: Record<string, string> } = {}) {
-  const infra = await testInfra();
-  const brokers = infra.kafkaBrokers;
-  await ensureTopics(
-    brokers,
-    CHAT_TOPICS.flatMap((t) => [
-      { name: t.name, partitions: t.partitions },
-      { name: deadLetterTopic(t.name), partitions: 1 },
-    ]),
-  );
+  const bed = await serviceTestBed('chat', CHAT_TOPICS);
+  const { infra, brokers, schema, group, producer } = bed;
   const peers = await FakePeers.start();
-  const schema = freshSchema(infra.databaseUrl, 'chat_test');
   const prefix = `phzzk:test:${uniqueName('chat')}:`;
-  const group = uniqueName('chat_test');
   const env: Record<string, string> = {
-    DATABASE_URL: infra.databaseUrl,
-    DATABASE_SCHEMA: schema.name,
-    REDIS_URL: infra.redisUrl,
-    KAFKA_BROKERS: brokers.join(','),
+    ...bed.env,
     CHAT_REDIS_KEY_PREFIX: prefix,
     CHAT_CONSUMER_GROUP: group,
     DISCOVERY_MODE: 'static',
@@ -45,8 +32,6 @@ export async function startChatCluster(options: { nodes?: number; env?: Record<s
     ...options.env,
   };
   const probe = await KafkaProbe.start(brokers, [Topics.chatMessages, Topics.chatModeration, Topics.chatPresence]);
-  const logger = createLogger({ service: 'chat-test', instanceId: group, level: 'silent' });
-  const producer = new EventProducer({ brokers, producer: 'chat-test', logger });
   const redis = createRedis(infra.redisUrl, 'chat-test');
 
   const nodes: ServiceProcess[] = [];
@@ -84,10 +69,9 @@ export async function startChatCluster(options: { nodes?: number; env?: Record<s
     async stop() {
       await Promise.all(nodes.map((n) => n.stop().catch(() => null)));
       await probe.stop();
-      await producer.close();
       redis.disconnect();
       await peers.stop();
-      await schema.drop();
+      await bed.close();
     },
   };
 }

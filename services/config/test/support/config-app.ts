@@ -1,10 +1,18 @@
-import { buildServiceApp, createLogger, createMetricsRegistry, HealthRegistry } from '@phzzk/kit';
+import {
+  buildServiceApp,
+  createLogger,
+  createMetricsRegistry,
+  HealthRegistry,
+  StaticDiscovery,
+  startService,
+} from '@phzzk/kit';
 import { GitMirror } from '../../src/adapters/git-mirror.ts';
 import { build } from '../../src/app.ts';
 import { ChangeWatcher } from '../../src/domain/change-watcher.ts';
 import { type CipherKey, decryptValue } from '../../src/domain/cipher.ts';
 import { ConfigRepository } from '../../src/domain/config-repository.ts';
 import type { ChangePublisher, Log } from '../../src/domain/ports.ts';
+import { configService } from '../../src/service.ts';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';
@@ -82,4 +90,15 @@ export async function configApp(
       await git.close();
     },
   };
+}
+
+/**
+ * The config server as it runs (its real definition) on a free port, serving the git repository
+ * `repoDir`, with `env` on top (e.g. KAFKA_BROKERS for the change bus, or CONFIG_BUS_ENABLED=false).
+ */
+export function startConfigServer(repoDir: string, env: Record<string, string>) {
+  return startService(configService, {
+    env: { CONFIG_GIT_URI: repoDir, SERVER_PORT: '0', LOG_LEVEL: 'silent', ...env },
+    discovery: new StaticDiscovery([]),
+  });
 }

@@ -1,4 +1,4 @@
-import type { Redis } from '@phzzk/kit';
+import { type Redis, releaseIfHeld } from '@phzzk/kit';
 import { type LockTiming, liveLockKey } from '../domain/lock-policy.ts';
 import type { LiveLocks, RenewResult } from '../domain/ports.ts';
 
@@ -15,23 +15,18 @@ elseif holder == false then
 end
 return 0`;
 
-// Compare-and-delete: free the lock only if it is still ours.
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`;
-
 /** The one-publisher-per-channel lock in Redis: `phzzk:ingest:live:<channelId>` = sessionId. */
 export class RedisLiveLocks implements LiveLocks {
   private readonly redis: Redis;
   private readonly timing: LockTiming;
   private readonly commandTimeoutMs: number;
+  private readonly releaseHeld: (key: string, holder: string) => Promise<boolean>;
 
   constructor(redis: Redis, timing: LockTiming, commandTimeoutMs = 1000) {
     this.redis = redis;
     this.timing = timing;
     this.commandTimeoutMs = commandTimeoutMs;
+    this.releaseHeld = releaseIfHeld(redis);
   }
 
   async acquire(channelId: string, sessionId: string): Promise<boolean> {
@@ -45,7 +40,7 @@ export class RedisLiveLocks implements LiveLocks {
   }
 
   async release(channelId: string, sessionId: string): Promise<void> {
-    await this.bounded(this.redis.eval(RELEASE, 1, liveLockKey(channelId), sessionId));
+    await this.bounded(this.releaseHeld(liveLockKey(channelId), sessionId));
   }
 
   /** Who holds a channel now (ops and tests). */

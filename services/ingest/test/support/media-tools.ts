@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { internalCallHeaders } from '@phzzk/kit';
+import { testSourceInputs, x264TestEncoder } from '@phzzk/media/ffmpeg/test-source';
 import { type ProbedStream, probe as probeFile } from '@phzzk/media/test-support/process';
+import { withDeadline } from '@phzzk/media/test-support/wait';
 
 /** A source URL's /internal credential, as the transcoder signs it. */
 export function sourceHeaders(url: string): Record<string, string> {
@@ -67,20 +69,8 @@ export type FfmpegPublishOptions = {
 export function ffmpegPublish(url: string, options: FfmpegPublishOptions = {}): ToolProcess {
   const { video = true, audio = true, size = '320x180', rate = 30, seconds = 4, gop = rate } = options;
   const args = ['-hide_banner', '-loglevel', 'warning', '-re'];
-  if (video) args.push('-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`);
-  if (audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100');
-  if (video)
-    args.push(
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-tune',
-      'zerolatency',
-      '-g',
-      String(gop),
-      ...(options.videoArgs ?? []),
-    );
+  args.push(...testSourceInputs({ size: video && size, rate, sampleRate: audio && 44_100 }));
+  if (video) args.push(...x264TestEncoder(gop), ...(options.videoArgs ?? []));
   if (audio) args.push('-c:a', 'aac', '-b:a', '64k');
   args.push('-t', String(seconds), '-f', 'flv', url);
   return spawnTool('ffmpeg', args);
@@ -137,7 +127,7 @@ export function captureSource(url: string, file: string): { receiving: Promise<v
 export async function ffprobeStreams(url: string, timeoutMs = 30_000): Promise<ProbedStream[]> {
   const dir = mkdtempSync(join(tmpdir(), 'phzzk-probe-'));
   try {
-    const file = await deadline(captureSource(url, join(dir, 'source.flv')).done, timeoutMs, `reading ${url}`);
+    const file = await withDeadline(captureSource(url, join(dir, 'source.flv')).done, timeoutMs, `reading ${url}`);
     return await probeFile(file);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -160,7 +150,7 @@ export async function ffprobeFrameSizes(url: string, timeoutMs = 30_000): Promis
   ]);
   let out = '';
   probe.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const result = await deadline(probe.exited, timeoutMs, `ffprobe frames ${url}`).catch((error) => {
+  const result = await withDeadline(probe.exited, timeoutMs, `ffprobe frames ${url}`).catch((error) => {
     probe.kill();
     throw error;
   });
@@ -171,48 +161,15 @@ export async function ffprobeFrameSizes(url: string, timeoutMs = 30_000): Promis
     .filter(Boolean);
 }
 
-export function deadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms: ${what}`)), timeoutMs);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 /** Encodes a short H.264 + AAC FLV file (as fast as possible) and returns its path. */
 export async function encodeFlvFile(path: string, size: string, seconds: number): Promise<string> {
   const tool = spawnTool('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=${size}:rate=30`,
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:sample_rate=44100',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-g',
-    '30',
-    '-bf',
-    '0',
-    '-c:a',
-    'aac',
-    '-t',
-    String(seconds),
-    '-f',
-    'flv',
-    path,
+    ...['-hide_banner', '-loglevel', 'error', '-y'],
+    ...testSourceInputs({ size, sampleRate: 44_100 }),
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-bf', '0'],
+    ...['-c:a', 'aac', '-t', String(seconds), '-f', 'flv', path],
   ]);
-  const result = await deadline(tool.exited, 30_000, `ffmpeg ${path}`);
+  const result = await withDeadline(tool.exited, 30_000, `ffmpeg ${path}`);
   if (result.code !== 0) throw new Error(`ffmpeg failed: ${tool.stderr()}`);
   return path;
 }

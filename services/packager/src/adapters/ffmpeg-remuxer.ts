@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { rename, rm } from 'node:fs/promises';
-import { remuxToMp4Args } from '@phzzk/media/ffmpeg';
+import { remuxPlaylistToMp4Args, remuxToMp4Args } from '@phzzk/media/ffmpeg';
 import type { MediaStorage, MediaTimeline, Remuxer } from '../domain/ports.ts';
 
 /**
@@ -27,7 +27,7 @@ export class FfmpegRemuxer implements Remuxer {
     const only = timelines.length === 1 ? timelines[0] : undefined;
     const args = only
       ? remuxToMp4Args([local(only.init), ...only.segments.map(local)], tmp)
-      : playlistRemuxArgs(local(playlistKey), tmp);
+      : remuxPlaylistToMp4Args(local(playlistKey), tmp);
     try {
       await runFfmpeg(this.ffmpegPath, args, this.timeoutMs);
       await rename(tmp, output);
@@ -35,28 +35,6 @@ export class FfmpegRemuxer implements Remuxer {
       await rm(tmp, { force: true });
     }
   }
-}
-
-/** `ffmpeg -i playlist.m3u8 -c copy out.mp4`, moov first for progressive download. */
-export function playlistRemuxArgs(input: string, output: string): string[] {
-  return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-y',
-    '-i',
-    input,
-    '-map',
-    '0',
-    '-c',
-    'copy',
-    '-movflags',
-    '+faststart',
-    '-f',
-    'mp4',
-    output,
-  ];
 }
 
 /** Runs ffmpeg to completion; rejects with its last error lines. Returns its stderr. */

@@ -2,20 +2,13 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterTopic, Topics } from '@phzzk/contracts';
-import {
-  createLogger,
-  EventProducer,
-  ensureTopics,
-  identityHeaders,
-  type ServiceInstance,
-  StaticDiscovery,
-  startService,
-} from '@phzzk/kit';
+import { identityHeaders, type ServiceInstance, StaticDiscovery, startService } from '@phzzk/kit';
 import {
   ApiClient,
   freshSchema,
   KafkaProbe,
   type ServiceProcess,
+  serviceTestBed,
   startServiceProcess,
   testInfra,
   uniqueName,
@@ -76,23 +69,12 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
  * real channel service to say who owns a channel.
  */
 export async function startHarness(options: { channel?: boolean; env?: Record<string, string> } = {}) {
-  const infra = await testInfra();
-  const brokers = infra.kafkaBrokers;
-  await ensureTopics(
-    brokers,
-    TOPICS.flatMap((t) => [
-      { name: t.name, partitions: t.partitions },
-      { name: deadLetterTopic(t.name), partitions: 1 },
-    ]),
-  );
+  const bed = await serviceTestBed('packager', TOPICS);
+  const { brokers, group, producer } = bed;
   const channel = options.channel ? await startChannel() : undefined;
   const root = await mkdtemp(join(tmpdir(), 'phzzk-packager-'));
-  const schema = freshSchema(infra.databaseUrl, 'packager_test');
-  const group = uniqueName('packager_test');
   const env: Record<string, string> = {
-    DATABASE_URL: infra.databaseUrl,
-    DATABASE_SCHEMA: schema.name,
-    KAFKA_BROKERS: brokers.join(','),
+    ...bed.env,
     STORAGE_ROOT: root,
     PACKAGER_CONSUMER_GROUP: group,
     PACKAGER_CONSUMER_START_FROM: 'latest',
@@ -107,8 +89,6 @@ export async function startHarness(options: { channel?: boolean; env?: Record<st
     discovery: new StaticDiscovery(channel ? [channel.instance] : []),
   });
   await consuming(running.url);
-  const logger = createLogger({ service: 'packager-test', instanceId: group, level: 'silent' });
-  const producer = new EventProducer({ brokers, producer: 'packager-test', logger });
   const probe = await KafkaProbe.start(brokers, [Topics.vodEvents, deadLetterTopic(Topics.channelEvents.name)]);
   const api = new ApiClient(running.url);
 
@@ -185,10 +165,9 @@ export async function startHarness(options: { channel?: boolean; env?: Record<st
     vodOf,
     async stop() {
       await probe.stop();
-      await producer.close();
       await running.stop();
       await channel?.stop();
-      await schema.drop();
+      await bed.close();
       await removeDir(root);
     },
   };

@@ -1,3 +1,4 @@
+import { testSourceInputs } from '@phzzk/media/ffmpeg/test-source';
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,19 +43,8 @@ export async function encodeRun(seconds: number, options: { fps?: number; patter
   const dir = await mkdtemp(join(tmpdir(), 'phzzk-vod-run-'));
   const fps = options.fps ?? 25;
   await run('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `${options.pattern ?? 'testsrc2'}=size=320x180:rate=${fps}`,
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:sample_rate=48000',
+    ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'],
+    ...testSourceInputs({ rate: fps, ...(options.pattern ? { pattern: options.pattern } : {}) }),
     '-t',
     String(seconds),
     '-filter_complex',
@@ -118,15 +108,8 @@ export async function encodeRun(seconds: number, options: { fps?: number; patter
 export async function encodeThumbnails(seconds: number, everySeconds = 2): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'phzzk-vod-thumbs-'));
   await run('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=284x160:rate=${1 / everySeconds}`,
+    ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'],
+    ...testSourceInputs({ size: '284x160', rate: 1 / everySeconds, sampleRate: false }),
     '-t',
     String(seconds),
     '-q:v',

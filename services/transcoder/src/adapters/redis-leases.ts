@@ -1,15 +1,10 @@
-import { type Redis, defineScript, type ScriptCall } from '@phzzk/kit';
+import { defineScript, type Redis, releaseIfHeld, type ScriptCall } from '@phzzk/kit';
 import type { ClaimResult, Leases } from '../domain/ports.ts';
 import type { TranscoderKeys } from './redis-keys.ts';
 
 // Compare-and-renew: only the holder extends its lease.
 const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`;
-
-// Compare-and-delete: a successor's lease is never removed by a late predecessor.
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
 /**
@@ -21,14 +16,14 @@ export class RedisLeases implements Leases {
   private readonly keys: TranscoderKeys;
   private readonly instanceId: string;
   private readonly renewScript: ScriptCall;
-  private readonly releaseScript: ScriptCall;
+  private readonly releaseHeld: (key: string, holder: string) => Promise<boolean>;
 
   constructor(redis: Redis, keys: TranscoderKeys, instanceId: string) {
     this.redis = redis;
     this.keys = keys;
     this.instanceId = instanceId;
     this.renewScript = defineScript(redis, RENEW);
-    this.releaseScript = defineScript(redis, RELEASE);
+    this.releaseHeld = releaseIfHeld(redis);
   }
 
   async claim(channelId: string, leaseMs: number): Promise<ClaimResult> {
@@ -44,6 +39,6 @@ export class RedisLeases implements Leases {
   }
 
   async release(channelId: string): Promise<boolean> {
-    return (await this.releaseScript([this.keys.holder(channelId)], [this.instanceId])) === 1;
+    return this.releaseHeld(this.keys.holder(channelId), this.instanceId);
   }
 }

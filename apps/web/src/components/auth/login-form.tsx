@@ -1,41 +1,23 @@
 'use client';
-import { type FormEvent, useState } from 'react';
 import { useI18n } from '../../i18n/client.tsx';
-import { postJson, problemMessage } from './problem-message.ts';
+import { Field } from '../form/field.tsx';
+import { FormFooter } from '../form/form-footer.tsx';
+import { usePostForm } from './use-post-form.ts';
 
 export function LoginForm({ returnTo, initialError }: { returnTo: string; initialError: string | null }) {
   const { t } = useI18n();
-  const [error, setError] = useState<string | null>(initialError ? problemMessage(t, initialError) : null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    const result = await postJson('/session/login', { email: form.get('email'), password: form.get('password') });
-    setBusy(false);
-    if (!result.ok) {
-      setError(problemMessage(t, result.data));
-      return;
-    }
+  const { outcome, busy, submit } = usePostForm(
+    '/session/login',
+    (form) => ({ email: form.get('email'), password: form.get('password') }),
     // A full navigation: every server component renders again as the signed-in user.
-    window.location.assign(returnTo);
-  };
+    () => window.location.assign(returnTo),
+    initialError,
+  );
   return (
     <form className="form" onSubmit={submit} noValidate>
-      <label>
-        {t('form.email')}
-        <input name="email" type="email" autoComplete="email" required />
-      </label>
-      <label>
-        {t('form.password')}
-        <input name="password" type="password" autoComplete="current-password" required />
-      </label>
-      <p className="form-error" role="alert" data-testid="form-error">
-        {error ?? ''}
-      </p>
-      <button type="submit" className="btn btn-primary" disabled={busy}>
-        {t('login.submit')}
-      </button>
+      <Field label={t('form.email')} name="email" type="email" autoComplete="email" required />
+      <Field label={t('form.password')} name="password" type="password" autoComplete="current-password" required />
+      <FormFooter outcome={outcome} busy={busy} submitLabel={t('login.submit')} announce="alert" />
     </form>
   );
 }

@@ -1,9 +1,10 @@
 'use client';
 import Hls, { type Level } from 'hls.js/light';
-import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/client.tsx';
 import { sendHeartbeat, startHeartbeat } from '../../player/heartbeat.ts';
-import { FullscreenIcon, MutedIcon, PauseIcon, PlayIcon, VolumeIcon } from './icons.tsx';
+import { FullscreenButton, PlaybackButtons, PlayerNotices } from '../media-controls/media-controls.tsx';
+import { useMediaControls } from '../media-controls/use-media-controls.ts';
 
 /** How far behind the target latency counts as "behind live" (then "back to live" shows). */
 const BEHIND_SECONDS = 3;
@@ -32,8 +33,8 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
   const [levels, setLevels] = useState<Level[]>([]);
   const [quality, setQuality] = useState(-1);
   const [playing, setPlaying] = useState(false);
-  const [muted, setMuted] = useState(true);
-  const [volume, setVolume] = useState(1);
+  const controls = useMediaControls(video, container);
+  const { volume, togglePlay, changeVolume, toggleFullscreen } = controls;
   const [latency, setLatency] = useState<number | null>(null);
   const [behind, setBehind] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -125,30 +126,6 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
     };
   }, [src, channelId]);
 
-  const togglePlay = useCallback(() => {
-    const media = video.current;
-    if (!media) return;
-    if (media.paused) media.play().catch(() => undefined);
-    else media.pause();
-  }, []);
-  const toggleMute = useCallback(() => {
-    const media = video.current;
-    if (!media) return;
-    media.muted = !media.muted;
-    setMuted(media.muted);
-  }, []);
-  const changeVolume = useCallback((value: number) => {
-    const media = video.current;
-    if (!media) return;
-    media.volume = Math.min(1, Math.max(0, value));
-    media.muted = media.volume === 0;
-    setVolume(media.volume);
-    setMuted(media.muted);
-  }, []);
-  const toggleFullscreen = useCallback(() => {
-    if (document.fullscreenElement) void document.exitFullscreen();
-    else void container.current?.requestFullscreen?.();
-  }, []);
   const backToLive = useCallback(() => {
     const media = video.current;
     const edge = hlsRef.current?.liveSyncPosition;
@@ -160,24 +137,11 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
     if (hlsRef.current) hlsRef.current.currentLevel = value;
   }, []);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    if ((event.target as HTMLElement).closest('select, input')) return;
-    const key = event.key.toLowerCase();
-    const actions: Record<string, () => void> = {
-      k: togglePlay,
-      ' ': togglePlay,
-      m: toggleMute,
-      f: toggleFullscreen,
-      l: backToLive,
-      arrowup: () => changeVolume(volume + 0.1),
-      arrowdown: () => changeVolume(volume - 0.1),
-    };
-    const action = actions[key];
-    if (!action) return;
-    if (key === ' ' && (event.target as HTMLElement).closest('button')) return;
-    event.preventDefault();
-    action();
-  };
+  const onKeyDown = controls.shortcuts({
+    l: backToLive,
+    arrowup: () => changeVolume(volume + 0.1),
+    arrowdown: () => changeVolume(volume - 0.1),
+  });
 
   const seconds = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   return (
@@ -194,32 +158,9 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
       <p id="player-shortcuts" className="sr-only">
         {t('player.shortcuts')}
       </p>
-      {muted && playing && (
-        <button type="button" className="unmute" onClick={toggleMute}>
-          {t('player.unmute')}
-        </button>
-      )}
-      {error && (
-        <p role="alert" className="unmute">
-          {t('player.error')}
-        </p>
-      )}
+      <PlayerNotices controls={controls} playing={playing} error={error !== null} />
       <div className="player-controls">
-        <button type="button" onClick={togglePlay} aria-label={playing ? t('player.pause') : t('player.play')}>
-          {playing ? <PauseIcon /> : <PlayIcon />}
-        </button>
-        <button type="button" onClick={toggleMute} aria-label={muted ? t('player.unmuteShort') : t('player.mute')}>
-          {muted ? <MutedIcon /> : <VolumeIcon />}
-        </button>
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.05}
-          value={muted ? 0 : volume}
-          onChange={(e) => changeVolume(Number(e.target.value))}
-          aria-label={t('player.volume')}
-        />
+        <PlaybackButtons controls={controls} playing={playing} />
         <span className={`latency${behind ? ' behind' : ''}`} data-testid="latency" aria-live="off">
           {latency === null ? t('player.live') : t('player.latency', { seconds: seconds.format(latency) })}
         </span>
@@ -241,9 +182,7 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
             </option>
           ))}
         </select>
-        <button type="button" onClick={toggleFullscreen} aria-label={t('player.fullscreen')}>
-          <FullscreenIcon />
-        </button>
+        <FullscreenButton onClick={toggleFullscreen} />
       </div>
     </section>
   );

@@ -4,11 +4,13 @@ import { type FormEvent, useState } from 'react';
 import { apiClient } from '../../api/client.ts';
 import { useI18n } from '../../i18n/client.tsx';
 import { problemMessage } from '../auth/problem-message.ts';
+import { Field } from '../form/field.tsx';
+import { FormFooter, type FormOutcome } from '../form/form-footer.tsx';
 
 /** Title, category and tags of the stream (PATCH /api/channels/me). */
 export function ChannelForm({ channel }: { channel: Channel }) {
   const { t } = useI18n();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<FormOutcome>(null);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -26,27 +28,15 @@ export function ChannelForm({ channel }: { channel: Channel }) {
     <section className="panel" aria-labelledby="info-heading">
       <h2 id="info-heading">{t('studio.streamInfo')}</h2>
       <form className="form" onSubmit={submit}>
-        <label>
-          {t('studio.streamTitle')}
-          <input name="title" defaultValue={channel.title} maxLength={140} required />
-        </label>
-        <label>
-          {t('studio.category')}
-          <input name="category" defaultValue={channel.category ?? ''} maxLength={64} />
-        </label>
-        <label>
-          {t('studio.tags')}
-          <input name="tags" defaultValue={channel.tags.join(', ')} aria-describedby="tags-hint" />
-        </label>
-        <p id="tags-hint" className="muted" style={{ margin: 0, fontSize: 13 }}>
-          {t('studio.tagsHint')}
-        </p>
-        <p className={message?.ok ? 'form-ok' : 'form-error'} role="status">
-          {message?.text ?? ''}
-        </p>
-        <button type="submit" className="btn btn-primary">
-          {t('studio.save')}
-        </button>
+        <Field label={t('studio.streamTitle')} name="title" defaultValue={channel.title} maxLength={140} required />
+        <Field label={t('studio.category')} name="category" defaultValue={channel.category ?? ''} maxLength={64} />
+        <Field
+          label={t('studio.tags')}
+          name="tags"
+          defaultValue={channel.tags.join(', ')}
+          hint={t('studio.tagsHint')}
+        />
+        <FormFooter outcome={message} submitLabel={t('studio.save')} />
       </form>
     </section>
   );

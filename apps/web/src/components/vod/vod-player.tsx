@@ -1,10 +1,11 @@
 'use client';
 import Hls from 'hls.js/light';
-import { type KeyboardEvent, type PointerEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type PointerEvent, type ReactNode, type RefObject, useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/client.tsx';
 import { formatDuration } from '../../vod/format.ts';
 import { parseStoryboardVtt, type StoryboardTile, tileAt } from '../../vod/storyboard-vtt.ts';
-import { FullscreenIcon, MutedIcon, PauseIcon, PlayIcon, VolumeIcon } from '../player/icons.tsx';
+import { FullscreenButton, PlaybackButtons, PlayerNotices } from '../media-controls/media-controls.tsx';
+import { type MediaControls, useMediaControls } from '../media-controls/use-media-controls.ts';
 
 /** Where playback is, for the chat replay and the clip button (a few times a second). */
 export interface PlaybackState {
@@ -48,8 +49,8 @@ export function VodPlayer({
   const container = useRef<HTMLElement>(null);
   const video = useRef<HTMLVideoElement>(null);
   const [playing, setPlaying] = useState(false);
-  const [muted, setMuted] = useState(true);
-  const [volume, setVolume] = useState(1);
+  const controls = useMediaControls(video, container);
+  const { togglePlay, toggleFullscreen } = controls;
   const [position, setPosition] = useState(0);
   const [duration, setDuration] = useState(0);
   const [error, setError] = useState(false);
@@ -134,57 +135,14 @@ export function VodPlayer({
     };
   }, [storyboardUrl, recording]);
 
-  const togglePlay = useCallback(() => {
-    const media = video.current;
-    if (!media) return;
-    if (media.paused) media.play().catch(() => undefined);
-    else media.pause();
-  }, []);
-  const toggleMute = useCallback(() => {
-    const media = video.current;
-    if (!media) return;
-    media.muted = !media.muted;
-    setMuted(media.muted);
-  }, []);
-  const changeVolume = useCallback((value: number) => {
-    const media = video.current;
-    if (!media) return;
-    media.volume = Math.min(1, Math.max(0, value));
-    media.muted = media.volume === 0;
-    setVolume(media.volume);
-    setMuted(media.muted);
-  }, []);
   const seekTo = useCallback((seconds: number) => {
     const media = video.current;
     if (!media || !Number.isFinite(seconds)) return;
     media.currentTime = Math.max(0, seconds);
     setPosition(media.currentTime);
   }, []);
-  const toggleFullscreen = useCallback(() => {
-    if (document.fullscreenElement) void document.exitFullscreen();
-    else void container.current?.requestFullscreen?.();
-  }, []);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    const target = event.target as HTMLElement;
-    const onSeekBar = target.dataset.role === 'seek';
-    if (target.closest('select, input') && !onSeekBar) return;
-    const key = event.key.toLowerCase();
-    const media = video.current;
-    const actions: Record<string, () => void> = {
-      k: togglePlay,
-      ' ': togglePlay,
-      m: toggleMute,
-      f: toggleFullscreen,
-      arrowleft: () => seekTo((media?.currentTime ?? 0) - SEEK_STEP_SECONDS),
-      arrowright: () => seekTo(Math.min(duration, (media?.currentTime ?? 0) + SEEK_STEP_SECONDS)),
-    };
-    const action = actions[key];
-    if (!action) return;
-    if (key === ' ' && target.closest('button, a')) return;
-    event.preventDefault();
-    action();
-  };
+  const onKeyDown = shortcutsFor(controls, video, duration, seekTo);
 
   const onSeekHover = (event: PointerEvent<HTMLInputElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
@@ -209,16 +167,7 @@ export function VodPlayer({
       <p id="vod-shortcuts" className="sr-only">
         {t('video.shortcuts')}
       </p>
-      {muted && playing && (
-        <button type="button" className="unmute" onClick={toggleMute}>
-          {t('player.unmute')}
-        </button>
-      )}
-      {error && (
-        <p role="alert" className="unmute">
-          {t('player.error')}
-        </p>
-      )}
+      <PlayerNotices controls={controls} playing={playing} error={error} />
       <div className="player-controls vod-controls">
         <div className="seek-row">
           {tile && previewSeconds !== null && (
@@ -263,30 +212,31 @@ export function VodPlayer({
             })}
           />
         </div>
-        <button type="button" onClick={togglePlay} aria-label={playing ? t('player.pause') : t('player.play')}>
-          {playing ? <PauseIcon /> : <PlayIcon />}
-        </button>
-        <button type="button" onClick={toggleMute} aria-label={muted ? t('player.unmuteShort') : t('player.mute')}>
-          {muted ? <MutedIcon /> : <VolumeIcon />}
-        </button>
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.05}
-          value={muted ? 0 : volume}
-          onChange={(e) => changeVolume(Number(e.target.value))}
-          aria-label={t('player.volume')}
-        />
+        <PlaybackButtons controls={controls} playing={playing} />
         <span className="vod-time" data-testid="vod-time">
           {formatDuration(position)} / {formatDuration(duration)}
         </span>
         <span className="spacer" />
         {children}
-        <button type="button" onClick={toggleFullscreen} aria-label={t('player.fullscreen')}>
-          <FullscreenIcon />
-        </button>
+        <FullscreenButton onClick={toggleFullscreen} />
       </div>
     </section>
+  );
+}
+
+/** The VOD's keys: the shared ones, and the arrows seeking (also on the seek bar itself). */
+function shortcutsFor(
+  controls: MediaControls,
+  video: RefObject<HTMLVideoElement | null>,
+  duration: number,
+  seekTo: (seconds: number) => void,
+) {
+  const at = () => video.current?.currentTime ?? 0;
+  return controls.shortcuts(
+    {
+      arrowleft: () => seekTo(at() - SEEK_STEP_SECONDS),
+      arrowright: () => seekTo(Math.min(duration, at() + SEEK_STEP_SECONDS)),
+    },
+    (target) => target.dataset.role === 'seek',
   );
 }

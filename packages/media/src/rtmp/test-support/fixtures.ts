@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testSourceInputs, x264TestEncoder } from '../../ffmpeg/test-source.ts';
 import { run } from './process.ts';
 
 export class FixtureDir {
@@ -26,30 +27,10 @@ export class FixtureDir {
 
 /** ffmpeg arguments for a small test picture + tone, H.264 + AAC, one key frame per second. */
 export function avArgs(options: { size?: string; seconds?: number; rate?: number } = {}): string[] {
-  const size = options.size ?? '320x180';
   const rate = options.rate ?? 30;
   return [
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=${size}:rate=${rate}`,
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:sample_rate=48000',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-tune',
-    'zerolatency',
-    '-g',
-    String(rate),
-    '-c:a',
-    'aac',
-    '-t',
-    String(options.seconds ?? 1),
-    '-f',
-    'flv',
+    ...testSourceInputs({ size: options.size ?? '320x180', rate }),
+    ...x264TestEncoder(rate),
+    ...['-c:a', 'aac', '-t', String(options.seconds ?? 1), '-f', 'flv'],
   ];
 }

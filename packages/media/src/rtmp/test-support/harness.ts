@@ -1,9 +1,14 @@
 // A server on an ephemeral port with recording hooks, for integration tests.
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { afterAll, afterEach } from 'vitest';
+import { createLiveFlvStream } from '../../flv/live-flv-stream.ts';
 import type { FlvTag } from '../../flv/tag.ts';
 import type { RtmpLimits } from '../limits.ts';
 import { createRtmpServer, type RtmpServer } from '../server.ts';
 import type { PublishSession, SessionCodecs } from '../session.ts';
 import type { Authorize, EndReason, PublishRequest, RtmpLogger } from '../types.ts';
+import { FixtureDir } from './fixtures.ts';
 import { withDeadline } from './wait.ts';
 
 export type LogEntry = { level: string; msg: string | undefined; fields: Record<string, unknown> };
@@ -88,5 +93,40 @@ export async function startHarness(
       );
     },
     close: () => server.close(),
+  };
+}
+
+/**
+ * Writes the FLV a player would get of each session published to `harness` into `file`;
+ * `written()` waits (up to 5 s) until the last session's file is complete.
+ */
+export function writeSessionsTo(harness: Harness, file: string): { written(): Promise<void> } {
+  let writing: Promise<void> | undefined;
+  harness.server.on('publish', (session) => {
+    writing = pipeline(createLiveFlvStream(session), createWriteStream(file));
+  });
+  return {
+    written: () => withDeadline(writing ?? Promise.reject(new Error('nothing was published')), 5_000, 'FLV written'),
+  };
+}
+
+/**
+ * For a describe block: `start()` gives each test its own harness, closed after the test; `dir`
+ * is the block's fixture directory, removed after it.
+ */
+export function harnessPerTest(): { start: typeof startHarness; dir: FixtureDir } {
+  let current: Harness | undefined;
+  const dir = new FixtureDir();
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  afterAll(() => dir.remove());
+  return {
+    async start(options) {
+      current = await startHarness(options);
+      return current;
+    },
+    dir,
   };
 }

@@ -244,6 +244,12 @@ export class TestRtmpClient {
     }
   }
 
+  /** Ends a publish as encoders do: FCUnpublish, then deleteStream. */
+  unpublish(streamId: number): void {
+    this.command('FCUnpublish', 0, null, ['x'], streamId);
+    this.command('deleteStream', 0, null, [streamId]);
+  }
+
   close(): void {
     this.socket.destroy();
   }
