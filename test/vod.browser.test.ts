@@ -234,8 +234,15 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
     const tile = page.getByTestId('storyboard-tile');
     await tile.waitFor({ timeout: 15_000 });
     expect(await tile.getAttribute('data-sheet')).toMatch(new RegExp(`/vod/${vod.id}/storyboard/sheet-.+\\.jpg$`));
-    const sheet = await page.request.get((await tile.getAttribute('data-sheet')) ?? '');
-    expect(sheet.status()).toBe(200);
+    // A sheet that grew after the page read the storyboard (its last one is drawn just after
+    // `ready`) is renamed: the player reads the storyboard again and the tile shows the new sheet.
+    const sheet = await waitFor(
+      async () => {
+        const answer = await page.request.get((await tile.getAttribute('data-sheet')) ?? '');
+        return answer.status() === 200 ? answer : undefined;
+      },
+      { what: 'the tile to show a sheet that exists', timeoutMs: 10_000, intervalMs: 200 },
+    );
     expect(sheet.headers()['content-type']).toBe('image/jpeg');
     await shot(page, 'video');
     await page.mouse.move(box.x + box.width / 2, box.y - 300);

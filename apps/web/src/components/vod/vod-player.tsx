@@ -55,6 +55,8 @@ export function VodPlayer({
   const [duration, setDuration] = useState(0);
   const [error, setError] = useState(false);
   const [tiles, setTiles] = useState<StoryboardTile[]>([]);
+  const [storyboardRevision, setStoryboardRevision] = useState(0);
+  const missingSheets = useRef(new Set<string>());
   const [hoverSeconds, setHoverSeconds] = useState<number | null>(null);
   const [seekFocused, setSeekFocused] = useState(false);
   const playback = useRef(onPlayback);
@@ -133,7 +135,7 @@ export function VodPlayer({
       stopped = true;
       if (timer) clearInterval(timer);
     };
-  }, [storyboardUrl, recording]);
+  }, [storyboardUrl, recording, storyboardRevision]);
 
   const seekTo = useCallback((seconds: number) => {
     const media = video.current;
@@ -153,6 +155,22 @@ export function VodPlayer({
 
   const previewSeconds = hoverSeconds ?? (seekFocused ? position : null);
   const tile = previewSeconds === null ? undefined : tileAt(tiles, previewSeconds);
+
+  // A sheet that grew since the storyboard was read has a new name (the smaller one is removed):
+  // a tile whose sheet is gone reads the storyboard again, once per missing sheet.
+  const tileUrl = tile?.url;
+  useEffect(() => {
+    if (!tileUrl || missingSheets.current.has(tileUrl)) return;
+    const probe = new Image();
+    probe.onerror = () => {
+      missingSheets.current.add(tileUrl);
+      setStoryboardRevision((n) => n + 1);
+    };
+    probe.src = tileUrl;
+    return () => {
+      probe.onerror = null;
+    };
+  }, [tileUrl]);
   const previewLeft = previewSeconds === null || duration <= 0 ? 0 : (previewSeconds / duration) * 100;
 
   return (
