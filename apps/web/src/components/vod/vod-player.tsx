@@ -120,7 +120,9 @@ export function VodPlayer({
     };
   }, [src, startAt]);
 
-  // The storyboard: read once for a finished VOD, again now and then while it is recorded.
+  // The storyboard: read once for a finished VOD, again now and then while it is recorded, and
+  // again when a tile's sheet is missing (storyboardRevision).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: storyboardRevision is the trigger to read it again
   useEffect(() => {
     if (!storyboardUrl) return;
     let stopped = false;
