@@ -188,7 +188,9 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
     // The storyboard's last sheet may be drawn just after `ready`: the seek previews need it.
     vod = await waitFor(async () => ((await listed())?.storyboardUrl ? await listed() : undefined), {
       what: 'the storyboard',
-      timeoutMs: 30_000,
+      // Drawn from the live thumbnails: beside the whole suite on two cores its last sheet took
+      // over 30 s once (the transcoder's thumbnails lag under that load).
+      timeoutMs: 90_000,
       intervalMs: 100,
     });
     console.log(`storyboard listed ${Date.now() - ready} ms after the VOD was seen ready`);
