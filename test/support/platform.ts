@@ -83,6 +83,10 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
     TRANSCODER_CONSUMER_START_FROM: 'latest',
     TRANSCODER_REDIS_KEY_PREFIX: prefix,
     GATEWAY_ROUTES: JSON.stringify(routes),
+    // Platforms started side by side share PostgreSQL and the packager's consumer group, so their
+    // packagers act as one cluster (one may finalize or draw the storyboard of another's VOD):
+    // like a real cluster they need one media storage. Sessions, VODs and clips have unique ids.
+    STORAGE_ROOT: join(tmpdir(), 'phzzk-test-media'),
     // Every run on this machine signs up from 127.0.0.1, counted in the shared Redis: the limits
     // (tested in the gateway and auth suites) would refuse this run for what others did.
     GATEWAY_RATE_LIMIT_ENABLED: 'false',
