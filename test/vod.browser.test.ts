@@ -6,11 +6,11 @@
 // and deletes the VOD. Axe on every page, screenshots of /channel, /video and /clip.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Clip, Vod, VodPage } from '@phzzk/contracts';
 import { repoRoot, uniqueName, waitFor } from '@phzzk/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/accessibility.ts';
 import { launchChromium } from './support/browser.ts';
 import { type Platform, startPlatform } from './support/platform.ts';
 import type { Proc } from './support/processes.ts';
@@ -29,14 +29,6 @@ async function context(locale: 'en-US' | 'ko-KR' = 'en-US'): Promise<BrowserCont
   const c = await browser.newContext({ locale, viewport: { width: 1280, height: 760 }, baseURL: platform.gatewayUrl });
   contexts.push(c);
   return c;
-}
-
-async function expectAccessible(page: Page, what: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
-    [],
-  );
 }
 
 async function shot(page: Page, name: string, fullPage = false) {

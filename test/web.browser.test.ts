@@ -8,10 +8,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { freePort, repoRoot, uniqueName, waitFor } from '@phzzk/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/accessibility.ts';
 import { startTestProvider } from '../services/auth/test/oidc-test-provider.ts';
 import { launchChromium } from './support/browser.ts';
 import { type Platform, startPlatform } from './support/platform.ts';
@@ -33,15 +33,6 @@ async function context(locale: 'en-US' | 'ko-KR'): Promise<BrowserContext> {
   const c = await browser.newContext({ locale, viewport: { width: 1280, height: 800 }, baseURL: platform.gatewayUrl });
   contexts.push(c);
   return c;
-}
-
-/** No serious or critical accessibility violation on the page as it is now. */
-async function expectAccessible(page: Page, what: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
-    [],
-  );
 }
 
 async function shot(page: Page, name: string) {
