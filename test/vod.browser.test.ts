@@ -14,9 +14,11 @@ import { expectAccessible } from './support/accessibility.ts';
 import { launchChromium } from './support/browser.ts';
 import { type Platform, startPlatform } from './support/platform.ts';
 import type { Proc } from './support/processes.ts';
+import { waitForStream } from './support/live-stream.ts';
 import { publishTestPattern } from './support/publisher.ts';
 
 const PASSWORD = 'violet-Harbor-92-lantern';
+/** The broadcast is ended (SIGINT, as a streamer stops OBS) once its recording is this long. */
 const BROADCAST_SECONDS = 45;
 const shots = join(repoRoot, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.phzzk/screenshots');
 
@@ -106,10 +108,10 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
     await owner.goto(`/channel/${channelId}`);
     expect(await owner.getByTestId('no-vods').count()).toBe(1);
 
-    publisher = publishTestPattern(`${platform.rtmpBase}/${key.streamKey}`, {
-      seconds: BROADCAST_SECONDS,
-      size: '640x360',
-    });
+    // Runs until the next test ends it: on a loaded machine this one may take longer than the
+    // broadcast would last, and it needs the channel live to the end.
+    publisher = publishTestPattern(`${platform.rtmpBase}/${key.streamKey}`, { seconds: 600, size: '640x360' });
+    await waitForStream(platform, channelId, publisher, 1, 60_000);
     await owner.goto(`/live/${channelId}`);
     await waitFor(
       async () => {
@@ -168,7 +170,14 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
   });
 
   it('lists the VOD on /channel/{id} once the broadcast ends', async () => {
-    await publisher?.exited;
+    await waitFor(
+      async () => {
+        const page = (await (await owner.request.get(`/api/vods?channelId=${channelId}`)).json()) as VodPage;
+        return (page.items[0]?.durationSeconds ?? 0) >= BROADCAST_SECONDS;
+      },
+      { what: `${BROADCAST_SECONDS} s recorded`, timeoutMs: 120_000, intervalMs: 500 },
+    );
+    await publisher?.stop('SIGINT');
     publisher = undefined;
     const listed = async () =>
       ((await (await owner.request.get(`/api/vods?channelId=${channelId}`)).json()) as VodPage).items[0];

@@ -74,6 +74,14 @@ describe('newClusterId', () => {
     expect(Buffer.from(id, 'base64url')).toHaveLength(16);
     expect(newClusterId()).not.toBe(id);
   });
+
+  it('never starts with "-" (the storage tool would read it as an option), drawing again instead', () => {
+    // 0xf8 encodes to "-" in base64url's first character.
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)];
+    const id = newClusterId(() => draws.shift() as Buffer);
+    expect(id).toBe(Buffer.alloc(16, 0x01).toString('base64url'));
+    expect(draws).toHaveLength(0);
+  });
 });
 
 describe('kafkaJvmOptions', () => {

@@ -89,9 +89,16 @@ export function kafkaLog4j2Properties(logFile: string): string {
   ].join('\n');
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
-export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid`
+ * prints). Like Kafka's Uuid.randomUuid(), never one that starts with `-` (1 in 64 would): the
+ * storage tool's argument parser reads `-t -Ab...` as an option and refuses to format.
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** The JVM options: modest heap (KAFKA_HEAP_OPTS overrides, as with Kafka's own scripts). */
