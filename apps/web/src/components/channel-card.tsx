@@ -2,14 +2,13 @@ import Link from 'next/link';
 import type { Translate } from '../i18n/translate.ts';
 import { LiveThumbnail } from './live-thumbnail.tsx';
 import type { LiveCard } from '../server/directory.ts';
+import { numberFormat } from '../i18n/formats.ts';
 
 /** A live channel in the directory: thumbnail, title, channel, category, viewers. Text only. */
 export function ChannelCard({ card, locale, t }: { card: LiveCard; locale: string; t: Translate }) {
   const { channel, viewers } = card;
   const viewerText =
-    viewers === null
-      ? t('card.viewersUnknown')
-      : t('card.viewers', { count: new Intl.NumberFormat(locale).format(viewers) });
+    viewers === null ? t('card.viewersUnknown') : t('card.viewers', { count: numberFormat(locale).format(viewers) });
   return (
     <Link href={`/live/${channel.id}`} className="card" data-testid="channel-card">
       <div className="thumb">

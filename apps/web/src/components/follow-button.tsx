@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { apiClient } from '../api/client.ts';
 import { useI18n } from '../i18n/client.tsx';
+import { numberFormat } from '../i18n/formats.ts';
 
 /** Follow / unfollow (PUT|DELETE /api/channels/{id}/follow through /bff); null: the owner, no button. */
 export function FollowButton({
@@ -20,7 +21,7 @@ export function FollowButton({
   const [following, setFollowing] = useState(initialFollowing);
   const [count, setCount] = useState(initialCount);
   const [busy, setBusy] = useState(false);
-  const followers = t('channel.followers', { count: new Intl.NumberFormat(locale).format(count) });
+  const followers = t('channel.followers', { count: numberFormat(locale).format(count) });
   if (!signedIn) {
     return (
       <p className="muted">

@@ -5,10 +5,17 @@ import ko from './messages/ko.json';
 import { type Messages, type Translate, translator } from './translate.ts';
 
 export const CATALOGS: Record<Locale, Messages> = { en, ko };
+/** One translator per locale for the life of the process (the catalogs do not change). */
+const TRANSLATORS = new Map<Locale, Translate>();
 
 /** The request's locale, its catalog and a translator, for server components and route handlers. */
 export async function getI18n(): Promise<{ locale: Locale; messages: Messages; t: Translate }> {
   const locale = pickLocale((await cookies()).get(LOCALE_COOKIE)?.value, (await headers()).get('accept-language'));
   const messages = CATALOGS[locale];
-  return { locale, messages, t: translator(messages, locale) };
+  let t = TRANSLATORS.get(locale);
+  if (!t) {
+    t = translator(messages, locale);
+    TRANSLATORS.set(locale, t);
+  }
+  return { locale, messages, t };
 }

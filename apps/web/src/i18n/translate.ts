@@ -1,4 +1,5 @@
 import type en from './messages/en.json';
+import { numberFormat } from './formats.ts';
 
 // Messages are flat keys ("chat.send") with {name} placeholders; both catalogs have the same keys
 // (checked by a unit test), so a key missing in one language is a test failure, not a blank.
@@ -7,7 +8,7 @@ export type MessageKey = keyof Messages;
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
 export function translator(messages: Messages, locale: string): Translate {
-  const numbers = new Intl.NumberFormat(locale);
+  const numbers = numberFormat(locale);
   return (key, values) => {
     const template: string = messages[key] ?? key;
     if (!values) return template;

@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { SettingsForm } from '../../components/settings-form.tsx';
 import { getI18n } from '../../i18n/server.ts';
 import { currentUser } from '../../server/viewer.ts';
+import { dateFormat } from '../../i18n/formats.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +15,7 @@ export default async function SettingsPage() {
   const user = await currentUser();
   if (!user) redirect('/login?returnTo=/settings');
   const { t, locale } = await getI18n();
-  const since = new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(user.createdAt));
+  const since = dateFormat(locale, { dateStyle: 'long' }).format(new Date(user.createdAt));
   return (
     <>
       <h1>{t('settings.title')}</h1>

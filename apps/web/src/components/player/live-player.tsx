@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n/client.tsx';
 import { sendHeartbeat, startHeartbeat } from '../../player/heartbeat.ts';
 import { FullscreenButton, PlaybackButtons, PlayerNotices } from '../media-controls/media-controls.tsx';
 import { useMediaControls } from '../media-controls/use-media-controls.ts';
+import { numberFormat } from '../../i18n/formats.ts';
 
 /** How far behind the target latency counts as "behind live" (then "back to live" shows). */
 const BEHIND_SECONDS = 3;
@@ -143,7 +144,7 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
     arrowdown: () => changeVolume(volume - 0.1),
   });
 
-  const seconds = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const seconds = numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   return (
     <section
       ref={container}

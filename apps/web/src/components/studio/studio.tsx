@@ -9,6 +9,7 @@ import { LivePlayer } from '../player/live-player.tsx';
 import { ChannelForm } from './channel-form.tsx';
 import { ChatModerationPanel } from './chat-moderation-panel.tsx';
 import { StreamKeyPanel } from './stream-key-panel.tsx';
+import { numberFormat } from '../../i18n/formats.ts';
 
 const POLL_MS = 3000;
 
@@ -77,7 +78,7 @@ export function Studio({
     return () => clearInterval(timer);
   }, [check]);
 
-  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  const number = numberFormat(locale, { maximumFractionDigits: 1 });
   const dash = '—';
   const items: [string, string][] = [
     [t('studio.resolution'), health.width && health.height ? `${health.width}×${health.height}` : dash],

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { useI18n } from '../../i18n/client.tsx';
 import { formatDuration } from '../../vod/format.ts';
+import { dateFormat } from '../../i18n/formats.ts';
 
 /** A VOD or clip in a channel's lists: thumbnail with its duration, title, date. Text only. */
 export function MediaCard({
@@ -27,7 +28,7 @@ export function MediaCard({
   children?: ReactNode;
 }) {
   const { t, locale } = useI18n();
-  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(date.iso));
+  const when = dateFormat(locale, { dateStyle: 'medium' }).format(new Date(date.iso));
   return (
     <li className="media-item" data-testid={testId}>
       <Link href={href} className="card">

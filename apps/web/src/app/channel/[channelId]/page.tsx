@@ -7,6 +7,7 @@ import { serverApi } from '../../../server/api.ts';
 import { channelOr404 } from '../../../server/channel.ts';
 import { currentUser } from '../../../server/viewer.ts';
 import '../../vod.css';
+import { dateFormat } from '../../../i18n/formats.ts';
 
 /** VODs and clips shown before "show more". */
 const FIRST_PAGE = 12;
@@ -33,7 +34,7 @@ export default async function ChannelPage({ params }: Params) {
     api.GET('/api/vods', { params: query }).catch(() => ({ data: undefined })),
     api.GET('/api/clips', { params: query }).catch(() => ({ data: undefined })),
   ]);
-  const since = new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(channel.createdAt));
+  const since = dateFormat(locale, { dateStyle: 'long' }).format(new Date(channel.createdAt));
   return (
     <>
       <ChannelAbout channel={channel} signedIn={!!accessToken} />

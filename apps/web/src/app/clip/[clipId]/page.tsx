@@ -4,6 +4,7 @@ import { getI18n } from '../../../i18n/server.ts';
 import { serverApi } from '../../../server/api.ts';
 import { clipOr404 } from '../../../server/media.ts';
 import '../../vod.css';
+import { dateFormat } from '../../../i18n/formats.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,9 +21,7 @@ export default async function ClipPage({ params }: Params) {
   const { api } = await serverApi();
   const { locale } = await getI18n();
   const { data: channel } = await api.GET('/api/channels/{id}', { params: { path: { id: clip.channelId } } });
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(
-    new Date(clip.createdAt),
-  );
+  const date = dateFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(clip.createdAt));
   return (
     <ClipView
       clip={clip}
