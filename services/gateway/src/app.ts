@@ -81,6 +81,7 @@ export function buildGatewayApp(deps: GatewayAppDeps): ServiceApp {
     balancer: deps.balancer,
     rateLimiter: deps.proxy.rateLimiter,
     upgradesPerMinute: deps.upgradesPerMinute,
+    logger: deps.app.log,
   });
   if (deps.apiDocument) openApiRoute(deps.app, deps.apiDocument);
   return deps.app;

@@ -13,8 +13,10 @@ import {
 import { identityFlat } from '../domain/access-claims.ts';
 import { upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
+import { canRetry, errorCode, isInstanceFailure } from '../domain/retry-policy.ts';
 import { bearerSubprotocol, isWebSocketRoute, withoutQueryToken } from '../domain/upgrade-request.ts';
 import { authenticate, type GateDeps, resolveRoute } from '../routes/request-gate.ts';
+import type { RouteDefinition } from '../domain/route-table.ts';
 import type { RateLimitDecision, RateLimitCounter } from '../domain/ports.ts';
 
 function refuse(socket: Duplex, status: number, code: string, detail: string, extra = ''): void {
@@ -29,6 +31,9 @@ export interface WebSocketProxyDeps extends GateDeps {
   rateLimiter: RateLimitCounter | undefined;
   /** Upgrades per client address and minute (0: no limit). */
   upgradesPerMinute: () => number;
+  logger: Pick<ServiceApp['log'], 'warn'>;
+  /** Instances an upgrade may try (as for HTTP requests). */
+  maxAttempts?: number;
 }
 
 async function limitUpgrades(deps: WebSocketProxyDeps, clientIp: string): Promise<void> {
@@ -45,6 +50,72 @@ async function limitUpgrades(deps: WebSocketProxyDeps, clientIp: string): Promis
       retryAfter: decision.resetMs / 1000,
     });
   }
+}
+
+type UpstreamAnswer =
+  | { kind: 'upgraded'; res: IncomingMessage; upstream: Socket; upstreamHead: Buffer }
+  | { kind: 'refused'; status: number };
+
+/** One upgrade request to one instance: its upgrade, its refusal, or the connection's error. */
+function upgradeAt(url: string, headers: string[], client: Duplex): Promise<UpstreamAnswer | undefined> {
+  return new Promise((resolve, reject) => {
+    const upstreamReq = request(url, { method: 'GET', headers });
+    const clientGone = () => upstreamReq.destroy();
+    client.once('close', clientGone);
+    upstreamReq.on('upgrade', (res, upstream: Socket, upstreamHead) => {
+      client.off('close', clientGone);
+      if (client.destroyed) {
+        upstream.destroy();
+        resolve(undefined);
+      } else resolve({ kind: 'upgraded', res, upstream, upstreamHead });
+    });
+    upstreamReq.on('response', (res) => {
+      client.off('close', clientGone);
+      res.resume();
+      resolve({ kind: 'refused', status: res.statusCode ?? 502 });
+    });
+    upstreamReq.on('error', (error) => {
+      client.off('close', clientGone);
+      if (client.destroyed) resolve(undefined);
+      else reject(error);
+    });
+    upstreamReq.end();
+  });
+}
+
+/**
+ * The upgrade request to an instance of the route's service, as HTTP requests are sent: a refused
+ * or reset connection (nothing was relayed yet, and an upgrade is a GET) ejects that instance and
+ * the upgrade goes to another one, up to `maxAttempts` instances. A connect burst larger than a
+ * service's accept queue is what resets connections in practice (10,000 chat clients at once).
+ */
+async function upgradeUpstream(
+  deps: WebSocketProxyDeps,
+  route: RouteDefinition,
+  path: string,
+  headers: string[],
+  client: Duplex,
+): Promise<UpstreamAnswer | undefined> {
+  const tried = new Set<string>();
+  let lastError: unknown;
+  for (let attempt = 0; attempt < (deps.maxAttempts ?? 3); attempt++) {
+    const instance = deps.balancer.pick(route.service, deps.discovery.instances(route.service), tried);
+    if (!instance) break;
+    try {
+      return await upgradeAt(`${instanceUrl(instance)}${path}`, headers, client);
+    } catch (error) {
+      tried.add(instance.instanceId);
+      lastError = error;
+      if (isInstanceFailure(error)) deps.balancer.eject(instance.instanceId);
+      deps.logger.warn(
+        { route: route.id, instance: instance.instanceId, code: errorCode(error) },
+        'upstream upgrade failed',
+      );
+      if (!canRetry('GET', error)) break;
+    }
+  }
+  if (lastError === undefined) throw new ProblemError(503, 'NO_INSTANCE', `No instance behind route ${route.id}`);
+  throw new ProblemError(502, 'UPSTREAM_UNREACHABLE', `The service behind route ${route.id} could not be reached`);
 }
 
 /**
@@ -73,8 +144,6 @@ export function installWebSocketProxy(app: ServiceApp, deps: WebSocketProxyDeps)
       const offered = bearerSubprotocol(req.headers['sec-websocket-protocol']);
       const authorization = req.headers.authorization ?? (offered.token ? `Bearer ${offered.token}` : undefined);
       const claims = await authenticate(deps, route, authorization, url, false);
-      const instance = deps.balancer.pick(route.service, deps.discovery.instances(route.service));
-      if (!instance) throw new ProblemError(503, 'NO_INSTANCE', `No instance behind route ${route.id}`);
       const path = withoutQueryToken(upstreamPath);
       const forwarded = upstreamRequestHeaders(req, {
         clientIp,
@@ -89,40 +158,30 @@ export function installWebSocketProxy(app: ServiceApp, deps: WebSocketProxyDeps)
       }
       if (offered.rest) headers.push('sec-websocket-protocol', offered.rest);
       headers.push('connection', 'Upgrade', 'upgrade', 'websocket');
-      const upstreamReq = request(`${instanceUrl(instance)}${path}`, { method: 'GET', headers });
-      upstreamReq.on('upgrade', (res, upstream, upstreamHead) => {
-        const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
-        socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-        if (upstreamHead.length > 0) socket.write(upstreamHead);
-        if (head.length > 0) upstream.write(head);
-        open.add(socket);
-        // Chat frames are small and latency is the point: no Nagle delay on either leg.
-        upstream.setNoDelay(true);
-        (socket as Partial<Socket>).setNoDelay?.(true);
-        upstream.on('error', () => socket.destroy());
-        socket.on('close', () => {
-          open.delete(socket);
-          upstream.destroy();
-        });
-        upstream.on('close', () => socket.destroy());
-        upstream.pipe(socket).pipe(upstream);
+      const answer = await upgradeUpstream(deps, route, path, headers, socket);
+      if (!answer) return; // the client left while the gateway was connecting
+      if (answer.kind === 'refused') {
+        // The service refused the upgrade: relay its status.
+        refuse(socket, answer.status, 'UPGRADE_REFUSED', `the service behind route ${route.id} refused the upgrade`);
+        return;
+      }
+      const { res, upstream, upstreamHead } = answer;
+      const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
+      for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (upstreamHead.length > 0) socket.write(upstreamHead);
+      if (head.length > 0) upstream.write(head);
+      open.add(socket);
+      // Chat frames are small and latency is the point: no Nagle delay on either leg.
+      upstream.setNoDelay(true);
+      (socket as Partial<Socket>).setNoDelay?.(true);
+      upstream.on('error', () => socket.destroy());
+      socket.on('close', () => {
+        open.delete(socket);
+        upstream.destroy();
       });
-      upstreamReq.on('response', (res) => {
-        // The service refused the upgrade: relay its answer as it is.
-        res.resume();
-        refuse(
-          socket,
-          res.statusCode ?? 502,
-          'UPGRADE_REFUSED',
-          `the service behind route ${route.id} refused the upgrade`,
-        );
-      });
-      upstreamReq.on('error', () => {
-        deps.balancer.eject(instance.instanceId);
-        refuse(socket, 502, 'UPSTREAM_UNREACHABLE', `The service behind route ${route.id} could not be reached`);
-      });
-      upstreamReq.end();
+      upstream.on('close', () => socket.destroy());
+      upstream.pipe(socket).pipe(upstream);
     } catch (error) {
       const p =
         error instanceof ProblemError
