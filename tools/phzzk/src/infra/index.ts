@@ -4,6 +4,7 @@
  * make sure the programs PHZZK shells out to are installed. stopInfra stops only what PHZZK started.
  */
 import { ensureBinary, binaryStatus } from './binaries.ts';
+import { ensureKoreanFont } from './korean-font.ts';
 import { ensureGstreamer } from './gstreamer.ts';
 import { resolveEndpoints } from './endpoints.ts';
 import { ensureKafka, kafkaStatus } from './kafka.ts';
@@ -60,7 +61,15 @@ export async function ensureInfra(
   if (need.redis) tasks.push(ensureRedis(ctx, endpoints.redisUrl));
   if (need.kafka) tasks.push(ensureKafka(ctx, endpoints.kafkaBrokers));
   if (need.ffmpeg) tasks.push(ensureBinary('ffmpeg', opts.log));
-  if (need.chromium) tasks.push(ensureBinary('chromium', opts.log));
+  if (need.chromium) {
+    // Chromium first: fontconfig, which the font check asks, comes with it.
+    const chromium = async () => {
+      const status = await ensureBinary('chromium', opts.log);
+      await ensureKoreanFont(opts.log);
+      return status;
+    };
+    tasks.push(chromium());
+  }
   if (need.nginx) tasks.push(ensureBinary('nginx', opts.log));
   if (need.gstreamer) tasks.push(ensureGstreamer(opts.log));
 
