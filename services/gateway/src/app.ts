@@ -22,7 +22,7 @@ export interface GatewayAppDeps {
   health: HealthRegistry;
   /** The bearer token of operators (/metrics, /info, detailed /health); unset: nobody. */
   operatorToken: () => string | undefined;
-  proxy: { rateLimiter: RateLimitCounter | undefined };
+  proxy: { rateLimiter: RateLimitCounter | undefined; defaultTimeoutMs: () => number };
   upgradesPerMinute: () => number;
   /** The merged OpenAPI document of the public API, served at /api/openapi.json. */
   apiDocument?: PublicApiDocument;
@@ -81,6 +81,7 @@ export function buildGatewayApp(deps: GatewayAppDeps): ServiceApp {
     balancer: deps.balancer,
     rateLimiter: deps.proxy.rateLimiter,
     upgradesPerMinute: deps.upgradesPerMinute,
+    defaultTimeoutMs: deps.proxy.defaultTimeoutMs,
     logger: deps.app.log,
   });
   if (deps.apiDocument) openApiRoute(deps.app, deps.apiDocument);

@@ -31,6 +31,7 @@ function open(url: string): Promise<{ message?: string; status?: number }> {
 describe('WebSocket upgrades when an instance resets or refuses connections (real Redis)', () => {
   let healthy: Server;
   let resetting: TcpServer;
+  let silent: TcpServer;
   let refusingPort: number;
   let gateway: Awaited<ReturnType<typeof startService>>;
 
@@ -41,6 +42,9 @@ describe('WebSocket upgrades when an instance resets or refuses connections (rea
     // What an overflowing accept queue does to a connection: reset it.
     resetting = createServer((socket) => socket.resetAndDestroy());
     await new Promise<void>((r) => resetting.listen(0, '127.0.0.1', r));
+    // Accepts and never answers.
+    silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     refusingPort = (closed.address() as AddressInfo).port;
@@ -54,6 +58,13 @@ describe('WebSocket upgrades when an instance resets or refuses connections (rea
         GATEWAY_ROUTES: JSON.stringify([
           { id: 'ws', path: '/ws/things/**', service: 'things', rateLimit: { limit: 0, windowMs: 1 } },
           { id: 'dead', path: '/ws/dead/**', service: 'dead', rateLimit: { limit: 0, windowMs: 1 } },
+          {
+            id: 'silent',
+            path: '/ws/silent/**',
+            service: 'silent',
+            timeoutMs: 300,
+            rateLimit: { limit: 0, windowMs: 1 },
+          },
         ]),
       },
       discovery: new StaticDiscovery([
@@ -62,6 +73,7 @@ describe('WebSocket upgrades when an instance resets or refuses connections (rea
         instance('healthy', (healthy.address() as AddressInfo).port),
         instance('dead-resetting', (resetting.address() as AddressInfo).port, 'dead'),
         instance('dead-refusing', refusingPort, 'dead'),
+        instance('silent', (silent.address() as AddressInfo).port, 'silent'),
       ]),
     });
   });
@@ -70,6 +82,7 @@ describe('WebSocket upgrades when an instance resets or refuses connections (rea
     await gateway?.stop();
     healthy?.close();
     resetting?.close();
+    silent?.close();
   });
 
   it('takes every upgrade to the instance that answers, whichever one round-robin picks first', async () => {
@@ -83,5 +96,11 @@ describe('WebSocket upgrades when an instance resets or refuses connections (rea
 
   it('answers 502 when no instance of the service can be reached', async () => {
     expect(await open(`${gateway.url.replace('http', 'ws')}/ws/dead/room`)).toEqual({ status: 502 });
+  });
+
+  it("answers 504 when the instance does not answer the upgrade within the route's timeout", async () => {
+    const started = performance.now();
+    expect(await open(`${gateway.url.replace('http', 'ws')}/ws/silent/room`)).toEqual({ status: 504 });
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -31,6 +31,8 @@ export interface WebSocketProxyDeps extends GateDeps {
   rateLimiter: RateLimitCounter | undefined;
   /** Upgrades per client address and minute (0: no limit). */
   upgradesPerMinute: () => number;
+  /** How long an instance may take to answer an upgrade, unless its route says otherwise. */
+  defaultTimeoutMs: () => number;
   logger: Pick<ServiceApp['log'], 'warn'>;
   /** Instances an upgrade may try (as for HTTP requests). */
   maxAttempts?: number;
@@ -56,26 +58,45 @@ type UpstreamAnswer =
   | { kind: 'upgraded'; res: IncomingMessage; upstream: Socket; upstreamHead: Buffer }
   | { kind: 'refused'; status: number };
 
-/** One upgrade request to one instance: its upgrade, its refusal, or the connection's error. */
-function upgradeAt(url: string, headers: string[], client: Duplex): Promise<UpstreamAnswer | undefined> {
+const UPGRADE_TIMEOUT = 'UPGRADE_TIMEOUT';
+
+/**
+ * One upgrade request to one instance: its upgrade, its refusal, or the connection's error (an
+ * instance that has not answered within `timeoutMs` is given up: UPGRADE_TIMEOUT).
+ */
+function upgradeAt(
+  url: string,
+  headers: string[],
+  client: Duplex,
+  timeoutMs: number,
+): Promise<UpstreamAnswer | undefined> {
   return new Promise((resolve, reject) => {
     const upstreamReq = request(url, { method: 'GET', headers });
     const clientGone = () => upstreamReq.destroy();
     client.once('close', clientGone);
-    upstreamReq.on('upgrade', (res, upstream: Socket, upstreamHead) => {
+    const timer = setTimeout(() => {
+      upstreamReq.destroy(
+        Object.assign(new Error('the instance did not answer the upgrade'), { code: UPGRADE_TIMEOUT }),
+      );
+    }, timeoutMs);
+    const settled = () => {
+      clearTimeout(timer);
       client.off('close', clientGone);
+    };
+    upstreamReq.on('upgrade', (res, upstream: Socket, upstreamHead) => {
+      settled();
       if (client.destroyed) {
         upstream.destroy();
         resolve(undefined);
       } else resolve({ kind: 'upgraded', res, upstream, upstreamHead });
     });
     upstreamReq.on('response', (res) => {
-      client.off('close', clientGone);
+      settled();
       res.resume();
       resolve({ kind: 'refused', status: res.statusCode ?? 502 });
     });
     upstreamReq.on('error', (error) => {
-      client.off('close', clientGone);
+      settled();
       if (client.destroyed) resolve(undefined);
       else reject(error);
     });
@@ -86,8 +107,8 @@ function upgradeAt(url: string, headers: string[], client: Duplex): Promise<Upst
 /**
  * The upgrade request to an instance of the route's service, as HTTP requests are sent: a refused
  * or reset connection (nothing was relayed yet, and an upgrade is a GET) ejects that instance and
- * the upgrade goes to another one, up to `maxAttempts` instances. A connect burst larger than a
- * service's accept queue is what resets connections in practice (10,000 chat clients at once).
+ * the upgrade goes to another one, up to `maxAttempts` instances; an instance that does not answer
+ * within the route's timeout is given up (504), so that no client waits on it for ever.
  */
 async function upgradeUpstream(
   deps: WebSocketProxyDeps,
@@ -102,11 +123,17 @@ async function upgradeUpstream(
     const instance = deps.balancer.pick(route.service, deps.discovery.instances(route.service), tried);
     if (!instance) break;
     try {
-      return await upgradeAt(`${instanceUrl(instance)}${path}`, headers, client);
+      return await upgradeAt(
+        `${instanceUrl(instance)}${path}`,
+        headers,
+        client,
+        route.timeoutMs ?? deps.defaultTimeoutMs(),
+      );
     } catch (error) {
       tried.add(instance.instanceId);
       lastError = error;
       if (isInstanceFailure(error)) deps.balancer.eject(instance.instanceId);
+      else if (errorCode(error) === UPGRADE_TIMEOUT) deps.balancer.failure(instance.instanceId);
       deps.logger.warn(
         { route: route.id, instance: instance.instanceId, code: errorCode(error) },
         'upstream upgrade failed',
@@ -115,6 +142,9 @@ async function upgradeUpstream(
     }
   }
   if (lastError === undefined) throw new ProblemError(503, 'NO_INSTANCE', `No instance behind route ${route.id}`);
+  if (errorCode(lastError) === UPGRADE_TIMEOUT) {
+    throw new ProblemError(504, 'UPSTREAM_TIMEOUT', `The service behind route ${route.id} did not answer in time`);
+  }
   throw new ProblemError(502, 'UPSTREAM_UNREACHABLE', `The service behind route ${route.id} could not be reached`);
 }
 
