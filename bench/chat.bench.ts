@@ -18,7 +18,7 @@ import { startGatewayFor } from '../services/chat/test/support/gateway.ts';
 import { runChild } from './lib/child.ts';
 import { ChatLoadFleet } from './lib/chat-load-fleet.ts';
 import type { SystemKind } from './lib/chat-load-protocol.ts';
-import { ensureFileDescriptors } from './lib/fd-limit.ts';
+import { ensureFileDescriptors, fileDescriptorLimit } from './lib/fd-limit.ts';
 import { cpuSeconds } from './lib/proc-stat.ts';
 import { type Figure, round, writeResult } from './lib/results.ts';
 
@@ -36,6 +36,13 @@ const LARGEST = Math.max(...SIZES);
 
 // The gateway holds two sockets per client; the load processes inherit the limit too.
 ensureFileDescriptors(2 * LARGEST + 4096);
+/**
+ * Gateway processes in front of chat: one, unless its two sockets per client do not fit in the
+ * file descriptors a process may open here (this sandbox's hard limit, 20,000, cannot be raised:
+ * at 10,000 clients one gateway ran out, EMFILE); then two, the clients spread over them, as a
+ * deployment behind a load balancer would run.
+ */
+const GATEWAYS = fileDescriptorLimit() >= 2 * LARGEST + 2048 ? 1 : 2;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssKb = async (pid: number) => {
@@ -62,6 +69,7 @@ const gateway = await startGatewayFor(
   cluster.infra.redisUrl,
   // Every client comes from 127.0.0.1 here.
   { GATEWAY_MAX_CONNECTIONS_PER_IP: '0' },
+  { instances: GATEWAYS },
 );
 const bare = await runChild(
   [join(import.meta.dirname, 'fixtures/bare-ws-broadcast.ts')],
@@ -101,10 +109,13 @@ async function measure(kind: SystemKind, clients: number, storm: boolean, direct
     senderHeaders = await Promise.all(
       senderHeaders.map(async () => ({ authorization: `Bearer ${await gateway.token(cluster.newUser().userId)}` })),
     );
-    urls = [`${gateway.url.replace('http', 'ws')}/ws/chat/${channelId}`];
+    urls = gateway.urls.map((url) => `${url.replace('http', 'ws')}/ws/chat/${channelId}`);
     // Warm-up: the channel's feed open on both instances.
     for (let i = 0; i < 2; i++) (await ChatClient.connect(gateway.url, channelId)).close();
-    servers = { 'chat (per instance)': cluster.nodes.map((n) => n.pid), gateway: [gateway.process.pid] };
+    servers = {
+      'chat (per instance)': cluster.nodes.map((n) => n.pid),
+      gateway: gateway.processes.map((p) => p.pid),
+    };
   } else if (kind === 'bare') {
     urls = [`ws://127.0.0.1:${bare.match[1]}/`];
     servers = { 'bare ws': [bare.child.pid!] };
@@ -124,6 +135,12 @@ async function measure(kind: SystemKind, clients: number, storm: boolean, direct
   });
   try {
     console.log(`  ${kind}: ${connected} of ${clients} connected in ${ms} ms (${failed} failed ${reasons.join('; ')})`);
+    if (failed > 0 && kind === 'chat' && !direct) {
+      // What the gateway said about the failed upgrades (its warnings name the instance and the error).
+      const outputs = gateway.processes.map((p) => p.output()).join('\n');
+      const said = outputs.split('\n').filter((line) => line.includes('"level":40'));
+      for (const line of said.slice(-10)) console.log(`    gateway: ${line}`);
+    }
     if (connected < clients) throw new Error(`${kind}: only ${connected} of ${clients} clients connected`);
     await sleep(3000);
     const idleKb: Record<string, number> = {};
@@ -186,6 +203,11 @@ async function reconnectStorm(fleet: ChatLoadFleet, clients: number): Promise<No
     await sleep(250);
     totals = await fleet.report();
     if (totals.closed > 0 && totals.resumed >= totals.closed && totals.open === clients) break;
+  }
+  if (totals.resumed < totals.closed) {
+    const said = gateway.processes.flatMap((p) => p.output().split('\n')).filter((l) => l.includes('"level":40'));
+    console.log(`  chat: ${totals.closed - totals.resumed} clients not resumed; the gateways' last warnings:`);
+    for (const line of said.slice(-10)) console.log(`    ${line}`);
   }
   // Messages keep flowing a little after the last resume: a gap would show now.
   await sleep(3000);
@@ -318,7 +340,7 @@ try {
   writeResult(
     'chat',
     figures,
-    `${SIZES.join(' and ')} clients, ${SECONDS} s paced at ${RATE} msg/s by ${SENDERS} senders, ${SATURATION_SECONDS} s saturation (window ${WINDOW} per sender); load average ${round(load)} when it began${LARGEST < 5000 ? '; SMALL run, not the issue’s scale' : ''}`,
+    `${GATEWAYS === 1 ? 'one gateway' : `${GATEWAYS} gateway processes (the clients spread over them: one cannot open two sockets per client within this machine's file descriptor limit, ${fileDescriptorLimit()})`}; ${SIZES.join(' and ')} clients, ${SECONDS} s paced at ${RATE} msg/s by ${SENDERS} senders, ${SATURATION_SECONDS} s saturation (window ${WINDOW} per sender); load average ${round(load)} when it began${LARGEST < 5000 ? '; SMALL run, not the issue’s scale' : ''}`,
   );
 } finally {
   await bare.stop();

@@ -103,9 +103,19 @@ function connectWs(client: Client): Promise<void> {
       perMessageDeflate: false,
     });
     client.ws = ws;
+    // An attempt that hangs (no answer, no welcome) is given up, so that the client tries again.
+    const giveUp = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('no welcome within 20 s'));
+    }, 20_000);
+    ws.once('close', () => clearTimeout(giveUp));
+    const done = () => {
+      clearTimeout(giveUp);
+      resolve();
+    };
     ws.on('message', (data) => {
       const s = data.toString();
-      if (kind === 'chat') onChatFrame(client, s, resolve);
+      if (kind === 'chat') onChatFrame(client, s, done);
       else {
         const at = now();
         const textAt = s.indexOf('"text":"t:');
@@ -115,7 +125,7 @@ function connectWs(client: Client): Promise<void> {
     ws.once('open', () => {
       if (kind !== 'chat') {
         client.open = true;
-        resolve();
+        done();
       }
     });
     ws.once('unexpected-response', (_req, res) => {
