@@ -123,12 +123,16 @@ async function upgradeUpstream(
     const instance = deps.balancer.pick(route.service, deps.discovery.instances(route.service), tried);
     if (!instance) break;
     try {
-      return await upgradeAt(
+      const answer = await upgradeAt(
         `${instanceUrl(instance)}${path}`,
         headers,
         client,
         route.timeoutMs ?? deps.defaultTimeoutMs(),
       );
+      // As for HTTP answers: a 5xx counts against the instance's breaker, anything else closes it.
+      if (answer?.kind === 'refused' && answer.status >= 500) deps.balancer.failure(instance.instanceId);
+      else if (answer) deps.balancer.success(instance.instanceId);
+      return answer;
     } catch (error) {
       tried.add(instance.instanceId);
       lastError = error;
