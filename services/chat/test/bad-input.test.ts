@@ -46,6 +46,10 @@ describe('chat refuses bad input cleanly (one real instance)', () => {
     expect(
       await ChatClient.refusal(url, `/ws/chat/${channelId}`, { protocols: ['phzzk.bearer.not-a-token'] }),
     ).toMatchObject({ status: 400, body: { code: 'SUBPROTOCOL_REQUIRED' } });
+    // Identity headers that do not verify (forged, or signed too long ago) are refused, not a crash.
+    expect(
+      await ChatClient.refusal(url, `/ws/chat/${channelId}`, { headers: { 'x-phzzk-user-id': uuidv7() } }),
+    ).toMatchObject({ status: 401, body: { code: 'IDENTITY_UNVERIFIED' } });
     const both = await ChatClient.connect(url, channelId, { protocols: [CHAT_SUBPROTOCOL, 'phzzk.bearer.x'] });
     expect(both.ws.protocol).toBe(CHAT_SUBPROTOCOL);
     expect(both.welcome.user).toBeNull();

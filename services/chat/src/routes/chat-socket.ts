@@ -6,6 +6,7 @@ import {
   type Logger,
   optionalCaller,
   PROBLEM_CONTENT_TYPE,
+  ProblemError,
   problemBody,
   type ServiceApp,
   statusTitle,
@@ -185,6 +186,9 @@ export function installChatSocket(deps: ChatSocketDeps): ChatSockets {
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     upgrade(req, socket, head).catch((error) => {
+      // A refusal with its own status (identity headers that do not verify: 401) is the caller's;
+      // anything else is ours.
+      if (error instanceof ProblemError) return refuse(socket, error.status, error.code, error.message);
       logger.error({ err: error }, 'chat upgrade failed');
       refuse(socket, 500, 'INTERNAL_ERROR', 'An unexpected error occurred.');
     });
