@@ -6,13 +6,25 @@ import { ensureLocalCredentials, listServices, readRunRecords, runDirOf } from '
 import { ApiClient, freePort, repoRoot, testInfra, waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-function phzzk(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+/**
+ * Runs the CLI; one still running after `timeoutMs` is stopped (SIGINT: it stops what it started)
+ * and answers code -1 with what it printed so far, so that a slow start fails with its output.
+ */
+function phzzk(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(repoRoot, 'tools/phzzk/src/cli.ts'), ...args], { cwd: repoRoot, env });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    child.on('exit', (code) => resolve({ code: code ?? 1, output }));
+    const timer = setTimeout(() => {
+      output += `\n[still running after ${timeoutMs} ms: stopped]`;
+      child.kill('SIGINT');
+      resolve({ code: -1, output });
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output });
+    });
   });
 }
 
@@ -132,5 +144,5 @@ describe('phzzk up / start / status / down (system)', () => {
       { what: 'every service process to exit', timeoutMs: 20_000 },
     );
     expect(readRunRecords(runDirOf(repoRoot, env))).toEqual([]);
-  }, 180_000);
+  }, 360_000);
 });
