@@ -1,5 +1,6 @@
 import type { Envelope, TopicContract } from '@phzzk/contracts';
 import type { MessagesStream } from '@platformatic/kafka';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { backoffDelay, sleep } from './backoff.ts';
 import { type ConsumerCoreOptions, ConsumerCore, type EventMeta, type KafkaMessage } from './consumer-core.ts';
 import type { EventOfTopics } from './subscription.ts';
@@ -34,6 +35,8 @@ export interface BatchEventConsumerOptions<Ts extends readonly TopicContract[]> 
 }
 
 const TIMEOUT = Symbol('timeout');
+/** Messages read between two turns of the event loop. */
+const YIELD_EVERY = 128;
 
 /**
  * The batch mode of the consumer: events are validated one by one (poison is dead-lettered at
@@ -125,6 +128,10 @@ export class BatchEventConsumer<Ts extends readonly TopicContract[]> extends Con
       const message = next.value;
       if (messages.length === 0) deadline = Date.now() + this.batch.maxWaitMs;
       messages.push(message);
+      // Buffered messages resolve as microtasks: without a turn of the event loop now and then,
+      // reading a whole batch would hold back the socket I/O of the batch being handled (its
+      // query not yet sent, its answer not yet read) and every HTTP request of the process.
+      if (messages.length % YIELD_EVERY === 0) await nextTurn();
       const event = await this.validate(message);
       // Validated against the topic's contract, so it is one of the topics' typed events.
       if (event) items.push({ event: event as EventOfTopics<Ts>, meta: this.metaOf(message) });
