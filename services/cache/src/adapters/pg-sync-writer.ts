@@ -180,8 +180,16 @@ function insertedView(d: ChatMessage['data']): ChatMessageView {
     messageId: d.messageId,
     user: { id: d.user.id, nickname: d.user.nickname, role: d.user.role },
     text: d.text,
-    sentAt: new Date(d.sentAt).toISOString(),
+    sentAt: canonicalTime(d.sentAt),
   };
+}
+
+/** toISOString()'s own form, as chat writes it: kept as it is (re-formatting 5,000 dates a batch shows in profiles). */
+const ISO_UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** The time as PostgreSQL would serve it back: UTC, milliseconds, `Z`. */
+function canonicalTime(at: string): string {
+  return ISO_UTC_MILLIS.test(at) ? at : new Date(at).toISOString();
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
