@@ -1,16 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
-import {
-  DEVELOPMENT_SERVICE_KEY,
-  type ServiceInstance,
-  StaticDiscovery,
-  startService,
-  verifySignedHeaders,
-} from '@phzzk/kit';
-import { testInfra, waitFor } from '@phzzk/testing';
+import { DEVELOPMENT_SERVICE_KEY, StaticDiscovery, verifySignedHeaders } from '@phzzk/kit';
+import { waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { gatewayService } from '../src/service.ts';
+import { listen, localInstance, NO_JWKS_URI, type RunningGateway, startGateway, UNLIMITED } from './support/gateway.ts';
 
 type Seen = { method: string; url: string; headers: IncomingMessage['headers']; body: string };
 
@@ -36,7 +30,7 @@ const problemOf = (text: string) => JSON.parse(text.slice(text.indexOf('\r\n\r\n
 describe('gateway edge limits (real Redis)', () => {
   const seen: Seen[] = [];
   let upstream: Server;
-  let gateway: Awaited<ReturnType<typeof startService>>;
+  let gateway: RunningGateway;
   let port: number;
 
   beforeAll(async () => {
@@ -53,32 +47,20 @@ describe('gateway edge limits (real Redis)', () => {
     });
     const wss = new WebSocketServer({ server: upstream });
     wss.on('connection', (socket) => socket.send('hello'));
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    const upstreamPort = (upstream.address() as AddressInfo).port;
-    const instance: ServiceInstance = {
-      serviceId: 'things',
-      instanceId: 'things-1',
-      host: '127.0.0.1',
-      port: upstreamPort,
-      status: 'UP',
-      metadata: {},
-    };
-    gateway = await startService(gatewayService, {
+    const upstreamPort = await listen(upstream);
+    gateway = await startGateway({
       env: {
-        SERVER_PORT: '0',
-        LOG_LEVEL: 'silent',
-        REDIS_URL: (await testInfra()).redisUrl,
-        GATEWAY_JWT_JWKS_URI: 'http://127.0.0.1:9/jwks.json',
+        GATEWAY_JWT_JWKS_URI: NO_JWKS_URI,
         GATEWAY_OPERATOR_TOKEN: OPERATOR,
         GATEWAY_TIMEOUTS_HEADERS_MS: '600',
         GATEWAY_TIMEOUTS_BODY_MS: '1200',
         GATEWAY_MAX_CONNECTIONS_PER_IP: '40',
-        GATEWAY_ROUTES: JSON.stringify([
-          { id: 'things', path: '/api/things/**', service: 'things', rateLimit: { limit: 0, windowMs: 1 } },
-          { id: 'ws', path: '/ws/things/**', service: 'things', rateLimit: { limit: 0, windowMs: 1 } },
-        ]),
       },
-      discovery: new StaticDiscovery([instance]),
+      routes: [
+        { id: 'things', path: '/api/things/**', service: 'things', rateLimit: UNLIMITED },
+        { id: 'ws', path: '/ws/things/**', service: 'things', rateLimit: UNLIMITED },
+      ],
+      discovery: new StaticDiscovery([localInstance('things', upstreamPort, 'things-1')]),
     });
     port = (gateway.app.server.address() as AddressInfo).port;
   });

@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { basicAuthorization, EurekaDiscovery, startService } from '@phzzk/kit';
-import { ApiClient, testInfra, uniqueName, waitFor } from '@phzzk/testing';
+import { basicAuthorization, EurekaDiscovery } from '@phzzk/kit';
+import { ApiClient, uniqueName, waitFor } from '@phzzk/testing';
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Discovery, http, registration, startDiscovery, withCredentials } from '../../discovery/test/helpers.ts';
-import { gatewayService } from '../src/service.ts';
+import { listen, type RunningGateway, startGateway } from './support/gateway.ts';
 
 // Finding 2 of issue 11, at the gateway: "a fake AUTH instance could become the gateway's JWKS
 // source and so mint accepted tokens". The gateway here finds auth through a real discovery
@@ -16,11 +15,6 @@ import { gatewayService } from '../src/service.ts';
 const OTHER = { username: 'other-service', password: 'other-service-password-1' };
 const LONG_LEASE = { leaseInfo: { renewalIntervalInSecs: 30, durationInSecs: 120 } };
 const ISSUER = 'phzzk-auth';
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as AddressInfo).port;
-}
 
 /** A key pair and a JWKS server for it that counts how often it is asked. */
 async function keyServer(kid: string) {
@@ -51,7 +45,7 @@ describe('gateway: a fake AUTH instance in discovery never becomes the JWKS sour
   let discovery: Discovery;
   let eureka: string;
   let client: EurekaDiscovery;
-  let gateway: Awaited<ReturnType<typeof startService>>;
+  let gateway: RunningGateway;
   let api: ApiClient;
   let real: Awaited<ReturnType<typeof keyServer>>;
   let fake: Awaited<ReturnType<typeof keyServer>>;
@@ -94,16 +88,9 @@ describe('gateway: a fake AUTH instance in discovery never becomes the JWKS sour
     ).toBe(204);
 
     client = new EurekaDiscovery({ urls: withCredentials(eureka) });
-    gateway = await startService(gatewayService, {
-      env: {
-        SERVER_PORT: '0',
-        LOG_LEVEL: 'silent',
-        REDIS_URL: (await testInfra()).redisUrl,
-        GATEWAY_OPERATOR_TOKEN: 'operator-token-for-tests-0123456789abcdef',
-        GATEWAY_ROUTES: JSON.stringify([
-          { id: 'private', path: '/api/private/**', service: 'things', auth: 'required' },
-        ]),
-      },
+    gateway = await startGateway({
+      env: { GATEWAY_OPERATOR_TOKEN: 'operator-token-for-tests-0123456789abcdef' },
+      routes: [{ id: 'private', path: '/api/private/**', service: 'things', auth: 'required' }],
       discovery: client,
     });
     api = new ApiClient(gateway.url);

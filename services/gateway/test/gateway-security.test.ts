@@ -1,45 +1,23 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CHAT_BEARER_SUBPROTOCOL_PREFIX, CHAT_SUBPROTOCOL } from '@phzzk/contracts';
-import {
-  createRedis,
-  DEVELOPMENT_SERVICE_KEY,
-  type ServiceInstance,
-  StaticDiscovery,
-  startService,
-  verifySignedHeaders,
-} from '@phzzk/kit';
+import { createRedis, DEVELOPMENT_SERVICE_KEY, StaticDiscovery, verifySignedHeaders } from '@phzzk/kit';
 import { ApiClient, testInfra, uniqueName, waitFor } from '@phzzk/testing';
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as WsClient, WebSocketServer } from 'ws';
 import { REVOKED_SID_CHANNEL, REVOKED_SID_PREFIX } from '../src/adapters/revoked-sessions.ts';
-import { gatewayService } from '../src/service.ts';
+import { listen, localInstance, type RunningGateway, startGateway } from './support/gateway.ts';
 
 type Seen = { url: string; headers: IncomingMessage['headers'] };
 
 const OPERATOR = 'operator-token-for-tests-0123456789abcdef';
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as AddressInfo).port;
-}
-
-const instance = (serviceId: string, port: number): ServiceInstance => ({
-  serviceId,
-  instanceId: `${serviceId}-${port}`,
-  host: '127.0.0.1',
-  port,
-  status: 'UP',
-  metadata: {},
-});
 
 describe('gateway: JWT, revocation, rate limits, CORS, WebSockets, locator (real Redis)', () => {
   const seen: Seen[] = [];
   const servers: Server[] = [];
   const keys: { kid: string; privateKey: CryptoKey }[] = [];
   const jwks: { keys: object[] } = { keys: [] };
-  let gateway: Awaited<ReturnType<typeof startService>>;
+  let gateway: RunningGateway;
   let api: ApiClient;
   let discovery: StaticDiscovery;
   let redisUrl: string;
@@ -105,27 +83,24 @@ describe('gateway: JWT, revocation, rate limits, CORS, WebSockets, locator (real
     const jwksPort = await listen(jwksServer);
     const upstreamPort = await listen(upstream);
     discovery = new StaticDiscovery([]);
-    discovery.set('things', [instance('things', upstreamPort)]);
-    discovery.set('chat', [instance('chat', chatPort)]);
-    gateway = await startService(gatewayService, {
+    discovery.set('things', [localInstance('things', upstreamPort)]);
+    discovery.set('chat', [localInstance('chat', chatPort)]);
+    gateway = await startGateway({
       env: {
-        SERVER_PORT: '0',
-        LOG_LEVEL: 'silent',
-        REDIS_URL: redisUrl,
         GATEWAY_JWT_JWKS_URI: `http://127.0.0.1:${jwksPort}/jwks.json`,
         GATEWAY_DISCOVERY_LOCATOR_ENABLED: 'true',
         GATEWAY_CORS_ALLOWED_ORIGINS: 'https://phzzk.example',
         GATEWAY_OPERATOR_TOKEN: OPERATOR,
-        GATEWAY_ROUTES: JSON.stringify([
-          { id: 'open', path: '/api/things/**', service: 'things' },
-          { id: 'private', path: '/api/private/**', service: 'things', auth: 'required' },
-          { id: 'limited', path: '/api/limited/**', service: 'things', rateLimit: { limit: 3, windowMs: 60_000 } },
-          { id: 'ws', path: '/ws/things/**', service: 'things' },
-          { id: 'chat-ws', path: '/ws/chat/**', service: 'chat' },
-          { id: 'hls', path: '/hls/**', service: 'things' },
-          { id: 'live', path: '/live/**', service: 'origin', holderKey: 'phzzk:test:holder:' },
-        ]),
       },
+      routes: [
+        { id: 'open', path: '/api/things/**', service: 'things' },
+        { id: 'private', path: '/api/private/**', service: 'things', auth: 'required' },
+        { id: 'limited', path: '/api/limited/**', service: 'things', rateLimit: { limit: 3, windowMs: 60_000 } },
+        { id: 'ws', path: '/ws/things/**', service: 'things' },
+        { id: 'chat-ws', path: '/ws/chat/**', service: 'chat' },
+        { id: 'hls', path: '/hls/**', service: 'things' },
+        { id: 'live', path: '/live/**', service: 'origin', holderKey: 'phzzk:test:holder:' },
+      ],
       discovery,
     });
     api = new ApiClient(gateway.url);
@@ -341,7 +316,7 @@ describe('gateway: JWT, revocation, rate limits, CORS, WebSockets, locator (real
     servers.push(other);
     const port = await listen(other);
     const base = discovery.instances('things');
-    discovery.set('things', [...base, instance('things', port)]);
+    discovery.set('things', [...base, localInstance('things', port)]);
     for (let i = 0; i < 4; i++) await api.get('/api/things/spread');
     expect(extra.length).toBeGreaterThan(0);
     discovery.set('things', base);
@@ -361,7 +336,7 @@ describe('gateway: JWT, revocation, rate limits, CORS, WebSockets, locator (real
     const two = make('two');
     servers.push(one, two);
     const ports = [await listen(one), await listen(two)];
-    discovery.set('origin', [instance('origin', ports[0]!), instance('origin', ports[1]!)]);
+    discovery.set('origin', [localInstance('origin', ports[0]!), localInstance('origin', ports[1]!)]);
     const redis = createRedis(redisUrl, 'test-holder');
     const channel = uniqueName('ch');
     expect((await api.get(`/live/${channel}/master.m3u8`)).body).toMatchObject({ code: 'NOT_LIVE' });

@@ -1,19 +1,9 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { type AddressInfo, createServer, type Server as TcpServer } from 'node:net';
-import { type ServiceInstance, StaticDiscovery, startService } from '@phzzk/kit';
-import { testInfra } from '@phzzk/testing';
+import { createServer, type Server as TcpServer } from 'node:net';
+import { StaticDiscovery } from '@phzzk/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { gatewayService } from '../src/service.ts';
-
-const instance = (instanceId: string, port: number, serviceId = 'things'): ServiceInstance => ({
-  serviceId,
-  instanceId,
-  host: '127.0.0.1',
-  port,
-  status: 'UP',
-  metadata: {},
-});
+import { listen, localInstance, NO_JWKS_URI, type RunningGateway, startGateway, UNLIMITED } from './support/gateway.ts';
 
 /** Opens a WebSocket through the gateway: its first message, or the status of the refusal. */
 function open(url: string): Promise<{ message?: string; status?: number }> {
@@ -33,47 +23,35 @@ describe('WebSocket upgrades when an instance resets or refuses connections (rea
   let resetting: TcpServer;
   let silent: TcpServer;
   let refusingPort: number;
-  let gateway: Awaited<ReturnType<typeof startService>>;
+  let gateway: RunningGateway;
 
   beforeAll(async () => {
     healthy = createHttpServer((_req, res) => res.end('{}'));
     new WebSocketServer({ server: healthy }).on('connection', (socket) => socket.send('hello'));
-    await new Promise<void>((r) => healthy.listen(0, '127.0.0.1', r));
+    const healthyPort = await listen(healthy);
     // What an overflowing accept queue does to a connection: reset it.
     resetting = createServer((socket) => socket.resetAndDestroy());
-    await new Promise<void>((r) => resetting.listen(0, '127.0.0.1', r));
+    const resettingPort = await listen(resetting);
     // Accepts and never answers.
     silent = createServer(() => {});
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const silentPort = await listen(silent);
     const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    refusingPort = (closed.address() as AddressInfo).port;
+    refusingPort = await listen(closed);
     await new Promise((r) => closed.close(r));
-    gateway = await startService(gatewayService, {
-      env: {
-        SERVER_PORT: '0',
-        LOG_LEVEL: 'silent',
-        REDIS_URL: (await testInfra()).redisUrl,
-        GATEWAY_JWT_JWKS_URI: 'http://127.0.0.1:9/jwks.json',
-        GATEWAY_ROUTES: JSON.stringify([
-          { id: 'ws', path: '/ws/things/**', service: 'things', rateLimit: { limit: 0, windowMs: 1 } },
-          { id: 'dead', path: '/ws/dead/**', service: 'dead', rateLimit: { limit: 0, windowMs: 1 } },
-          {
-            id: 'silent',
-            path: '/ws/silent/**',
-            service: 'silent',
-            timeoutMs: 300,
-            rateLimit: { limit: 0, windowMs: 1 },
-          },
-        ]),
-      },
+    gateway = await startGateway({
+      env: { GATEWAY_JWT_JWKS_URI: NO_JWKS_URI },
+      routes: [
+        { id: 'ws', path: '/ws/things/**', service: 'things', rateLimit: UNLIMITED },
+        { id: 'dead', path: '/ws/dead/**', service: 'dead', rateLimit: UNLIMITED },
+        { id: 'silent', path: '/ws/silent/**', service: 'silent', timeoutMs: 300, rateLimit: UNLIMITED },
+      ],
       discovery: new StaticDiscovery([
-        instance('resetting', (resetting.address() as AddressInfo).port),
-        instance('refusing', refusingPort),
-        instance('healthy', (healthy.address() as AddressInfo).port),
-        instance('dead-resetting', (resetting.address() as AddressInfo).port, 'dead'),
-        instance('dead-refusing', refusingPort, 'dead'),
-        instance('silent', (silent.address() as AddressInfo).port, 'silent'),
+        localInstance('things', resettingPort, 'resetting'),
+        localInstance('things', refusingPort, 'refusing'),
+        localInstance('things', healthyPort, 'healthy'),
+        localInstance('dead', resettingPort, 'dead-resetting'),
+        localInstance('dead', refusingPort, 'dead-refusing'),
+        localInstance('silent', silentPort, 'silent'),
       ]),
     });
   });

@@ -13,9 +13,16 @@ import {
 import { identityFlat } from '../domain/access-claims.ts';
 import { upstreamRequestHeaders } from '../domain/forward-headers.ts';
 import type { LoadBalancer } from '../domain/load-balancer.ts';
-import { canRetry, errorCode, isInstanceFailure } from '../domain/retry-policy.ts';
+import {
+  canRetry,
+  countsAgainstInstance,
+  errorCode,
+  isInstanceFailure,
+  UPGRADE_TIMEOUT,
+} from '../domain/retry-policy.ts';
 import { bearerSubprotocol, isWebSocketRoute, withoutQueryToken } from '../domain/upgrade-request.ts';
 import { authenticate, type GateDeps, resolveRoute } from '../routes/request-gate.ts';
+import { upstreamFailure } from '../routes/upstream-failure.ts';
 import type { RouteDefinition } from '../domain/route-table.ts';
 import type { RateLimitDecision, RateLimitCounter } from '../domain/ports.ts';
 
@@ -57,8 +64,6 @@ async function limitUpgrades(deps: WebSocketProxyDeps, clientIp: string): Promis
 type UpstreamAnswer =
   | { kind: 'upgraded'; res: IncomingMessage; upstream: Socket; upstreamHead: Buffer }
   | { kind: 'refused'; status: number };
-
-const UPGRADE_TIMEOUT = 'UPGRADE_TIMEOUT';
 
 /**
  * One upgrade request to one instance: its upgrade, its refusal, or the connection's error (an
@@ -137,7 +142,7 @@ async function upgradeUpstream(
       tried.add(instance.instanceId);
       lastError = error;
       if (isInstanceFailure(error)) deps.balancer.eject(instance.instanceId);
-      else if (errorCode(error) === UPGRADE_TIMEOUT) deps.balancer.failure(instance.instanceId);
+      else if (countsAgainstInstance(error)) deps.balancer.failure(instance.instanceId);
       deps.logger.warn(
         { route: route.id, instance: instance.instanceId, code: errorCode(error) },
         'upstream upgrade failed',
@@ -145,11 +150,7 @@ async function upgradeUpstream(
       if (!canRetry('GET', error)) break;
     }
   }
-  if (lastError === undefined) throw new ProblemError(503, 'NO_INSTANCE', `No instance behind route ${route.id}`);
-  if (errorCode(lastError) === UPGRADE_TIMEOUT) {
-    throw new ProblemError(504, 'UPSTREAM_TIMEOUT', `The service behind route ${route.id} did not answer in time`);
-  }
-  throw new ProblemError(502, 'UPSTREAM_UNREACHABLE', `The service behind route ${route.id} could not be reached`);
+  throw upstreamFailure(route.id, lastError, tried.size > 0);
 }
 
 /**

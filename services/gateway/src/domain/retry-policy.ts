@@ -20,8 +20,15 @@ export function canRetry(method: string, error: unknown): boolean {
   return NOTHING_SENT.has(code) || (IDEMPOTENT.has(method) && INSTANCE_FAILED.has(code));
 }
 
+/** Given to an upgrade the instance did not answer within the route's timeout. */
+export const UPGRADE_TIMEOUT = 'UPGRADE_TIMEOUT';
 /** The instance did not answer in time: it counts against its circuit breaker. */
-const SLOW = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const SLOW = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', UPGRADE_TIMEOUT]);
+
+/** Whether the attempt failed because the instance did not answer in time (a 504, not a 502). */
+export function isTimeout(error: unknown): boolean {
+  return SLOW.has(errorCode(error) ?? '');
+}
 
 /**
  * Whether a failed attempt says something about the instance (it counts against its breaker).

@@ -145,6 +145,7 @@ describe('retry policy', () => {
       'UND_ERR_SOCKET',
       'UND_ERR_HEADERS_TIMEOUT',
       'UND_ERR_BODY_TIMEOUT',
+      'UPGRADE_TIMEOUT',
     ])
       expect(countsAgainstInstance(err(code))).toBe(true);
     for (const code of [

@@ -18,6 +18,7 @@ import type { FastRequest, HolderLookup, ProxyMetrics, RateLimitDecision, RateLi
 import { canRetry, countsAgainstInstance, errorCode, isInstanceFailure } from '../domain/retry-policy.ts';
 import { holderEntityId, type RouteDefinition, type RouteMatch } from '../domain/route-table.ts';
 import { authenticate, type GateDeps, resolveRoute } from './request-gate.ts';
+import { upstreamFailure } from './upstream-failure.ts';
 
 /** What the proxy needs of a client request, whichever server read it (Node's, or the fast lane). */
 export interface ProxiedRequest {
@@ -246,20 +247,7 @@ async function forward<S extends ResponseSink>(
       if (!canRetry(method, error)) break;
     }
   }
-  if (tried === undefined) {
-    throw new ProblemError(503, 'NO_INSTANCE', `No instance of the service behind route ${route.id} is available`, {
-      route: route.id,
-    });
-  }
-  const code = errorCode(lastError);
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    throw new ProblemError(504, 'UPSTREAM_TIMEOUT', `The service behind route ${route.id} did not answer in time`, {
-      route: route.id,
-    });
-  }
-  throw new ProblemError(502, 'UPSTREAM_UNREACHABLE', `The service behind route ${route.id} could not be reached`, {
-    route: route.id,
-  });
+  throw upstreamFailure(route.id, lastError, tried !== undefined);
 }
 
 /** The route a request takes through the proxy, or undefined for what Fastify answers itself. */
