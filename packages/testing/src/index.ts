@@ -10,3 +10,5 @@ export * from './local-server.ts';
 export * from './private-kafka.ts';
 export * from './fake-peer.ts';
 export * from './service-test-bed.ts';
+export * from './platform-events.ts';
+export * from './live-source-server.ts';

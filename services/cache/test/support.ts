@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ChatMessage, type StreamStarted, Topics } from '@phzzk/contracts';
 import { createRedis, type ServiceInstance, StaticDiscovery, startService } from '@phzzk/kit';
-import { ApiClient, serviceTestBed, waitFor } from '@phzzk/testing';
+import { ApiClient, publishStreamEnded, serviceTestBed, waitFor } from '@phzzk/testing';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { cacheService } from '../src/service.ts';
@@ -90,12 +90,7 @@ export async function cacheFixture(options: { brokers?: string[] } = {}) {
     } satisfies StreamStarted['data']);
   }
   function streamEnded(channelId: string, sessionId: string) {
-    return producer.publish(Topics.channelEvents, 'stream.ended', {
-      sessionId,
-      channelId,
-      endedAt: new Date().toISOString(),
-      reason: 'unpublish',
-    });
+    return publishStreamEnded(producer, channelId, sessionId);
   }
 
   const sql = async <R extends pg.QueryResultRow>(text: string, params: unknown[] = []) =>

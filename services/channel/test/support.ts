@@ -1,7 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { deadLetterTopic, type LiveInfo, type StreamStarted, Topics } from '@phzzk/contracts';
 import { identityHeaders, internalCallHeaders, StaticDiscovery, startService } from '@phzzk/kit';
-import { ApiClient, KafkaProbe, serviceTestBed, waitFor } from '@phzzk/testing';
+import {
+  ApiClient,
+  KafkaProbe,
+  publishStreamEnded,
+  publishUserRegistered,
+  serviceTestBed,
+  waitFor,
+} from '@phzzk/testing';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { channelService } from '../src/service.ts';
@@ -53,12 +60,7 @@ export async function startChannelService(env: Record<string, string> = {}) {
   /** Signs a user up (as the user service announces it) and waits for the channel to exist. */
   async function registerUser(nickname = `s${randomBytes(4).toString('hex')}`) {
     const userId = uuidv7();
-    const event = await producer.publish(Topics.userEvents, 'user.registered', {
-      userId,
-      email: `${nickname}@example.com`,
-      nickname,
-      signupMethod: 'password',
-    });
+    const event = await publishUserRegistered(producer, userId, nickname);
     const headers = asUser(userId);
     const channel = await waitFor(
       async () => {
@@ -85,12 +87,7 @@ export async function startChannelService(env: Record<string, string> = {}) {
   }
 
   function streamEnded(channelId: string, sessionId: string, endedAt = new Date()) {
-    return producer.publish(Topics.channelEvents, 'stream.ended', {
-      sessionId,
-      channelId,
-      endedAt: endedAt.toISOString(),
-      reason: 'unpublish',
-    });
+    return publishStreamEnded(producer, channelId, sessionId, endedAt);
   }
 
   /** Waits until GET /live satisfies the predicate. */

@@ -7,6 +7,7 @@ import {
   ApiClient,
   freshSchema,
   KafkaProbe,
+  publishStreamEnded,
   type ServiceProcess,
   startServiceProcess,
   testInfra,
@@ -90,12 +91,7 @@ describe('packager: an instance killed while a broadcast ends', () => {
     await writer.append(media);
 
     // The end, and at once one instance dies (whichever holds the partition, or not).
-    await producer.publish(Topics.channelEvents, 'stream.ended', {
-      sessionId,
-      channelId,
-      endedAt: new Date().toISOString(),
-      reason: 'unpublish',
-    });
+    await publishStreamEnded(producer, channelId, sessionId);
     await a.stop('SIGKILL');
     // The transcoder finishes the session after that: only then is the media complete.
     await writer.finish(await (await fetch(`${b.url}/vod/${vod.id}/master.m3u8`)).text());

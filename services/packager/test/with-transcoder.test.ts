@@ -1,7 +1,7 @@
 import { testInfra, uniqueName, waitFor, type ServiceProcess, startServiceProcess } from '@phzzk/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlvSource } from './support/flv-source.ts';
+import { LiveSourceServer } from '@phzzk/testing';
 import { parseMediaPlaylist, probedVideoSeconds } from './support/hls.ts';
 import { type Harness, startHarness } from './support/packager.ts';
 
@@ -20,12 +20,12 @@ type VodBody = {
  */
 describe('packager: on a real transcoder session', () => {
   let h: Harness;
-  let source: FlvSource;
+  let source: LiveSourceServer;
   let transcoder: ServiceProcess;
 
   beforeAll(async () => {
     const infra = await testInfra();
-    [h, source] = await Promise.all([startHarness(), FlvSource.start()]);
+    [h, source] = await Promise.all([startHarness(), LiveSourceServer.start()]);
     transcoder = await startServiceProcess(
       'transcoder',
       {

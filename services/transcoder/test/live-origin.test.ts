@@ -10,7 +10,7 @@ import { isJpeg, jpegSize } from '@phzzk/media/jpeg';
 import { waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TranscoderConfig } from '../src/service.ts';
-import { LiveSourceServer } from './support/live-source.ts';
+import { LiveSourceServer } from '@phzzk/testing';
 import { lastPart, readPlaylist } from './support/playlist.ts';
 import { newChannelId, transcoderCluster } from './support/transcoder.ts';
 
@@ -25,6 +25,15 @@ describe('live transcoding and the LL-HLS origin (720p source)', () => {
   let hls: string;
   const get = (path: string, init?: RequestInit) =>
     fetch(`${hls}/${path}`, { signal: AbortSignal.timeout(15_000), ...init });
+  /** The first 200 answer for `path`, once the stream has produced it. */
+  const whenServed = (path: string, what: string) =>
+    waitFor(
+      async () => {
+        const r = await get(path);
+        return r.status === 200 ? r : undefined;
+      },
+      { timeoutMs: 20_000, what },
+    );
 
   beforeAll(async () => {
     source = await LiveSourceServer.start();
@@ -61,13 +70,7 @@ describe('live transcoding and the LL-HLS origin (720p source)', () => {
   });
 
   it('serves a master playlist with the source and every lower rung, with BANDWIDTH, RESOLUTION, CODECS', async () => {
-    const response = await waitFor(
-      async () => {
-        const r = await get('master.m3u8');
-        return r.status === 200 ? r : undefined;
-      },
-      { timeoutMs: 20_000, what: 'the master playlist' },
-    );
+    const response = await whenServed('master.m3u8', 'the master playlist');
     expect(response.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect(response.headers.get('cache-control')).toMatch(/max-age=\d+/);
     const master = await response.text();
@@ -87,13 +90,7 @@ describe('live transcoding and the LL-HLS origin (720p source)', () => {
   });
 
   it('takes a JPEG every 2 s from the lowest rendition: the latest served, each kept for the storyboard', async () => {
-    const response = await waitFor(
-      async () => {
-        const r = await get('thumbnail.jpg');
-        return r.status === 200 ? r : undefined;
-      },
-      { timeoutMs: 20_000, what: 'a thumbnail' },
-    );
+    const response = await whenServed('thumbnail.jpg', 'a thumbnail');
     expect(response.headers.get('content-type')).toBe('image/jpeg');
     expect(response.headers.get('cache-control')).toBe('public, max-age=2');
     const jpeg = Buffer.from(await response.arrayBuffer());

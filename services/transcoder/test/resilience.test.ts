@@ -6,7 +6,7 @@ import { internalCallHeaders, type RunningService } from '@phzzk/kit';
 import { waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TranscoderConfig } from '../src/service.ts';
-import { LiveSourceServer } from './support/live-source.ts';
+import { LiveSourceServer } from '@phzzk/testing';
 import { lastPart, type Playlist, readPlaylist } from './support/playlist.ts';
 import { newChannelId, transcoderCluster } from './support/transcoder.ts';
 
@@ -26,6 +26,17 @@ async function playlist(url: string, channelId: string, rendition: string, query
   });
   if (response.status !== 200) throw new Error(`playlist answered ${response.status}`);
   return readPlaylist(await response.text());
+}
+
+/** The stream's multivariant playlist, once the transcoder serves it. */
+function masterOf(url: string, channelId: string): Promise<string> {
+  return waitFor(
+    async () => {
+      const r = await fetch(`${url}/hls/${channelId}/master.m3u8`);
+      return r.status === 200 ? r.text() : undefined;
+    },
+    { what: 'the master playlist' },
+  );
 }
 
 const alive = (pid: number) => {
@@ -117,13 +128,7 @@ describe('transcoder resilience', () => {
       const started = await cluster.publishStarted(channelId, source.sourceUrl('radio', { video: false }), {
         video: false,
       });
-      const master = await waitFor(
-        async () => {
-          const r = await fetch(`${instance.url}/hls/${channelId}/master.m3u8`);
-          return r.status === 200 ? r.text() : undefined;
-        },
-        { what: 'the master playlist' },
-      );
+      const master = await masterOf(instance.url, channelId);
       expect(master).toMatch(
         /#EXT-X-STREAM-INF:BANDWIDTH=[1-9]\d+,AVERAGE-BANDWIDTH=\d+,CODECS="mp4a\.40\.2"\naudio\/playlist\.m3u8/,
       );
@@ -138,13 +143,7 @@ describe('transcoder resilience', () => {
       const started = await cluster.publishStarted(channelId, source.sourceUrl('silent', { audio: false }), {
         audio: false,
       });
-      const master = await waitFor(
-        async () => {
-          const r = await fetch(`${instance.url}/hls/${channelId}/master.m3u8`);
-          return r.status === 200 ? r.text() : undefined;
-        },
-        { what: 'the master playlist' },
-      );
+      const master = await masterOf(instance.url, channelId);
       expect(master).toMatch(/CODECS="avc1\.[0-9A-F]{6}",RESOLUTION=640x360,.*\nsource\/playlist\.m3u8/);
       expect(master).toMatch(/CODECS="avc1\.[0-9A-F]{6}",RESOLUTION=284x160,.*\n160p\/playlist\.m3u8/);
       expect(master).not.toContain('mp4a');

@@ -1,4 +1,4 @@
-import { Topics } from '@phzzk/contracts';
+import { type InternalAccount, type PrivateUser, Topics } from '@phzzk/contracts';
 import {
   DEVELOPMENT_SERVICE_KEY,
   developmentServiceKeyPair,
@@ -11,15 +11,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, startUserService } from './support.ts';
 
-type Account = {
-  id: string;
-  email: string;
-  nickname: string;
-  signupMethod: string;
-  emailVerified: boolean;
-  roles: string[];
-};
-type Me = Account & { emailChangeable: boolean; identities: { provider: string; email: string }[] };
+/** What the internal API answers for an account, and what `GET /api/users/me` answers. */
+type Account = InternalAccount;
+type Me = PrivateUser;
 
 describe('user service: accounts, profile, internal API (real PostgreSQL and Kafka)', () => {
   let svc: Awaited<ReturnType<typeof startUserService>>;

@@ -1,30 +1,24 @@
 import { Topics } from '@phzzk/contracts';
-import { freshSchema, testInfra, waitFor } from '@phzzk/testing';
+import { waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventProducer } from '../kafka/event-producer.ts';
 import { createLogger } from '../logging/logger.ts';
-import { createDatabase, type Database } from './database.ts';
-import { kitMigrations } from './kit-tables.ts';
-import { migrate } from './migrate.ts';
+import type { Database } from './database.ts';
 import { OutboxRelay } from './outbox-relay.ts';
+import { type KitTestDatabase, kitTestDatabase } from './testing/kit-test-database.ts';
 
 const logger = createLogger({ service: 'kit-test', instanceId: 'kit-test', level: 'silent' });
 const vodId = (n: number) => `0190a6b0-0000-7000-8000-${String(n).padStart(12, '0')}`;
 
 describe('OutboxRelay (real PostgreSQL)', () => {
   let db: Database;
-  let schema: ReturnType<typeof freshSchema>;
+  let database: KitTestDatabase;
 
   beforeAll(async () => {
-    const { databaseUrl } = await testInfra();
-    schema = freshSchema(databaseUrl, 'kit_outbox');
-    db = createDatabase({ url: databaseUrl, schema: schema.name });
-    await migrate(db, schema.name, kitMigrations(['outbox']));
+    database = await kitTestDatabase('kit_outbox', ['outbox']);
+    db = database.db;
   });
-  afterAll(async () => {
-    await db.end();
-    await schema.drop();
-  });
+  afterAll(() => database?.close());
 
   const queue = (n: number) =>
     db.query(`insert into outbox (event_id, event_type, data) values ($1, 'vod.deleted', $2)`, [
@@ -42,7 +36,7 @@ describe('OutboxRelay (real PostgreSQL)', () => {
       },
     };
     for (const n of [1, 2, 3]) await queue(n);
-    const relay = new OutboxRelay({ db, producer, logger, schema: schema.name, topic: Topics.vodEvents });
+    const relay = new OutboxRelay({ db, producer, logger, schema: database.schema, topic: Topics.vodEvents });
     relay.start(60_000);
     await waitFor(async () => (await waiting()) === 0, { what: 'the outbox to be emptied' });
     expect(sent).toEqual([vodId(1), vodId(2), vodId(3)]);
@@ -61,7 +55,7 @@ describe('OutboxRelay (real PostgreSQL)', () => {
       },
     };
     await queue(4);
-    const relay = new OutboxRelay({ db, producer, logger, schema: schema.name, topic: Topics.vodEvents });
+    const relay = new OutboxRelay({ db, producer, logger, schema: database.schema, topic: Topics.vodEvents });
     relay.start(60_000);
     await waitFor(async () => (await relay.backlog()).detail.includes('kafka away'), { what: 'the failed round' });
     expect(await waiting()).toBe(1);

@@ -1,26 +1,19 @@
-import { freshSchema, testInfra } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from './database.ts';
-import { kitMigrations } from './kit-tables.ts';
-import { migrate } from './migrate.ts';
+import type { Database } from './database.ts';
 import { processOnce, pruneProcessedEvents } from './process-once.ts';
+import { type KitTestDatabase, kitTestDatabase } from './testing/kit-test-database.ts';
 
 describe('processOnce (real PostgreSQL)', () => {
   let db: Database;
-  let schema: ReturnType<typeof freshSchema>;
+  let database: KitTestDatabase;
 
   beforeAll(async () => {
-    const { databaseUrl } = await testInfra();
-    schema = freshSchema(databaseUrl, 'kit_once');
-    db = createDatabase({ url: databaseUrl, schema: schema.name });
-    await migrate(db, schema.name, kitMigrations(['processed-events']));
+    database = await kitTestDatabase('kit_once', ['processed-events']);
+    db = database.db;
     await db.query('create table counter (n int not null)');
     await db.query('insert into counter values (0)');
   });
-  afterAll(async () => {
-    await db.end();
-    await schema.drop();
-  });
+  afterAll(() => database?.close());
 
   const bump = (client: { query: (q: string) => Promise<unknown> }) =>
     client.query('update counter set n = n + 1').then(() => {});

@@ -1,30 +1,24 @@
-import { freshSchema, testInfra, waitFor } from '@phzzk/testing';
+import { waitFor } from '@phzzk/testing';
 import type { TObject } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging/logger.ts';
-import { createDatabase, type Database } from '../postgres/database.ts';
-import { kitMigrations } from '../postgres/kit-tables.ts';
-import { migrate } from '../postgres/migrate.ts';
+import type { Database } from '../postgres/database.ts';
 import { processOnce } from '../postgres/process-once.ts';
+import { type KitTestDatabase, kitTestDatabase } from '../postgres/testing/kit-test-database.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { startProcessedEventsPruning } from './resources.ts';
 import type { ServiceContext } from './start-service.ts';
 
 describe('startProcessedEventsPruning (real PostgreSQL)', () => {
   let db: Database;
-  let schema: ReturnType<typeof freshSchema>;
+  let database: KitTestDatabase;
   const logger = createLogger({ service: 'kit-test', instanceId: 'kit-test', level: 'silent' });
 
   beforeAll(async () => {
-    const { databaseUrl } = await testInfra();
-    schema = freshSchema(databaseUrl, 'kit_prune');
-    db = createDatabase({ url: databaseUrl, schema: schema.name });
-    await migrate(db, schema.name, kitMigrations(['processed-events']));
+    database = await kitTestDatabase('kit_prune', ['processed-events']);
+    db = database.db;
   });
-  afterAll(async () => {
-    await db.end();
-    await schema.drop();
-  });
+  afterAll(() => database?.close());
 
   it('forgets ids older than the configured retention at start, keeps newer ones, and stops on close', async () => {
     await processOnce(db, 'consumer', 'kept', async () => {});

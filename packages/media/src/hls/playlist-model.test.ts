@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type PlaylistEntry, playlistModel, renderPlaylist } from './playlist-model.ts';
+import { playlistModel, renderPlaylist } from './playlist-model.ts';
+import { segmentEntries } from './testing/segment-entry.ts';
 
-const entry = (msn: number, extra: Partial<PlaylistEntry> = {}): PlaylistEntry => ({
-  msn,
-  uri: `seg-${msn}.m4s`,
-  duration: 2,
-  initUri: 'init-0.mp4',
-  discontinuity: false,
-  programDateTime: Date.UTC(2025, 0, 1, 0, 0, msn * 2),
-  ...extra,
-});
+const entry = segmentEntries();
 
 describe('renderPlaylist', () => {
   const segments = [

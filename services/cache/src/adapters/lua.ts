@@ -13,15 +13,23 @@ redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('EXPIRE', KEYS[2], ttl)
 `;
 
-/** KEYS: history, floor. ARGV: cap, ttl, then seq/json pairs (messages PostgreSQL has committed). */
-export const APPEND_HISTORY = `
+/**
+ * Reads `cap` and `ttl` (ARGV 1, 2) and adds the seq/json pairs of ARGV from index `first` on to
+ * history (KEYS[1]); leaves `minSeq`, the lowest seq added (nil when none).
+ */
+const addPairs = (first: number) => `
 local cap = tonumber(ARGV[1]); local ttl = tonumber(ARGV[2])
 local minSeq = nil
-for i = 3, #ARGV, 2 do
+for i = ${first}, #ARGV, 2 do
   local s = tonumber(ARGV[i])
   redis.call('ZADD', KEYS[1], s, ARGV[i + 1])
   if minSeq == nil or s < minSeq then minSeq = s end
 end
+`;
+
+/** KEYS: history, floor. ARGV: cap, ttl, then seq/json pairs (messages PostgreSQL has committed). */
+export const APPEND_HISTORY = `
+${addPairs(3)}
 if minSeq ~= nil and redis.call('EXISTS', KEYS[2]) == 0 then redis.call('SET', KEYS[2], minSeq) end
 ${TRIM}
 return 1`;
@@ -33,13 +41,7 @@ return 1`;
  */
 export const REFILL_HISTORY = `
 if (redis.call('GET', KEYS[3]) or '0') ~= ARGV[3] then return 0 end
-local cap = tonumber(ARGV[1]); local ttl = tonumber(ARGV[2])
-local minSeq = nil
-for i = 5, #ARGV, 2 do
-  local s = tonumber(ARGV[i])
-  redis.call('ZADD', KEYS[1], s, ARGV[i + 1])
-  if minSeq == nil or s < minSeq then minSeq = s end
-end
+${addPairs(5)}
 local floor = minSeq
 if ARGV[4] == '1' or floor == nil then floor = 1 end
 local f = redis.call('GET', KEYS[2])

@@ -11,6 +11,9 @@ const UserParams = Type.Object({ channelId: Uuid, userId: Uuid }, { additionalPr
 const MessageParams = Type.Object({ channelId: Uuid, messageId: Uuid }, { additionalProperties: false });
 const Seq = Type.Integer({ minimum: 1 });
 const NullableSeq = Type.Union([Seq, Type.Null()]);
+/** What a moderation action answers: the seq of the event it logged (null when there was nothing to undo). */
+const SeqAnswer = Type.Object({ seq: Seq }, { additionalProperties: false });
+const NullableSeqAnswer = Type.Object({ seq: NullableSeq }, { additionalProperties: false });
 
 export const BanBody = Type.Object(
   {
@@ -103,34 +106,19 @@ export function moderationRoutes(app: ServiceApp, moderation: ChatModeration): v
 
   app.delete(
     '/api/chat/:channelId/bans/:userId',
-    {
-      schema: {
-        params: UserParams,
-        response: { 200: Type.Object({ seq: NullableSeq }, { additionalProperties: false }) },
-      },
-    },
+    { schema: { params: UserParams, response: { 200: NullableSeqAnswer } } },
     (request) => moderation.unban(caller(request).userId, request.params.channelId, request.params.userId),
   );
 
   app.delete(
     '/api/chat/:channelId/messages/:messageId',
-    {
-      schema: {
-        params: MessageParams,
-        response: { 200: Type.Object({ seq: NullableSeq }, { additionalProperties: false }) },
-      },
-    },
+    { schema: { params: MessageParams, response: { 200: NullableSeqAnswer } } },
     (request) => moderation.deleteMessage(caller(request).userId, request.params.channelId, request.params.messageId),
   );
 
   app.post(
     '/api/chat/:channelId/clear',
-    {
-      schema: {
-        params: ChannelParams,
-        response: { 200: Type.Object({ seq: Seq }, { additionalProperties: false }) },
-      },
-    },
+    { schema: { params: ChannelParams, response: { 200: SeqAnswer } } },
     (request) => moderation.clear(caller(request).userId, request.params.channelId),
   );
 

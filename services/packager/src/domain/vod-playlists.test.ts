@@ -1,16 +1,8 @@
-import type { SessionSegmentEntry } from '@phzzk/contracts';
 import { describe, expect, it } from 'vitest';
 import { durationOf, renderRenditionPlaylist, renderVodMaster } from './vod-playlists.ts';
+import { segmentEntries } from '@phzzk/media/test-support/segment-entry';
 
-const entry = (msn: number, extra: Partial<SessionSegmentEntry> = {}): SessionSegmentEntry => ({
-  msn,
-  uri: `seg-${msn}.m4s`,
-  duration: 1.5,
-  initUri: 'init-0.mp4',
-  discontinuity: false,
-  programDateTime: Date.UTC(2026, 0, 1) + msn * 1500,
-  ...extra,
-});
+const entry = segmentEntries({ duration: 1.5, startMs: Date.UTC(2026, 0, 1) });
 
 describe('VOD playlists', () => {
   it('renders an EVENT playlist while recording and a VOD playlist with ENDLIST when final', () => {

@@ -7,6 +7,8 @@ import {
   ApiClient,
   freshSchema,
   KafkaProbe,
+  publishStreamEnded,
+  publishUserRegistered,
   type ServiceProcess,
   serviceTestBed,
   startServiceProcess,
@@ -106,12 +108,7 @@ export async function startHarness(options: { channel?: boolean; env?: Record<st
   }
 
   function streamEnded(channelId: string, sessionId: string, endedAt = new Date()) {
-    return producer.publish(Topics.channelEvents, 'stream.ended', {
-      sessionId,
-      channelId,
-      endedAt: endedAt.toISOString(),
-      reason: 'unpublish',
-    });
+    return publishStreamEnded(producer, channelId, sessionId, endedAt);
   }
 
   /** A user signed up (as the user service announces it), with the channel the channel service made. */
@@ -119,12 +116,7 @@ export async function startHarness(options: { channel?: boolean; env?: Record<st
     if (!channel) throw new Error('the harness runs without the channel service');
     const userId = uuidv7();
     const nickname = `s${userId.slice(-8)}`;
-    await producer.publish(Topics.userEvents, 'user.registered', {
-      userId,
-      email: `${nickname}@example.com`,
-      nickname,
-      signupMethod: 'password',
-    });
+    await publishUserRegistered(producer, userId, nickname);
     const channelApi = new ApiClient(channel.proc.url);
     const headers = identityHeaders({ userId, roles: ['user'] });
     const body = await waitFor(

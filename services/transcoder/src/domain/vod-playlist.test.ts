@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatSegmentIndexLine, parseSegmentIndex, type SessionSegmentEntry } from '@phzzk/contracts';
+import { formatSegmentIndexLine, parseSegmentIndex } from '@phzzk/contracts';
 import { renderPlaylist } from '@phzzk/media/hls';
 import { renderVodPlaylist } from './vod-playlist.ts';
+import { segmentEntries } from '@phzzk/media/test-support/segment-entry';
 
-const entry = (msn: number, extra: Partial<SessionSegmentEntry> = {}): SessionSegmentEntry => ({
-  msn,
-  uri: `seg-${msn}.m4s`,
-  duration: 2,
-  initUri: 'init-0.mp4',
-  discontinuity: false,
-  programDateTime: Date.UTC(2025, 0, 1, 0, 0, msn * 2),
-  ...extra,
-});
+const entry = segmentEntries();
 
 describe('VOD playlist', () => {
   it('lists every kept segment with ENDLIST, a map per timeline and a discontinuity at restarts and gaps', () => {

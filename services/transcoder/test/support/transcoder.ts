@@ -12,7 +12,14 @@ import {
   StaticDiscovery,
   startService,
 } from '@phzzk/kit';
-import { type ServiceProcess, startServiceProcess, testInfra, uniqueName, waitFor } from '@phzzk/testing';
+import {
+  publishStreamEnded,
+  type ServiceProcess,
+  startServiceProcess,
+  testInfra,
+  uniqueName,
+  waitFor,
+} from '@phzzk/testing';
 import { transcoderService } from '../../src/service.ts';
 
 /** What several transcoder instances of one test share: Redis keys, consumer group, storage. */
@@ -98,12 +105,7 @@ export async function transcoderCluster(sourceOrigin: string, extraEnv: Record<s
     },
 
     async publishEnded(channelId: string, sessionId: string) {
-      await producer.publish(Topics.channelEvents, 'stream.ended', {
-        sessionId,
-        channelId,
-        endedAt: new Date().toISOString(),
-        reason: 'unpublish',
-      });
+      await publishStreamEnded(producer, channelId, sessionId);
     },
 
     async close() {

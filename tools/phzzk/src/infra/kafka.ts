@@ -8,7 +8,7 @@ import { probeKafka } from './kafka-probe.ts';
 import { ensureJava } from './java.ts';
 import { logFile } from './paths.ts';
 import { pollUntil } from './poll.ts';
-import { isRunning, liveRecord, spawnDetached, stopProcess, withLock, writeRecord } from './process-registry.ts';
+import { isRunning, liveRecord, recordUntilReady, spawnDetached, withLock } from './process-registry.ts';
 import { canConnect, type ProbeState } from './tcp-probe.ts';
 import type { ComponentContext, InfraComponentStatus } from './types.ts';
 
@@ -141,24 +141,10 @@ async function startKafka(ctx: ComponentContext, target: HostPort): Promise<numb
     logFile: logFile(paths, `${NAME}.stdout`),
     cwd: paths.kafka,
   });
-  writeRecord(paths, {
-    name: NAME,
-    pid,
-    match: configFile,
-    endpoint: formatHostPort(target),
-    stopSignal: 'SIGTERM',
-    logFile: brokerLog,
-    startedAt: new Date().toISOString(),
-  });
-  try {
-    await waitReady(ctx, target, pid, logStart);
-  } catch (err) {
-    const record = liveRecord(paths, NAME);
-    if (record) await stopProcess(paths, record, log);
-    throw err;
-  }
-  log(`kafka: ready at ${formatHostPort(target)} in ${Date.now() - started} ms (pid ${pid})`);
-  return pid;
+  const server = { name: NAME, pid, match: configFile, endpoint: formatHostPort(target), startedAtMs: started };
+  return recordUntilReady(paths, log, { ...server, stopSignal: 'SIGTERM', logFile: brokerLog }, () =>
+    waitReady(ctx, target, pid, logStart),
+  );
 }
 
 async function waitReady(

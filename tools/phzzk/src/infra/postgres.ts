@@ -15,7 +15,7 @@ import { runCommand, runChecked, tailFile } from './exec.ts';
 import { logFile } from './paths.ts';
 import { pollUntil } from './poll.ts';
 import { probePostgres, probePostgresDetail } from './postgres-probe.ts';
-import { isRunning, liveRecord, stopProcess, withLock, writeRecord } from './process-registry.ts';
+import { isRunning, liveRecord, recordUntilReady, withLock } from './process-registry.ts';
 import { aptInstall, canInstallPackages, findExecutable, isRoot, missingPackageError } from './system-package.ts';
 import type { ComponentContext, InfraComponentStatus, Log } from './types.ts';
 
@@ -207,25 +207,11 @@ async function startPostgres(ctx: ComponentContext, target: PostgresTarget): Pro
     );
   }
   const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  writeRecord(paths, {
-    name: NAME,
-    pid,
-    match: dataDir,
-    endpoint: formatHostPort(target),
-    stopSignal: 'SIGINT',
-    logFile: serverLog,
-    startedAt: new Date().toISOString(),
-  });
-  try {
+  const server = { name: NAME, pid, match: dataDir, endpoint: formatHostPort(target), startedAtMs: started };
+  return recordUntilReady(paths, log, { ...server, stopSignal: 'SIGINT', logFile: serverLog }, async () => {
     await waitReady(ctx, target, pid);
     await createDatabase(bin, target, log);
-  } catch (err) {
-    const record = liveRecord(paths, NAME);
-    if (record) await stopProcess(paths, record, log);
-    throw err;
-  }
-  log(`postgres: ready at ${formatHostPort(target)} in ${Date.now() - started} ms (pid ${pid})`);
-  return pid;
+  });
 }
 
 /** A data dir from another major version cannot be started; say so instead of a pg_ctl riddle. */

@@ -225,3 +225,26 @@ export async function withLock<T>(
     rmSync(file, { force: true });
   }
 }
+
+/**
+ * Records a server PHZZK has just started and waits until `ready` resolves; a server that does not
+ * get ready is stopped again, so that nothing half-started is left behind. Returns its pid.
+ */
+export async function recordUntilReady(
+  paths: StatePaths,
+  log: Log,
+  started: Omit<ManagedProcess, 'startedAt'> & { startedAtMs: number },
+  ready: () => Promise<void>,
+): Promise<number> {
+  const { startedAtMs, ...process } = started;
+  writeRecord(paths, { ...process, startedAt: new Date().toISOString() });
+  try {
+    await ready();
+  } catch (err) {
+    const record = liveRecord(paths, process.name);
+    if (record) await stopProcess(paths, record, log);
+    throw err;
+  }
+  log(`${process.name}: ready at ${process.endpoint} in ${Date.now() - startedAtMs} ms (pid ${process.pid})`);
+  return process.pid;
+}

@@ -3,7 +3,7 @@ import { formatHostPort, isLocalHost, parseHostPort, parseRedisUrl, type RedisTa
 import { tailFile } from './exec.ts';
 import { logFile } from './paths.ts';
 import { pollUntil } from './poll.ts';
-import { isRunning, liveRecord, spawnDetached, stopProcess, withLock, writeRecord } from './process-registry.ts';
+import { isRunning, liveRecord, recordUntilReady, spawnDetached, withLock } from './process-registry.ts';
 import { probeRedis } from './redis-probe.ts';
 import { ensureSystemPackage } from './system-package.ts';
 import type { ComponentContext, InfraComponentStatus } from './types.ts';
@@ -94,24 +94,10 @@ async function startRedis(ctx: ComponentContext, target: RedisTarget): Promise<n
     logFile: serverLog,
     cwd: paths.redis,
   });
-  writeRecord(paths, {
-    name: NAME,
-    pid,
-    match: paths.redis,
-    endpoint: formatHostPort(target),
-    stopSignal: 'SIGTERM',
-    logFile: serverLog,
-    startedAt: new Date().toISOString(),
-  });
-  try {
-    await waitReady(ctx, target, pid);
-  } catch (err) {
-    const record = liveRecord(paths, NAME);
-    if (record) await stopProcess(paths, record, log);
-    throw err;
-  }
-  log(`redis: ready at ${formatHostPort(target)} in ${Date.now() - started} ms (pid ${pid})`);
-  return pid;
+  const server = { name: NAME, pid, match: paths.redis, endpoint: formatHostPort(target), startedAtMs: started };
+  return recordUntilReady(paths, log, { ...server, stopSignal: 'SIGTERM', logFile: serverLog }, () =>
+    waitReady(ctx, target, pid),
+  );
 }
 
 async function waitReady(ctx: ComponentContext, target: RedisTarget, pid?: number): Promise<void> {

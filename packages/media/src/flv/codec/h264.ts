@@ -2,6 +2,7 @@
 // set (ITU-T H.264 §7.3.2.1.1, VUI Annex E.1.1) for picture size, profile, level and frame rate.
 import { FlvFormatError } from '../errors.ts';
 import { BitReader, unescapeRbsp } from './bit-reader.ts';
+import { readParameterSets } from './parameter-sets.ts';
 import type { VideoCodecInfo } from './types.ts';
 
 export type AvcDecoderConfigurationRecord = {
@@ -32,16 +33,9 @@ export function parseAvcDecoderConfigurationRecord(data: Uint8Array): AvcDecoder
   if (data.length < 7 || data[0] !== 1) throw new FlvFormatError('not an AVCDecoderConfigurationRecord');
   let offset = 5;
   const readSets = (count: number): Uint8Array[] => {
-    const sets: Uint8Array[] = [];
-    for (let i = 0; i < count; i++) {
-      if (offset + 2 > data.length) throw new FlvFormatError('AVC record truncated');
-      const length = (data[offset]! << 8) | data[offset + 1]!;
-      offset += 2;
-      if (offset + length > data.length) throw new FlvFormatError('AVC record truncated');
-      sets.push(data.subarray(offset, offset + length));
-      offset += length;
-    }
-    return sets;
+    const read = readParameterSets(data, offset, count, 'AVC');
+    offset = read.offset;
+    return read.sets;
   };
   const sps = readSets(data[offset++]! & 0x1f);
   const pps = offset < data.length ? readSets(data[offset++]!) : [];

@@ -2,6 +2,7 @@
 // (ITU-T H.265 §7.3.2.2) up to the conformance window, which is where the picture size lives.
 import { FlvFormatError } from '../errors.ts';
 import { BitReader, unescapeRbsp } from './bit-reader.ts';
+import { readParameterSets } from './parameter-sets.ts';
 import type { VideoCodecInfo } from './types.ts';
 
 export type HevcDecoderConfigurationRecord = {
@@ -32,16 +33,9 @@ export function parseHevcDecoderConfigurationRecord(data: Uint8Array): HevcDecod
     const type = data[offset]! & 0x3f;
     const count = (data[offset + 1]! << 8) | data[offset + 2]!;
     offset += 3;
-    const list = nalUnits.get(type) ?? [];
-    for (let j = 0; j < count; j++) {
-      if (offset + 2 > data.length) throw new FlvFormatError('HEVC record truncated');
-      const length = (data[offset]! << 8) | data[offset + 1]!;
-      offset += 2;
-      if (offset + length > data.length) throw new FlvFormatError('HEVC record truncated');
-      list.push(data.subarray(offset, offset + length));
-      offset += length;
-    }
-    nalUnits.set(type, list);
+    const read = readParameterSets(data, offset, count, 'HEVC');
+    offset = read.offset;
+    nalUnits.set(type, [...(nalUnits.get(type) ?? []), ...read.sets]);
   }
   return {
     profileSpace: data[1]! >> 6,

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /**
- * Stands in for the ingest node's HTTP-FLV endpoint: every GET /live/<name>.flv starts a real-time
- * ffmpeg test pattern (a fresh FLV that begins with a key frame, like the late-joiner stream) and
- * pipes it into the response until the client goes away. `?size=WxH&audio=0&video=0` vary it.
+ * Stands in for the ingest node's HTTP-FLV endpoint (what the transcoder pulls): every GET
+ * /live/<name>.flv starts a real-time ffmpeg test pattern (a fresh FLV that begins with a key frame,
+ * like the late-joiner stream) and pipes it into the response until the client goes away.
+ * `?size=WxH&audio=0&video=0` vary it (default 640x360 30 fps H.264 + AAC).
  */
 export class LiveSourceServer {
   readonly url: string;
@@ -35,7 +36,7 @@ export class LiveSourceServer {
     return `${this.url}/live/${name}.flv?${q}`;
   }
 
-  private handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
     const match = /^\/live\/([\w-]+)\.flv$/.exec(url.pathname);
     if (!match || this.gone.has(match[1]!)) {
