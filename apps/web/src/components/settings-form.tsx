@@ -1,10 +1,9 @@
 'use client';
-import { type FormEvent, useState } from 'react';
 import { apiClient } from '../api/client.ts';
 import { useI18n } from '../i18n/client.tsx';
-import { problemMessage } from './auth/problem-message.ts';
 import { Field } from './form/field.tsx';
-import { FormFooter, type FormOutcome } from './form/form-footer.tsx';
+import { FormFooter } from './form/form-footer.tsx';
+import { useSaveForm } from './form/use-save-form.ts';
 
 interface SettingsUser {
   nickname: string;
@@ -16,10 +15,7 @@ interface SettingsUser {
 /** Profile: nickname, email (read-only for social accounts, with the reason), password. */
 export function SettingsForm({ user }: { user: SettingsUser }) {
   const { t } = useI18n();
-  const [message, setMessage] = useState<FormOutcome>(null);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  const { outcome, submit } = useSaveForm((form) => {
     const body: { nickname?: string; email?: string; newPassword?: string; currentPassword?: string } = {};
     const nickname = String(form.get('nickname') ?? '');
     const email = String(form.get('email') ?? '');
@@ -29,10 +25,9 @@ export function SettingsForm({ user }: { user: SettingsUser }) {
     if (user.emailChangeable && email !== user.email) body.email = email;
     if (newPassword) body.newPassword = newPassword;
     if (currentPassword && (body.email || body.newPassword)) body.currentPassword = currentPassword;
-    if (Object.keys(body).length === 0) return;
-    const { data, error } = await apiClient('/bff').PATCH('/api/users/me', { body });
-    setMessage(data ? { ok: true, text: t('settings.saved') } : { ok: false, text: problemMessage(t, error) });
-  };
+    if (Object.keys(body).length === 0) return undefined;
+    return apiClient('/bff').PATCH('/api/users/me', { body });
+  }, 'settings.saved');
   return (
     <form className="form" onSubmit={submit} noValidate>
       <Field label={t('form.nickname')} name="nickname" defaultValue={user.nickname} maxLength={64} required />
@@ -52,7 +47,7 @@ export function SettingsForm({ user }: { user: SettingsUser }) {
         type="password"
         autoComplete="current-password"
       />
-      <FormFooter outcome={message} submitLabel={t('settings.save')} />
+      <FormFooter outcome={outcome} submitLabel={t('settings.save')} />
     </form>
   );
 }

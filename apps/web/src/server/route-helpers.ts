@@ -24,6 +24,22 @@ export async function jsonBody(request: Request): Promise<Record<string, unknown
   }
 }
 
+/**
+ * A state-changing JSON POST handler: a cross-site request (403) or a body that is not a JSON
+ * object (400) is refused before `handle` sees it.
+ */
+export function jsonPost(
+  handle: (request: Request, body: Record<string, unknown>) => Promise<Response>,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const refused = refuseCrossSite(request);
+    if (refused) return refused;
+    const body = await jsonBody(request);
+    if (!body) return problem(400, 'MALFORMED_BODY', 'expected a JSON object');
+    return handle(request, body);
+  };
+}
+
 export const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** Passes the API's answer (status and problem body) back to the browser, never a token. */

@@ -1,8 +1,8 @@
 import type { TokenResponse } from '@phzzk/contracts';
-import type { NextResponse } from 'next/server';
+import { NextResponse } from 'next/server';
 import { apiClient } from '../api/client.ts';
 import { gatewayUrl } from './gateway.ts';
-import { ACCESS_COOKIE, cookieOptions, REFRESH_COOKIE, REFRESH_COOKIE_MAX_AGE } from './session-cookies.ts';
+import { ACCESS_COOKIE, cookieOptions, isHttps, REFRESH_COOKIE, REFRESH_COOKIE_MAX_AGE } from './session-cookies.ts';
 
 type Tokens = Pick<TokenResponse, 'accessToken' | 'refreshToken' | 'expiresIn'>;
 
@@ -10,6 +10,13 @@ type Tokens = Pick<TokenResponse, 'accessToken' | 'refreshToken' | 'expiresIn'>;
 export function setSessionCookies(response: NextResponse, tokens: Tokens, secure: boolean): void {
   response.cookies.set(ACCESS_COOKIE, tokens.accessToken, cookieOptions(secure, tokens.expiresIn));
   response.cookies.set(REFRESH_COOKIE, tokens.refreshToken, cookieOptions(secure, REFRESH_COOKIE_MAX_AGE));
+}
+
+/** The answer to a sign-in or sign-up from the browser: `{ok: true}`, the session only in its cookies. */
+export function signedIn(request: Request, tokens: Tokens, status = 200): NextResponse {
+  const answer = NextResponse.json({ ok: true }, { status, headers: { 'cache-control': 'no-store' } });
+  setSessionCookies(answer, tokens, isHttps(request.headers, request.url));
+  return answer;
 }
 
 export function clearSessionCookies(response: NextResponse, secure: boolean): void {

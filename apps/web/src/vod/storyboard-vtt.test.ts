@@ -15,10 +15,12 @@ sheet-1-3.jpg#xywh=320,90,160,90
 `;
 
 describe('the storyboard VTT', () => {
-  it('reads times with and without hours', () => {
-    expect(vttTimeToSeconds('00:00:02.500')).toBe(2.5);
-    expect(vttTimeToSeconds('01:02.250')).toBe(62.25);
-    expect(vttTimeToSeconds('02:00:00.000')).toBe(7200);
+  it.each([
+    ['00:00:02.500', 2.5],
+    ['01:02.250', 62.25],
+    ['02:00:00.000', 7200],
+  ])('reads a time with or without hours: %s is %d s', (time, seconds) => {
+    expect(vttTimeToSeconds(time)).toBe(seconds);
   });
 
   it('parses each cue into a sheet URL and a tile, resolving relative sheets against the VTT', () => {

@@ -1,15 +1,13 @@
-import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LoginForm } from '../../components/auth/login-form.tsx';
 import { SocialButtons } from '../../components/auth/social-buttons.tsx';
+import { TitledPage, titleMetadata } from '../../components/titled-page.tsx';
 import { getI18n } from '../../i18n/server.ts';
 import { socialProviders } from '../../server/providers.ts';
 
 export const dynamic = 'force-dynamic';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getI18n()).t('login.title') };
-}
+export const generateMetadata = titleMetadata('login.title');
 
 const safeReturn = (value: string | undefined) => (value?.startsWith('/') && !value.startsWith('//') ? value : '/');
 
@@ -22,13 +20,12 @@ export default async function LoginPage({
   const query = await searchParams;
   const returnTo = safeReturn(query.returnTo);
   return (
-    <>
-      <h1>{t('login.title')}</h1>
+    <TitledPage titleKey="login.title">
       <LoginForm returnTo={returnTo} initialError={query.error ?? null} />
       <SocialButtons providers={await socialProviders()} returnTo={returnTo} />
       <p>
         {t('login.noAccount')} <Link href="/signup">{t('nav.signup')}</Link>
       </p>
-    </>
+    </TitledPage>
   );
 }

@@ -1,15 +1,13 @@
-import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { SettingsForm } from '../../components/settings-form.tsx';
+import { titleMetadata } from '../../components/titled-page.tsx';
 import { getI18n } from '../../i18n/server.ts';
 import { currentUser } from '../../server/viewer.ts';
 import { dateFormat } from '../../i18n/formats.ts';
 
 export const dynamic = 'force-dynamic';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getI18n()).t('settings.title') };
-}
+export const generateMetadata = titleMetadata('settings.title');
 
 export default async function SettingsPage() {
   const user = await currentUser();

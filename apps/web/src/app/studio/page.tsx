@@ -4,18 +4,15 @@ import {
   CHAT_SUBPROTOCOL,
   SLOW_MODE_SECONDS,
 } from '@phzzk/contracts';
-import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { ChannelPending } from '../../components/studio/channel-pending.tsx';
 import { Studio } from '../../components/studio/studio.tsx';
-import { getI18n } from '../../i18n/server.ts';
+import { titleMetadata } from '../../components/titled-page.tsx';
 import { serverApi } from '../../server/api.ts';
 
 export const dynamic = 'force-dynamic';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getI18n()).t('studio.title') };
-}
+export const generateMetadata = titleMetadata('studio.title');
 
 export default async function StudioPage() {
   const { api, accessToken } = await serverApi();

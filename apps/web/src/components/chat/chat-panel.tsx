@@ -8,10 +8,13 @@ import { ChatConnection, type ChatProtocol, type ChatStatus } from '../../chat/c
 import { applyEvents, applyWelcome, type ChatLine, type ChatLog, emptyChatLog } from '../../chat/chat-log.ts';
 import { useI18n } from '../../i18n/client.tsx';
 import type { MessageKey } from '../../i18n/translate.ts';
+import { ChatLogBox } from './chat-log-box.tsx';
 
 /** Within this many pixels of the bottom the reader is "at the bottom": new lines scroll in. */
 const BOTTOM_SLACK_PX = 40;
 const TIMEOUT_SECONDS = 600;
+/** What a moderator may do to a line, in the order of its buttons (a deleted line has no delete). */
+const MODERATION = ['delete', 'timeout', 'ban'] as const;
 
 interface ChatPanelProps {
   channelId: string;
@@ -179,7 +182,7 @@ export function ChatPanel({ channelId, protocol, signedIn, maxLength }: ChatPane
     setAtBottom(true);
   };
 
-  const moderate = async (action: 'delete' | 'timeout' | 'ban', line: ChatLine) => {
+  const moderate = async (action: (typeof MODERATION)[number], line: ChatLine) => {
     const api = apiClient('/bff');
     const params = { path: { channelId, userId: line.user.id } };
     const result =
@@ -212,15 +215,7 @@ export function ChatPanel({ channelId, protocol, signedIn, maxLength }: ChatPane
           {statusText}
         </span>
       </div>
-      <div
-        ref={scroller}
-        className="chat-log"
-        role="log"
-        aria-label={t('chat.logLabel')}
-        onScroll={onScroll}
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable log must be reachable by keyboard
-        tabIndex={0}
-      >
+      <ChatLogBox ref={scroller} label={t('chat.logLabel')} onScroll={onScroll}>
         {log.lines.length === 0 && (
           <p className="muted" style={{ padding: '8px 12px' }}>
             {t('chat.empty')}
@@ -247,36 +242,23 @@ export function ChatPanel({ channelId, protocol, signedIn, maxLength }: ChatPane
                 )}
                 {canModerate(line) && (
                   <span className="mod">
-                    {!line.deleted && (
+                    {MODERATION.filter((action) => action !== 'delete' || !line.deleted).map((action) => (
                       <button
+                        key={action}
                         type="button"
-                        onClick={() => moderate('delete', line)}
-                        aria-label={t('chat.mod.delete', { nickname: line.user.nickname })}
+                        onClick={() => moderate(action, line)}
+                        aria-label={t(`chat.mod.${action}`, { nickname: line.user.nickname })}
                       >
-                        {t('chat.mod.deleteShort')}
+                        {t(`chat.mod.${action}Short`)}
                       </button>
-                    )}
-                    <button
-                      type="button"
-                      onClick={() => moderate('timeout', line)}
-                      aria-label={t('chat.mod.timeout', { nickname: line.user.nickname })}
-                    >
-                      {t('chat.mod.timeoutShort')}
-                    </button>
-                    <button
-                      type="button"
-                      onClick={() => moderate('ban', line)}
-                      aria-label={t('chat.mod.ban', { nickname: line.user.nickname })}
-                    >
-                      {t('chat.mod.banShort')}
-                    </button>
+                    ))}
                   </span>
                 )}
               </div>
             );
           })}
         </div>
-      </div>
+      </ChatLogBox>
       {!atBottom && unseen > 0 && (
         <button type="button" className="new-messages" onClick={jumpToNewest}>
           {t('chat.newMessages', { count: unseen })}

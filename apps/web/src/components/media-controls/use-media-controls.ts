@@ -64,6 +64,8 @@ export function useMediaControls(video: RefObject<HTMLVideoElement | null>, cont
     };
 
   return {
+    video,
+    container,
     muted,
     volume,
     togglePlay,

@@ -3,7 +3,7 @@ import Hls, { type Level } from 'hls.js/light';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/client.tsx';
 import { sendHeartbeat, startHeartbeat } from '../../player/heartbeat.ts';
-import { FullscreenButton, PlaybackButtons, PlayerNotices } from '../media-controls/media-controls.tsx';
+import { FullscreenButton, PlaybackButtons, PlayerFrame } from '../media-controls/media-controls.tsx';
 import { useMediaControls } from '../media-controls/use-media-controls.ts';
 import { numberFormat } from '../../i18n/formats.ts';
 
@@ -35,7 +35,7 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
   const [quality, setQuality] = useState(-1);
   const [playing, setPlaying] = useState(false);
   const controls = useMediaControls(video, container);
-  const { volume, togglePlay, changeVolume, toggleFullscreen } = controls;
+  const { volume, changeVolume, toggleFullscreen } = controls;
   const [latency, setLatency] = useState<number | null>(null);
   const [behind, setBehind] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -146,20 +146,7 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
 
   const seconds = numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   return (
-    <section
-      ref={container}
-      className="player"
-      aria-label={t('player.label')}
-      aria-describedby="player-shortcuts"
-      onKeyDown={onKeyDown}
-      // biome-ignore lint/a11y/noNoninteractiveTabindex: the player takes focus for its keyboard shortcuts
-      tabIndex={0}
-    >
-      <video ref={video} muted autoPlay playsInline onClick={togglePlay} data-testid="live-video" />
-      <p id="player-shortcuts" className="sr-only">
-        {t('player.shortcuts')}
-      </p>
-      <PlayerNotices controls={controls} playing={playing} error={error !== null} />
+    <PlayerFrame kind="live" controls={controls} onKeyDown={onKeyDown} playing={playing} error={error !== null}>
       <div className="player-controls">
         <PlaybackButtons controls={controls} playing={playing} />
         <span className={`latency${behind ? ' behind' : ''}`} data-testid="latency" aria-live="off">
@@ -185,6 +172,6 @@ export function LivePlayer({ channelId, src, onEnded }: PlayerProps) {
         </select>
         <FullscreenButton onClick={toggleFullscreen} />
       </div>
-    </section>
+    </PlayerFrame>
   );
 }

@@ -1,29 +1,24 @@
 'use client';
 import type { Channel } from '@phzzk/contracts';
-import { type FormEvent, useState } from 'react';
 import { apiClient } from '../../api/client.ts';
 import { useI18n } from '../../i18n/client.tsx';
-import { problemMessage } from '../auth/problem-message.ts';
 import { Field } from '../form/field.tsx';
-import { FormFooter, type FormOutcome } from '../form/form-footer.tsx';
+import { FormFooter } from '../form/form-footer.tsx';
+import { useSaveForm } from '../form/use-save-form.ts';
 
 /** Title, category and tags of the stream (PATCH /api/channels/me). */
 export function ChannelForm({ channel }: { channel: Channel }) {
   const { t } = useI18n();
-  const [message, setMessage] = useState<FormOutcome>(null);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  const { outcome, submit } = useSaveForm((form) => {
     const category = String(form.get('category') ?? '').trim();
     const tags = String(form.get('tags') ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    const { data, error } = await apiClient('/bff').PATCH('/api/channels/me', {
+    return apiClient('/bff').PATCH('/api/channels/me', {
       body: { title: String(form.get('title') ?? '').trim(), category: category || null, tags },
     });
-    setMessage(data ? { ok: true, text: t('studio.saved') } : { ok: false, text: problemMessage(t, error) });
-  };
+  }, 'studio.saved');
   return (
     <section className="panel" aria-labelledby="info-heading">
       <h2 id="info-heading">{t('studio.streamInfo')}</h2>
@@ -36,7 +31,7 @@ export function ChannelForm({ channel }: { channel: Channel }) {
           defaultValue={channel.tags.join(', ')}
           hint={t('studio.tagsHint')}
         />
-        <FormFooter outcome={message} submitLabel={t('studio.save')} />
+        <FormFooter outcome={outcome} submitLabel={t('studio.save')} />
       </form>
     </section>
   );

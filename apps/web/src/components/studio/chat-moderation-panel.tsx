@@ -1,8 +1,9 @@
 'use client';
 import type { ChatSettingsValue } from '@phzzk/contracts';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useState } from 'react';
 import { apiClient } from '../../api/client.ts';
 import { useI18n } from '../../i18n/client.tsx';
+import type { MessageKey } from '../../i18n/translate.ts';
 
 type Person = { id: string; nickname: string };
 
@@ -16,6 +17,48 @@ async function people(userIds: string[]): Promise<Person[]> {
         .catch(() => ({ data: undefined }));
       return { id, nickname: data?.nickname ?? id };
     }),
+  );
+}
+
+/** What each list of people is called, what undoes an entry, what an empty one says (if anything). */
+const PEOPLE_LISTS = {
+  moderators: { heading: 'studio.moderators', action: 'studio.remove' },
+  bans: { heading: 'studio.bans', action: 'studio.unban', empty: 'studio.noBans' },
+} as const;
+
+/** The moderators or the banned under their heading, by nickname, each with a button that undoes it; then `children`. */
+function PeopleSection({
+  kind,
+  people,
+  onRemove,
+  children,
+}: {
+  kind: keyof typeof PEOPLE_LISTS;
+  people: Person[];
+  onRemove: (kind: keyof typeof PEOPLE_LISTS, id: string) => void;
+  children?: ReactNode;
+}) {
+  const { t } = useI18n();
+  const list: { heading: MessageKey; action: MessageKey; empty?: MessageKey } = PEOPLE_LISTS[kind];
+  return (
+    <>
+      <h3 style={{ fontSize: 15 }}>{t(list.heading)}</h3>
+      {list.empty && people.length === 0 ? (
+        <p className="muted">{t(list.empty)}</p>
+      ) : (
+        <ul>
+          {people.map((p) => (
+            <li key={p.id}>
+              {p.nickname}{' '}
+              <button type="button" className="btn btn-small" onClick={() => onRemove(kind, p.id)}>
+                {t(list.action)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {children}
+    </>
   );
 }
 
@@ -116,46 +159,23 @@ export function ChatModerationPanel({ channelId, slowModeChoices }: { channelId:
               {t('studio.save')}
             </button>
           </form>
-          <h3 style={{ fontSize: 15 }}>{t('studio.moderators')}</h3>
-          <ul>
-            {moderators.map((m) => (
-              <li key={m.id}>
-                {m.nickname}{' '}
-                <button type="button" className="btn btn-small" onClick={() => remove('moderators', m.id)}>
-                  {t('studio.remove')}
-                </button>
-              </li>
-            ))}
-          </ul>
-          <form className="key-row" onSubmit={addModerator}>
-            <label>
-              <span className="sr-only">{t('studio.moderatorId')}</span>
-              <input
-                name="userId"
-                className="input"
-                placeholder={t('studio.moderatorId')}
-                aria-label={t('studio.moderatorId')}
-              />
-            </label>
-            <button type="submit" className="btn btn-small">
-              {t('studio.addModerator')}
-            </button>
-          </form>
-          <h3 style={{ fontSize: 15 }}>{t('studio.bans')}</h3>
-          {bans.length === 0 ? (
-            <p className="muted">{t('studio.noBans')}</p>
-          ) : (
-            <ul>
-              {bans.map((b) => (
-                <li key={b.id}>
-                  {b.nickname}{' '}
-                  <button type="button" className="btn btn-small" onClick={() => remove('bans', b.id)}>
-                    {t('studio.unban')}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
+          <PeopleSection kind="moderators" people={moderators} onRemove={remove}>
+            <form className="key-row" onSubmit={addModerator}>
+              <label>
+                <span className="sr-only">{t('studio.moderatorId')}</span>
+                <input
+                  name="userId"
+                  className="input"
+                  placeholder={t('studio.moderatorId')}
+                  aria-label={t('studio.moderatorId')}
+                />
+              </label>
+              <button type="submit" className="btn btn-small">
+                {t('studio.addModerator')}
+              </button>
+            </form>
+          </PeopleSection>
+          <PeopleSection kind="bans" people={bans} onRemove={remove} />
         </>
       )}
       <p role="status" className="muted">

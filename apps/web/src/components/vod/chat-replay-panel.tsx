@@ -4,6 +4,7 @@ import { apiClient } from '../../api/client.ts';
 import { useI18n } from '../../i18n/client.tsx';
 import { ReplayWindow } from '../../vod/chat-replay.ts';
 import { formatDuration } from '../../vod/format.ts';
+import { ChatLogBox } from '../chat/chat-log-box.tsx';
 
 /** After a failed request, how long to wait before asking again. */
 const RETRY_MS = 3000;
@@ -70,14 +71,7 @@ export function ChatReplayPanel({
           {t('video.chatReplay')}
         </h2>
       </div>
-      <div
-        ref={scroller}
-        className="chat-log"
-        role="log"
-        aria-label={t('video.chatReplayLabel')}
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable log must be reachable by keyboard
-        tabIndex={0}
-      >
+      <ChatLogBox ref={scroller} label={t('video.chatReplayLabel')}>
         {failedAt > 0 && (
           <p className="form-error" style={{ padding: '8px 12px' }}>
             {t('video.chatUnavailable')}
@@ -98,7 +92,7 @@ export function ChatReplayPanel({
             ))}
           </ol>
         )}
-      </div>
+      </ChatLogBox>
     </section>
   );
 }

@@ -5,33 +5,35 @@ import { useI18n } from '../../i18n/client.tsx';
 import { formatDuration } from '../../vod/format.ts';
 import { dateFormat } from '../../i18n/formats.ts';
 
-/** A VOD or clip in a channel's lists: thumbnail with its duration, title, date. Text only. */
+/** Where each kind of card links, the sentence its date goes in, its test id. */
+const KINDS = {
+  vod: { path: '/video', dateLabel: 'vod.streamedOn', testId: 'vod-card' },
+  clip: { path: '/clip', dateLabel: 'vod.clippedOn', testId: 'clip-card' },
+} as const;
+
+/** A VOD or clip in a channel's lists: thumbnail with its duration, title, date (`at`). Text only. */
 export function MediaCard({
-  href,
-  title,
-  thumbnailUrl,
-  durationSeconds,
-  date,
+  kind,
+  item,
+  at,
   badges,
-  testId,
   children,
 }: {
-  href: string;
-  title: string;
-  thumbnailUrl: string | null;
-  durationSeconds: number;
-  /** ISO time and the sentence it goes in ("Streamed {date}"). */
-  date: { iso: string; label: 'vod.streamedOn' | 'vod.clippedOn' };
+  kind: keyof typeof KINDS;
+  item: { id: string; title: string; thumbnailUrl: string | null; durationSeconds: number };
+  /** ISO time: when the VOD was streamed, or the clip made. */
+  at: string;
   badges?: ReactNode;
-  testId: string;
   /** The owner's controls, below the card (outside its link). */
   children?: ReactNode;
 }) {
+  const { path, dateLabel, testId } = KINDS[kind];
+  const { title, thumbnailUrl, durationSeconds } = item;
   const { t, locale } = useI18n();
-  const when = dateFormat(locale, { dateStyle: 'medium' }).format(new Date(date.iso));
+  const when = dateFormat(locale, { dateStyle: 'medium' }).format(new Date(at));
   return (
     <li className="media-item" data-testid={testId}>
-      <Link href={href} className="card">
+      <Link href={`${path}/${item.id}`} className="card">
         <div className="thumb">
           {thumbnailUrl && (
             // biome-ignore lint/performance/noImgElement: media JPEGs from /vod, not assets Next could optimize
@@ -48,8 +50,8 @@ export function MediaCard({
             {title}
           </p>
           <p className="card-meta">
-            <time dateTime={date.iso} suppressHydrationWarning>
-              {t(date.label, { date: when })}
+            <time dateTime={at} suppressHydrationWarning>
+              {t(dateLabel, { date: when })}
             </time>
           </p>
         </div>

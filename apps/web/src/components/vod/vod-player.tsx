@@ -4,7 +4,7 @@ import { type PointerEvent, type ReactNode, type RefObject, useCallback, useEffe
 import { useI18n } from '../../i18n/client.tsx';
 import { formatDuration } from '../../vod/format.ts';
 import { parseStoryboardVtt, type StoryboardTile, tileAt } from '../../vod/storyboard-vtt.ts';
-import { FullscreenButton, PlaybackButtons, PlayerNotices } from '../media-controls/media-controls.tsx';
+import { FullscreenButton, PlaybackButtons, PlayerFrame } from '../media-controls/media-controls.tsx';
 import { type MediaControls, useMediaControls } from '../media-controls/use-media-controls.ts';
 
 /** Where playback is, for the chat replay and the clip button (a few times a second). */
@@ -50,7 +50,7 @@ export function VodPlayer({
   const video = useRef<HTMLVideoElement>(null);
   const [playing, setPlaying] = useState(false);
   const controls = useMediaControls(video, container);
-  const { togglePlay, toggleFullscreen } = controls;
+  const { toggleFullscreen } = controls;
   const [position, setPosition] = useState(0);
   const [duration, setDuration] = useState(0);
   const [error, setError] = useState(false);
@@ -176,18 +176,7 @@ export function VodPlayer({
   const previewLeft = previewSeconds === null || duration <= 0 ? 0 : (previewSeconds / duration) * 100;
 
   return (
-    <section
-      ref={container}
-      className="player vod-player"
-      aria-label={t('video.player')}
-      aria-describedby="vod-shortcuts"
-      onKeyDown={onKeyDown}
-    >
-      <video ref={video} muted autoPlay playsInline onClick={togglePlay} data-testid="vod-video" />
-      <p id="vod-shortcuts" className="sr-only">
-        {t('video.shortcuts')}
-      </p>
-      <PlayerNotices controls={controls} playing={playing} error={error} />
+    <PlayerFrame kind="vod" controls={controls} onKeyDown={onKeyDown} playing={playing} error={error}>
       <div className="player-controls vod-controls">
         <div className="seek-row">
           {tile && previewSeconds !== null && (
@@ -240,7 +229,7 @@ export function VodPlayer({
         {children}
         <FullscreenButton onClick={toggleFullscreen} />
       </div>
-    </section>
+    </PlayerFrame>
   );
 }
 

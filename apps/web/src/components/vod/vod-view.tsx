@@ -1,6 +1,5 @@
 'use client';
 import type { Vod } from '@phzzk/contracts';
-import Link from 'next/link';
 import { useCallback, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/client.tsx';
 import { chatClockAt } from '../../vod/chat-replay.ts';
@@ -8,6 +7,7 @@ import { vodClipRange } from '../../vod/clip-range.ts';
 import { formatDuration } from '../../vod/format.ts';
 import { ChatReplayPanel } from './chat-replay-panel.tsx';
 import { ClipButton } from './clip-button.tsx';
+import { type MediaChannel, MediaHeading } from './media-heading.tsx';
 import { type PlaybackState, VodPlayer } from './vod-player.tsx';
 
 /** `/video/{vodId}`: the player, the title and channel, a clip button, and the chat replayed beside it. */
@@ -18,7 +18,7 @@ export function VodView({
   signedIn,
 }: {
   vod: Vod;
-  channel: { id: string; nickname: string } | null;
+  channel: MediaChannel;
   date: string;
   signedIn: boolean;
 }) {
@@ -63,21 +63,12 @@ export function VodView({
           />
         </VodPlayer>
         <div className="channel-info">
-          <h1 data-testid="vod-title">{vod.title}</h1>
-          <p className="muted" style={{ margin: 0 }}>
-            {channel && (
-              <>
-                <Link href={`/channel/${channel.id}`} data-testid="vod-channel">
-                  {channel.nickname}
-                </Link>
-                {' · '}
-              </>
-            )}
+          <MediaHeading kind="vod" title={vod.title} channel={channel} style={{ margin: 0 }}>
             {t('vod.streamedOn', { date })}
             {' · '}
             {t('vod.duration', { duration: formatDuration(vod.durationSeconds) })}
             {vod.visibility === 'unlisted' && <span className="tag vod-tag">{t('vod.unlisted')}</span>}
-          </p>
+          </MediaHeading>
           {recording && (
             <p>
               <span className="badge-recording">{t('vod.recording')}</span> {t('video.recordingNote')}

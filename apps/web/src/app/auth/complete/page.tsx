@@ -1,18 +1,7 @@
-import type { Metadata } from 'next';
 import { SocialComplete } from '../../../components/auth/social-complete.tsx';
-import { getI18n } from '../../../i18n/server.ts';
+import { titledPage, titleMetadata } from '../../../components/titled-page.tsx';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getI18n()).t('complete.title') };
-}
+export const generateMetadata = titleMetadata('complete.title');
 
 /** Where the auth service sends a browser back from a provider (`#code=` or `#error=`). */
-export default async function CompletePage() {
-  const { t } = await getI18n();
-  return (
-    <>
-      <h1>{t('complete.title')}</h1>
-      <SocialComplete />
-    </>
-  );
-}
+export default titledPage('complete.title', SocialComplete);

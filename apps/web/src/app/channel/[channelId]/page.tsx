@@ -1,9 +1,9 @@
-import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ChannelAbout } from '../../../components/channel-about.tsx';
 import { ChannelMedia } from '../../../components/vod/channel-media.tsx';
 import { getI18n } from '../../../i18n/server.ts';
 import { serverApi } from '../../../server/api.ts';
+import { titleFromParam } from '../../../server/by-id.ts';
 import { channelOr404 } from '../../../server/channel.ts';
 import { currentUser } from '../../../server/viewer.ts';
 import '../../vod.css';
@@ -14,15 +14,10 @@ const FIRST_PAGE = 12;
 
 export const dynamic = 'force-dynamic';
 
-type Params = { params: Promise<{ channelId: string }> };
-
-export async function generateMetadata({ params }: Params): Promise<Metadata> {
-  const channel = await channelOr404((await params).channelId);
-  return { title: channel.ownerNickname };
-}
+export const generateMetadata = titleFromParam('channelId', channelOr404, (channel) => channel.ownerNickname);
 
 /** `/channel/{channelId}`: about and follow, then the channel's VODs and clips (its owner manages the VODs). */
-export default async function ChannelPage({ params }: Params) {
+export default async function ChannelPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
   const channel = await channelOr404(channelId);
   const { api, accessToken } = await serverApi();

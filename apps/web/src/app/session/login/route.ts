@@ -1,5 +1,4 @@
 import { cookies } from 'next/headers';
-import { NextResponse } from 'next/server';
 import { apiClient } from '../../../api/client.ts';
 import {
   DEVICE_COOKIE,
@@ -8,9 +7,9 @@ import {
   deviceFromSetCookie,
 } from '../../../server/device-cookie.ts';
 import { gatewayUrl } from '../../../server/gateway.ts';
-import { jsonBody, problem, refuseCrossSite, relayProblem, str } from '../../../server/route-helpers.ts';
+import { jsonPost, relayProblem, str } from '../../../server/route-helpers.ts';
 import { cookieOptions, isHttps } from '../../../server/session-cookies.ts';
-import { forwardedFor, setSessionCookies } from '../../../server/tokens.ts';
+import { forwardedFor, signedIn } from '../../../server/tokens.ts';
 
 /**
  * Email + password sign-in: the tokens go into httpOnly cookies; the browser gets `{ok: true}`.
@@ -18,22 +17,18 @@ import { forwardedFor, setSessionCookies } from '../../../server/tokens.ts';
  * sent along on the next login, so that attempts on the account by others never hold this
  * browser back.
  */
-export async function POST(request: Request) {
-  const refused = refuseCrossSite(request);
-  if (refused) return refused;
-  const body = await jsonBody(request);
-  if (!body) return problem(400, 'MALFORMED_BODY', 'expected a JSON object');
+export const POST = jsonPost(async (request, body) => {
   const device = (await cookies()).get(DEVICE_COOKIE)?.value;
   const { data, error, response } = await apiClient(gatewayUrl()).POST('/api/auth/login', {
     body: { email: str(body.email), password: str(body.password) },
     headers: { ...forwardedFor(request.headers), ...deviceCookieHeader(device) },
   });
   if (!data) return relayProblem(response, error);
-  const secure = isHttps(request.headers, request.url);
-  const answer = NextResponse.json({ ok: true }, { headers: { 'cache-control': 'no-store' } });
-  setSessionCookies(answer, data, secure);
+  const answer = signedIn(request, data);
   const renewed = deviceFromSetCookie(response.headers.get('set-cookie'));
-  if (renewed)
+  if (renewed) {
+    const secure = isHttps(request.headers, request.url);
     answer.cookies.set(DEVICE_COOKIE, renewed.token, cookieOptions(secure, renewed.maxAge, DEVICE_COOKIE_PATH));
+  }
   return answer;
-}
+});
