@@ -13,6 +13,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { startPacedLoadProcess } from './lib/paced-load-process.ts';
 import { cpuSeconds } from './lib/proc-stat.ts';
 import { type Figure, percentile, round, writeResult } from './lib/results.ts';
+import { publishStreamStarted } from './lib/stream-events.ts';
 
 const LAG_SECONDS = Number(process.env.BENCH_DURATION_S ?? 20);
 const RATE = 1000;
@@ -271,16 +272,7 @@ try {
     });
     const live = channelsOf(CHANNELS);
     for (const channelId of live) {
-      await producer.publish(Topics.channelEvents, 'stream.started', {
-        sessionId: uuidv7(),
-        channelId,
-        ingestNode: 'bench',
-        sourceUrl: 'http://127.0.0.1:1/x.flv',
-        video: null,
-        audio: null,
-        bitrateKbps: null,
-        startedAt: new Date().toISOString(),
-      });
+      await publishStreamStarted(producer, channelId);
     }
     await waitFor(async () => (await redis.scard(`${prefix}live-channels`)) >= CHANNELS, {
       timeoutMs: 180_000,

@@ -2,19 +2,12 @@
 // refresh latency against in-process user and auth services on the real PostgreSQL and Redis,
 // with the production argon2id parameters. Bounded in count and time; loopback only.
 //   node bench/identity.bench.ts   (writes $BENCH_RESULTS_DIR/identity.json)
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Topics } from '@phzzk/contracts';
-import { ensureTopics, StaticDiscovery, startService } from '@phzzk/kit';
-import { ApiClient, freshSchema, testInfra, uniqueName } from '@phzzk/testing';
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { authService } from '../services/auth/src/service.ts';
-import { userService } from '../services/user/src/service.ts';
+import { startIdentity } from '../services/auth/test/support.ts';
+import { type Figure, round, writeResult } from './lib/results.ts';
 
-type Figure = { metric: string; value: number; unit: string; reference?: string; target?: string };
 const figures: Figure[] = [];
-const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
+/** The sample at the p-th percentile, as this benchmark has always read it (p99 of 100: the largest). */
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -47,48 +40,39 @@ async function verifyCost(): Promise<void> {
   figures.push({ metric: 'jwt verify ES256 / RS256', value: round(results.ES256! / results.RS256!), unit: 'x' });
 }
 
-async function timed(label: string, count: number, budgetMs: number, run: () => Promise<void>) {
+/**
+ * Runs `run` `warmUp` times, then up to `count` times in sequence (within 30 s), and records its
+ * p50 and p99 in ms as `<name> p50 (<what>)` (from `<n> sequential <runs>`) and `<name> p99`.
+ */
+async function latency(
+  name: string,
+  what: string,
+  run: () => Promise<void>,
+  options: { warmUp: number; count: number; runs: string; digits: number; target: string },
+) {
+  const { warmUp, count, runs, digits, target } = options;
+  for (let i = 0; i < warmUp; i++) await run();
   const samples: number[] = [];
-  const deadline = Date.now() + budgetMs;
+  const deadline = Date.now() + 30_000;
   for (let i = 0; i < count && Date.now() < deadline; i++) {
     const started = performance.now();
     await run();
     samples.push(performance.now() - started);
   }
   samples.sort((a, b) => a - b);
-  return { label, n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  figures.push({
+    metric: `${name} p50 (${what})`,
+    value: round(percentile(samples, 50), digits),
+    unit: 'ms',
+    reference: `${samples.length} sequential ${runs}`,
+  });
+  figures.push({ metric: `${name} p99`, value: round(percentile(samples, 99), digits), unit: 'ms', target });
 }
 
 async function latencies(): Promise<void> {
-  const infra = await testInfra();
-  await ensureTopics(infra.kafkaBrokers, [{ name: Topics.userEvents.name, partitions: Topics.userEvents.partitions }]);
-  const schema = freshSchema(infra.databaseUrl, 'bench_user');
   // Production parameters (the service defaults): argon2id m=19456 KiB, t=2, p=1.
-  const user = await startService(userService, {
-    env: {
-      DATABASE_URL: infra.databaseUrl,
-      DATABASE_SCHEMA: schema.name,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      LOG_LEVEL: 'silent',
-    },
-    discovery: new StaticDiscovery([]),
-  });
-  const discovery = new StaticDiscovery([]);
-  discovery.set('user', [user.instance]);
-  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .privateKey.export({ format: 'pem', type: 'pkcs8' })
-    .toString();
-  const auth = await startService(authService, {
-    env: {
-      REDIS_URL: infra.redisUrl,
-      AUTH_REDIS_PREFIX: `${uniqueName('bench')}:auth:`,
-      AUTH_SIGNING_KEYS: JSON.stringify([{ kid: 'bench', privateKeyPem: pem }]),
-      LOG_LEVEL: 'silent',
-    },
-    discovery,
-  });
+  const { api, stop } = await startIdentity({}, { productionArgon2: true });
   try {
-    const api = new ApiClient(auth.url);
     const account = {
       email: `bench.${Date.now()}@example.com`,
       nickname: `bench${Date.now().toString(36)}`.slice(0, 20),
@@ -100,15 +84,13 @@ async function latencies(): Promise<void> {
       const res = await api.post('/api/auth/login', { email: account.email, password: account.password });
       if (res.status !== 200) throw new Error(`login answered ${res.status}`);
     };
-    for (let i = 0; i < 5; i++) await login();
-    const logins = await timed('login', 100, 30_000, login);
-    figures.push({
-      metric: 'login p50 (argon2id m=19456 KiB, t=2, p=1)',
-      value: round(logins.p50, 1),
-      unit: 'ms',
-      reference: `${logins.n} sequential logins`,
+    await latency('login', 'argon2id m=19456 KiB, t=2, p=1', login, {
+      warmUp: 5,
+      count: 100,
+      runs: 'logins',
+      digits: 1,
+      target: '< 250 ms',
     });
-    figures.push({ metric: 'login p99', value: round(logins.p99, 1), unit: 'ms', target: '< 250 ms' });
 
     let token = signup.body.refreshToken;
     const refresh = async () => {
@@ -116,27 +98,19 @@ async function latencies(): Promise<void> {
       if (res.status !== 200) throw new Error(`refresh answered ${res.status}`);
       token = res.body.refreshToken;
     };
-    for (let i = 0; i < 20; i++) await refresh();
-    const refreshes = await timed('refresh', 1000, 30_000, refresh);
-    figures.push({
-      metric: 'refresh p50 (rotation in Redis + account check + RS256 sign)',
-      value: round(refreshes.p50, 2),
-      unit: 'ms',
-      reference: `${refreshes.n} sequential refreshes`,
+    await latency('refresh', 'rotation in Redis + account check + RS256 sign', refresh, {
+      warmUp: 20,
+      count: 1000,
+      runs: 'refreshes',
+      digits: 2,
+      target: '< 20 ms',
     });
-    figures.push({ metric: 'refresh p99', value: round(refreshes.p99, 2), unit: 'ms', target: '< 20 ms' });
   } finally {
-    await auth.stop();
-    await user.stop();
-    await schema.drop();
+    await stop();
   }
 }
 
 await verifyCost();
 await latencies();
-const result = { name: 'identity', measuredAt: new Date().toISOString(), figures };
-const dir = process.env.BENCH_RESULTS_DIR ?? join(import.meta.dirname, 'results');
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'identity.json'), `${JSON.stringify(result, null, 2)}\n`);
-for (const f of figures) console.log(`${f.metric}: ${f.value} ${f.unit}${f.reference ? ` (${f.reference})` : ''}`);
+writeResult('identity', figures);
 process.exit(0);

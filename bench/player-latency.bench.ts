@@ -3,22 +3,16 @@
 // sampled every 500 ms; the first 20 s (start-up, catching up) are left out of the figures.
 // Stalls: `waiting` events after playback began, and hls.js BUFFER_STALLED_ERRORs.
 import { waitFor } from '@phzzk/testing';
-import { launchChromium, type PlayerSample, readPlayer, servePlayerPage } from '../test/support/browser.ts';
-import { startLiveStream } from '../test/support/live-stream.ts';
+import { type PlayerSample, readPlayer } from '../test/support/browser.ts';
+import { withBrowserBench } from './lib/browser-bench.ts';
 import { type Figure, percentile, round, writeResult } from './lib/results.ts';
-import { downOnSignal, stage } from './lib/stage.ts';
+import { stage } from './lib/stage.ts';
 
 const PLAY_SECONDS = Number(process.env.BENCH_PLAYER_SECONDS ?? 60);
 const SETTLE_SECONDS = 20;
 
 stage('starting the platform and a 720p30 publisher');
-const live = await startLiveStream({ seconds: PLAY_SECONDS + 60, minSegments: 1 });
-downOnSignal(live.platform, async () => {
-  await live.publisher.stop('SIGINT');
-});
-const pages = await servePlayerPage();
-const browser = await launchChromium();
-try {
+await withBrowserBench({ seconds: PLAY_SECONDS + 60, minSegments: 1 }, async ({ live, pages, browser }) => {
   // The web player's setting (catch up at up to 1.5x), and hls.js's defaults beside it for comparison.
   const players = [
     { label: 'catch-up 1.5x', catchUp: 1.5, main: true },
@@ -103,8 +97,4 @@ try {
       'hls.latency is the player-side estimate of its distance behind the live edge of the playlist; the server ' +
       'side (publisher -> part downloadable) is live-latency. Shared 2-core machine: noisy.',
   );
-} finally {
-  await browser.close();
-  await pages.close();
-  await live.close();
-}
+});

@@ -15,7 +15,15 @@ import { formatSegmentIndexLine, Topics, topicSpecs, type VodStatus } from '@phz
 import { createLogger, EventProducer, ensureTopics, identityHeaders } from '@phzzk/kit';
 import { buildLadderArgs, type RenditionPlan } from '@phzzk/media/ffmpeg';
 import { DEFAULT_LADDER, renditionsFor } from '@phzzk/media/ladder';
-import { ApiClient, freshSchema, startServiceProcess, testInfra, uniqueName, waitFor } from '@phzzk/testing';
+import {
+  ApiClient,
+  freshSchema,
+  publishStreamEnded,
+  startServiceProcess,
+  testInfra,
+  uniqueName,
+  waitFor,
+} from '@phzzk/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { benchmarkCpu, FfmpegSpriteMaker } from '../services/packager/src/adapters/ffmpeg-sprite-maker.ts';
 import { probeInit } from '../services/packager/src/adapters/init-probe.ts';
@@ -35,6 +43,7 @@ import { spawnFeeder, spawnLadder } from './lib/bare-ladder.ts';
 import { sourceFile } from './lib/file-publisher.ts';
 import { type Figure, percentile, round, writeResult } from './lib/results.ts';
 import { stage } from './lib/stage.ts';
+import { publishStreamStarted } from './lib/stream-events.ts';
 
 const SHORT_RUNS = Number(process.env.BENCH_VOD_SHORT_RUNS ?? 5);
 const LONG_RUNS = Number(process.env.BENCH_VOD_LONG_RUNS ?? 3);
@@ -67,15 +76,11 @@ type VodBody = { id: string; status: VodStatus; durationSeconds: number };
 async function startBroadcast(channelId: string) {
   const sessionId = uuidv7();
   const writer = new SessionWriter(root, sessionId);
-  await producer.publish(Topics.channelEvents, 'stream.started', {
+  await publishStreamStarted(producer, channelId, {
     sessionId,
-    channelId,
-    ingestNode: 'bench',
-    sourceUrl: 'http://127.0.0.1:1/source.flv',
     video: { codec: 'h264', width: 320, height: 180, fps: 25 },
     audio: { codec: 'aac', sampleRate: 48000, channels: 1 },
     bitrateKbps: 500,
-    startedAt: new Date().toISOString(),
   });
   const vod = await waitFor(
     async () => {
@@ -98,12 +103,7 @@ async function endToReady(media: StagedRun): Promise<{ readyMs: number; playable
   const master = await (await fetch(`${packager.url}/vod/${vodId}/master.m3u8`)).text();
   await writer.finish(master);
   const t0 = performance.now();
-  await producer.publish(Topics.channelEvents, 'stream.ended', {
-    sessionId,
-    channelId,
-    endedAt: new Date().toISOString(),
-    reason: 'unpublish',
-  });
+  await publishStreamEnded(producer, channelId, sessionId);
   await waitFor(async () => (await api.get<VodBody>(`/api/vods/${vodId}`)).body.status === 'ready', {
     what: 'ready',
     intervalMs: 5,

@@ -3,16 +3,15 @@
 // hls.js in the same run (as player-latency measures it); and `/` server-rendered with 100 live
 // channels, p99 at the gateway.
 // bench-needs: postgres redis kafka ffmpeg chromium
-import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { Topics } from '@phzzk/contracts';
 import { createLogger, EventProducer } from '@phzzk/kit';
 import { uniqueName, waitFor } from '@phzzk/testing';
 import autocannon from 'autocannon';
-import { launchChromium, readPlayer, servePlayerPage } from '../test/support/browser.ts';
-import { startLiveStream } from '../test/support/live-stream.ts';
+import { readPlayer } from '../test/support/browser.ts';
+import { withBrowserBench } from './lib/browser-bench.ts';
 import { type Figure, percentile, round, writeResult } from './lib/results.ts';
-import { downOnSignal, stage } from './lib/stage.ts';
+import { stage } from './lib/stage.ts';
+import { publishStreamStarted } from './lib/stream-events.ts';
 
 const COLD_LOADS = Number(process.env.BENCH_WEB_COLD_LOADS ?? 5);
 const LATENCY_SECONDS = Number(process.env.BENCH_WEB_LATENCY_SECONDS ?? 40);
@@ -21,16 +20,10 @@ const LIVE_CHANNELS = 100;
 const SSR_SECONDS = Number(process.env.BENCH_WEB_SSR_SECONDS ?? 15);
 
 stage('starting the platform (web app included) and a 720p30 publisher');
-const live = await startLiveStream({ seconds: 600, minSegments: 2 });
-downOnSignal(live.platform, async () => {
-  await live.publisher.stop('SIGINT');
-});
-const gateway = live.platform.gatewayUrl;
-const liveUrl = `${gateway}/live/${live.streamer.channelId}`;
-const browser = await launchChromium();
-const bare = await servePlayerPage();
-const figures: Figure[] = [];
-try {
+await withBrowserBench({ seconds: 600, minSegments: 2 }, async ({ live, pages: bare, browser }) => {
+  const gateway = live.platform.gatewayUrl;
+  const liveUrl = `${gateway}/live/${live.streamer.channelId}`;
+  const figures: Figure[] = [];
   stage(`cold loads of /live/{id} to the first played frame (${COLD_LOADS}, each in a fresh browser context)`);
   const firstFrames: number[] = [];
   let firstLoadJs = 0;
@@ -170,15 +163,10 @@ try {
     logger,
   });
   for (const channelId of channelIds) {
-    await producer.publish(Topics.channelEvents, 'stream.started', {
-      sessionId: randomUUID(),
-      channelId,
-      ingestNode: 'bench',
+    await publishStreamStarted(producer, channelId, {
       sourceUrl: 'http://127.0.0.1:9/none.flv',
       video: { codec: 'h264', width: 1280, height: 720, fps: 30 },
-      audio: null,
       bitrateKbps: 3000,
-      startedAt: new Date().toISOString(),
     });
   }
   await producer.close();
@@ -223,8 +211,4 @@ try {
       'hls.js page at once. SSR: 100 channels made live with stream.started (no media), the home page renders the ' +
       "directory's first 48 with their stats (the caching service is not running: its calls fail fast). Shared 2-core machine: noisy.",
   );
-} finally {
-  await browser.close();
-  await bare.close();
-  await live.close();
-}
+});

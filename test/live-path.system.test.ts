@@ -2,11 +2,11 @@ import { type StreamStarted, Topics } from '@phzzk/contracts';
 import { KafkaProbe, testInfra, waitFor } from '@phzzk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getText, nextPart, parseMaster, parseMedia } from './support/hls.ts';
-import { type Platform, startPlatform } from './support/platform.ts';
+import { usePlatform } from './support/platform-hooks.ts';
 import { run } from './support/processes.ts';
 import type { Proc } from './support/processes.ts';
 import { publishTestPattern } from './support/publisher.ts';
-import { directoryLists, liveInfo, type Streamer, signUpStreamer } from './support/streamer.ts';
+import { directoryLists, liveInfo } from './support/streamer.ts';
 
 /**
  * The live path as a streamer and a viewer meet it, on the whole platform as `npm start` runs it:
@@ -14,48 +14,44 @@ import { directoryLists, liveInfo, type Streamer, signUpStreamer } from './suppo
  * transcoder (ladder, LL-HLS) -> gateway -> a real player; then the end of the stream.
  */
 describe('live path: RTMP in, LL-HLS out through the gateway (system)', () => {
-  let platform: Platform;
-  let streamer: Streamer;
+  const bed = usePlatform({ streamer: true, startTimeoutMs: 120_000 });
   let publisher: Proc | undefined;
   let probe: KafkaProbe | undefined;
 
   beforeAll(async () => {
-    platform = await startPlatform();
-    streamer = await signUpStreamer(platform.gateway);
     probe = await KafkaProbe.start((await testInfra()).kafkaBrokers, [Topics.channelEvents]);
   }, 120_000);
 
   afterAll(async () => {
     await publisher?.stop('SIGKILL');
     await probe?.stop();
-    await platform?.down();
   }, 60_000);
 
   it('publishes, lists, plays and ends a 720p30 stream', async () => {
-    const hls = `${platform.gatewayUrl}/hls/${streamer.channelId}`;
+    const hls = `${bed.platform.gatewayUrl}/hls/${bed.streamer.channelId}`;
     // Bounded: the test stops it much earlier; this only caps a run that went wrong.
-    publisher = publishTestPattern(`${platform.rtmpBase}/${streamer.streamKey}`, { seconds: 90 });
+    publisher = publishTestPattern(`${bed.platform.rtmpBase}/${bed.streamer.streamKey}`, { seconds: 90 });
     const failed = () => (publisher?.running() ? '' : `publisher exited: ${publisher?.output()}`);
 
     await waitFor(
       async () => {
         if (failed()) throw new Error(failed());
-        return directoryLists(platform.gateway, streamer.channelId);
+        return directoryLists(bed.platform.gateway, bed.streamer.channelId);
       },
       { what: 'the live directory to list the channel', timeoutMs: 20_000, intervalMs: 200 },
     );
     // The ingest announced the session with the live source the transcoder pulls (HTTP-FLV).
-    const started = await probe!.waitFor((m) => m.event?.type === 'stream.started' && m.key === streamer.channelId);
+    const started = await probe!.waitFor((m) => m.event?.type === 'stream.started' && m.key === bed.streamer.channelId);
     const session = (started.event as StreamStarted).data;
     expect(session.sourceUrl).toMatch(new RegExp(`^http://[^/]+/internal/sessions/${session.sessionId}/source\\.flv$`));
     expect(session.video).toMatchObject({ codec: 'h264', width: 1280, height: 720 });
     expect(session.audio).toMatchObject({ codec: 'aac' });
 
-    const live = await liveInfo(platform.gateway, streamer.channelId);
+    const live = await liveInfo(bed.platform.gateway, bed.streamer.channelId);
     expect(live).toMatchObject({
       live: true,
       sessionId: session.sessionId,
-      hlsUrl: `/hls/${streamer.channelId}/master.m3u8`,
+      hlsUrl: `/hls/${bed.streamer.channelId}/master.m3u8`,
     });
     expect(live.renditions.map((r) => r.name)).toEqual(['source', '480p', '360p', '160p']);
     expect(live.renditions[0]).toMatchObject({ width: 1280, height: 720 });
@@ -117,18 +113,18 @@ describe('live path: RTMP in, LL-HLS out through the gateway (system)', () => {
       },
       { what: 'EXT-X-ENDLIST', timeoutMs: 15_000, intervalMs: 200 },
     );
-    await waitFor(async () => !(await liveInfo(platform.gateway, streamer.channelId)).live, {
+    await waitFor(async () => !(await liveInfo(bed.platform.gateway, bed.streamer.channelId)).live, {
       what: 'the channel to be offline',
       timeoutMs: 20_000,
       intervalMs: 200,
     });
-    await waitFor(async () => !(await directoryLists(platform.gateway, streamer.channelId)), {
+    await waitFor(async () => !(await directoryLists(bed.platform.gateway, bed.streamer.channelId)), {
       what: 'the directory to drop the channel',
       timeoutMs: 20_000,
       intervalMs: 250,
     });
     expect(await ended).toMatch(/#EXT-X-ENDLIST\s*$/);
-    const end = await probe!.waitFor((m) => m.event?.type === 'stream.ended' && m.key === streamer.channelId);
+    const end = await probe!.waitFor((m) => m.event?.type === 'stream.ended' && m.key === bed.streamer.channelId);
     expect(end.event!.data).toMatchObject({ sessionId: session.sessionId, reason: 'unpublish' });
   }, 110_000);
 });

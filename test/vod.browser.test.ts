@@ -4,39 +4,22 @@
 // /video/{id} plays it with storyboard previews on the seek bar and the chat replayed in sync, a
 // clip is made from there too; /clip/{id} plays and its MP4 downloads; the owner renames, unlists
 // and deletes the VOD. Axe on every page, screenshots of /channel, /video and /clip.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Clip, Vod, VodPage } from '@phzzk/contracts';
-import { repoRoot, uniqueName, waitFor } from '@phzzk/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { uniqueName, waitFor } from '@phzzk/testing';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
-import { launchChromium } from './support/browser.ts';
-import { type Platform, startPlatform } from './support/platform.ts';
+import type { Platform } from './support/platform.ts';
 import type { Proc } from './support/processes.ts';
 import { waitForStream } from './support/live-stream.ts';
-import { publishTestPattern } from './support/publisher.ts';
+import { expectNotFound, shot, signUp, startWebApp, type WebApp } from './support/web-app.ts';
 
-const PASSWORD = 'violet-Harbor-92-lantern';
 /** The broadcast is ended (SIGINT, as a streamer stops OBS) once its recording is this long. */
 const BROADCAST_SECONDS = 45;
-const shots = join(repoRoot, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.phzzk/screenshots');
 
+let web: WebApp;
 let platform: Platform;
-let browser: Browser;
 let publisher: Proc | undefined;
-const contexts: BrowserContext[] = [];
-
-async function context(locale: 'en-US' | 'ko-KR' = 'en-US'): Promise<BrowserContext> {
-  const c = await browser.newContext({ locale, viewport: { width: 1280, height: 760 }, baseURL: platform.gatewayUrl });
-  contexts.push(c);
-  return c;
-}
-
-async function shot(page: Page, name: string, fullPage = false) {
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
-}
 
 /** The VOD page's (or clip page's) video has played past `seconds`. */
 const playedPast = (page: Page, seconds: number) =>
@@ -69,16 +52,11 @@ async function openClipAndDownload(page: Page, what: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  platform = await startPlatform();
-  browser = await launchChromium();
+  web = await startWebApp({}, 760);
+  platform = web.platform;
 }, 900_000);
 
-afterAll(async () => {
-  await publisher?.stop('SIGINT');
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await platform?.down();
-}, 120_000);
+afterAll(() => web?.close(), 120_000);
 
 describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
   const nickname = uniqueName('vod').slice(0, 20);
@@ -88,13 +66,8 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
   let vod: Vod | undefined;
 
   it('rewinds a live broadcast into its recording and clips its last 30 s from the live page', async () => {
-    owner = await (await context()).newPage();
-    await owner.goto('/signup');
-    await owner.locator('input[name=email]').fill(`${nickname}@example.com`);
-    await owner.locator('input[name=nickname]').fill(nickname);
-    await owner.locator('input[name=password]').fill(PASSWORD);
-    await owner.locator('form button[type=submit]').click();
-    await owner.waitForURL('**/studio');
+    owner = await (await web.context()).newPage();
+    await signUp(owner, `${nickname}@example.com`, nickname);
     const channel = await waitFor(
       async () => {
         const res = await owner.request.get('/bff/api/channels/me');
@@ -110,7 +83,7 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
 
     // Runs until the next test ends it: on a loaded machine this one may take longer than the
     // broadcast would last, and it needs the channel live to the end.
-    publisher = publishTestPattern(`${platform.rtmpBase}/${key.streamKey}`, { seconds: 600, size: '640x360' });
+    publisher = web.publish(key.streamKey, { seconds: 600, size: '640x360' });
     await waitForStream(platform, channelId, publisher, 1, 60_000);
     await owner.goto(`/live/${channelId}`);
     await waitFor(
@@ -196,7 +169,7 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
     });
     console.log(`storyboard listed ${Date.now() - ready} ms after the VOD was seen ready`);
     expect(vod.status).toBe('ready');
-    const viewer = await (await context('ko-KR')).newPage();
+    const viewer = await (await web.context('ko-KR')).newPage();
     await viewer.goto(`/channel/${channelId}`);
     const card = viewer.getByTestId('vod-card');
     expect(await card.count()).toBe(1);
@@ -221,7 +194,7 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
 
   it('plays /video/{id} with storyboard previews on the seek bar and the chat replayed in sync', async () => {
     if (!vod) throw new Error('no VOD');
-    const page = await (await context()).newPage();
+    const page = await (await web.context()).newPage();
     expect((await page.goto(`/video/${vod.id}`))?.status()).toBe(200);
     expect(await page.getByTestId('vod-title').textContent()).toBe(vod.title);
     await playedPast(page, 0.5);
@@ -291,17 +264,13 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
   });
 
   it('answers the 404 page for an unknown or malformed VOD or clip', async () => {
-    const page = await (await context()).newPage();
-    for (const path of [
+    const page = await (await web.context()).newPage();
+    await expectNotFound(page, [
       '/video/0190c2d6-0000-7000-8000-00000000dead',
       '/video/not-a-vod',
       '/clip/0190c2d6-0000-7000-8000-00000000dead',
       '/clip/not-a-clip',
-    ]) {
-      const response = await page.goto(path);
-      expect(response?.status(), path).toBe(404);
-      expect(await page.locator('h1').textContent()).toBe('Page not found');
-    }
+    ]);
   });
 
   it('lets the owner rename and unlist the VOD (others no longer see it) and delete it after confirming', async () => {
@@ -317,7 +286,7 @@ describe('VODs and clips in the web app', { timeout: 600_000 }, () => {
     await owner.reload();
     expect(await owner.getByTestId('vod-card').count()).toBe(1); // the owner still sees it
     expect(await owner.getByTestId('vod-card').textContent()).toContain('Unlisted');
-    const anonymous = await (await context()).newPage();
+    const anonymous = await (await web.context()).newPage();
     await anonymous.goto(`/channel/${channelId}`);
     expect(await anonymous.getByTestId('vod-card').count()).toBe(0);
     // Unlisted still plays by its URL.

@@ -6,50 +6,33 @@
 // check of every page in both languages, the typed client checked against the live OpenAPI
 // document, and screenshots.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, repoRoot, uniqueName, waitFor } from '@phzzk/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { startTestProvider } from '../services/auth/test/oidc-test-provider.ts';
-import { launchChromium } from './support/browser.ts';
-import { type Platform, startPlatform } from './support/platform.ts';
+import type { Platform } from './support/platform.ts';
 import type { Proc } from './support/processes.ts';
-import { publishTestPattern } from './support/publisher.ts';
+import { expectNotFound, PASSWORD, shot, signUp, startWebApp, type WebApp } from './support/web-app.ts';
 
-const PASSWORD = 'violet-Harbor-92-lantern';
 const IDP = 'testidp';
 const POLL = { timeout: 30_000, interval: 100 };
-const shots = join(repoRoot, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.phzzk/screenshots');
 
+let web: WebApp;
 let platform: Platform;
-let browser: Browser;
 let idp: Awaited<ReturnType<typeof startTestProvider>>;
 let publisher: Proc | undefined;
-const contexts: BrowserContext[] = [];
-
-async function context(locale: 'en-US' | 'ko-KR'): Promise<BrowserContext> {
-  const c = await browser.newContext({ locale, viewport: { width: 1280, height: 800 }, baseURL: platform.gatewayUrl });
-  contexts.push(c);
-  return c;
-}
-
-async function shot(page: Page, name: string) {
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`) });
-}
-
-async function signUp(page: Page, email: string, nickname: string) {
-  await page.goto('/signup');
-  await page.locator('input[name=email]').fill(email);
-  await page.locator('input[name=nickname]').fill(nickname);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('form button[type=submit]').click();
-  await page.waitForURL('**/studio');
-}
 
 const chatLines = (page: Page) => page.getByTestId('chat-line').allTextContents();
+
+/** Waits until the studio's live state (its preview's badge) reads `state`. */
+const studioShows = (page: Page, state: 'LIVE' | 'Offline', timeoutMs: number) =>
+  waitFor(async () => (await page.getByTestId('studio-live-state').textContent()) === state, {
+    what: `the studio to show the stream ${state}`,
+    timeoutMs,
+    intervalMs: 500,
+  });
 
 /**
  * Lets a test cut a page's chat WebSocket as a network drop would, and keep it from reconnecting
@@ -131,23 +114,29 @@ beforeAll(async () => {
     clientSecret: 'a-client-secret-for-tests',
     redirectUris: [`${gatewayUrl}/api/auth/social/${IDP}/callback`],
   });
-  platform = await startPlatform({
-    PHZZK_PORTS: `gateway=${gatewayPort},discovery=${discoveryPort},config=${configPort},rtmp=${rtmpPort}`,
-    INGEST_RTMP_PORT: String(rtmpPort),
-    AUTH_PUBLIC_URL: gatewayUrl,
-    AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
-    AUTH_SOCIAL_PROVIDERS: JSON.stringify([
-      { id: IDP, preset: 'oidc', issuer: idp.issuer, clientId: 'phzzk-web', clientSecret: 'a-client-secret-for-tests' },
-    ]),
-  });
-  browser = await launchChromium();
+  web = await startWebApp(
+    {
+      PHZZK_PORTS: `gateway=${gatewayPort},discovery=${discoveryPort},config=${configPort},rtmp=${rtmpPort}`,
+      INGEST_RTMP_PORT: String(rtmpPort),
+      AUTH_PUBLIC_URL: gatewayUrl,
+      AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      AUTH_SOCIAL_PROVIDERS: JSON.stringify([
+        {
+          id: IDP,
+          preset: 'oidc',
+          issuer: idp.issuer,
+          clientId: 'phzzk-web',
+          clientSecret: 'a-client-secret-for-tests',
+        },
+      ]),
+    },
+    800,
+  );
+  platform = web.platform;
 }, 600_000);
 
 afterAll(async () => {
-  await publisher?.stop('SIGINT');
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await platform?.down();
+  await web?.close();
   await idp?.close();
 }, 120_000);
 
@@ -179,7 +168,7 @@ describe('the web app', { timeout: 480_000 }, () => {
       ['ko-KR', 'ko', '지금 라이브'],
       ['en-US', 'en', 'Live now'],
     ] as const) {
-      const page = await (await context(locale)).newPage();
+      const page = await (await web.context(locale)).newPage();
       await page.goto('/');
       expect(await page.locator('html').getAttribute('lang')).toBe(lang);
       await expect.poll(() => page.locator('h1').textContent(), POLL).toBe(heading);
@@ -204,23 +193,23 @@ describe('the web app', { timeout: 480_000 }, () => {
       ['en-US', 'Page not found'],
       ['ko-KR', '페이지를 찾을 수 없습니다'],
     ] as const) {
-      const page = await (await context(locale)).newPage();
-      for (const path of [
-        '/live/0190c2d6-0000-7000-8000-00000000dead',
-        '/live/not-a-channel',
-        '/channel/0190c2d6-0000-7000-8000-00000000dead',
-        '/nothing/here',
-      ]) {
-        const response = await page.goto(path);
-        expect(response?.status(), path).toBe(404);
-        expect(await page.locator('h1').textContent()).toBe(heading);
-      }
+      const page = await (await web.context(locale)).newPage();
+      await expectNotFound(
+        page,
+        [
+          '/live/0190c2d6-0000-7000-8000-00000000dead',
+          '/live/not-a-channel',
+          '/channel/0190c2d6-0000-7000-8000-00000000dead',
+          '/nothing/here',
+        ],
+        heading,
+      );
       await expectAccessible(page, `404 ${locale}`);
     }
   });
 
   it('signs a streamer up, shows the studio, reveals and copies the key; the title is text', async () => {
-    const ctx = await context('en-US');
+    const ctx = await web.context('en-US');
     await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.gatewayUrl });
     streamer = await ctx.newPage();
     await signUp(streamer, streamerEmail, streamerNick);
@@ -245,20 +234,9 @@ describe('the web app', { timeout: 480_000 }, () => {
   });
 
   it('shows the stream pushed with the key on the home page and in the studio preview', async () => {
-    publisher = publishTestPattern(`${platform.rtmpBase}/${streamKey}`, { seconds: 600 });
-    await waitFor(
-      () =>
-        streamer
-          .getByTestId('studio-live-state')
-          .textContent()
-          .then((t) => t === 'LIVE'),
-      {
-        what: 'the studio to show the stream live',
-        timeoutMs: 60_000,
-        intervalMs: 500,
-      },
-    );
-    const home = await (await context('en-US')).newPage();
+    publisher = web.publish(streamKey, { seconds: 600 });
+    await studioShows(streamer, 'LIVE', 60_000);
+    const home = await (await web.context('en-US')).newPage();
     await waitFor(
       async () => {
         await home.goto('/');
@@ -283,7 +261,7 @@ describe('the web app', { timeout: 480_000 }, () => {
   });
 
   it('lets a second browser (Korean) watch on /live/{id} while both chat through the chat service; text stays text', async () => {
-    const ctx = await context('ko-KR');
+    const ctx = await web.context('ko-KR');
     await ctx.addInitScript(CHAT_SOCKET_TAP);
     viewer = await ctx.newPage();
     await signUp(viewer, viewerEmail, viewerNick);
@@ -410,7 +388,7 @@ describe('the web app', { timeout: 480_000 }, () => {
     expect(await first.textContent()).toContain(streamerNick);
     expect(await first.textContent()).toContain('팔로우 중');
     // Anonymous: the same channel, not marked as followed.
-    const anonymous = await (await context('ko-KR')).newPage();
+    const anonymous = await (await web.context('ko-KR')).newPage();
     await anonymous.goto('/');
     const card = anonymous.getByTestId('channel-card').filter({ hasText: streamerNick });
     expect(await card.count()).toBe(1);
@@ -658,17 +636,7 @@ describe('the web app', { timeout: 480_000 }, () => {
       },
       { what: 'the new key' },
     );
-    await waitFor(
-      () =>
-        streamer
-          .getByTestId('studio-live-state')
-          .textContent()
-          .then((t) => t === 'Offline'),
-      {
-        what: 'the studio to show the stream ended',
-        timeoutMs: 30_000,
-      },
-    );
+    await studioShows(streamer, 'Offline', 30_000);
     await waitFor(
       () =>
         viewer
@@ -698,7 +666,7 @@ describe('the web app', { timeout: 480_000 }, () => {
   });
 
   it('shows a wrong password and a locked-out account as messages', async () => {
-    const page = await (await context('en-US')).newPage();
+    const page = await (await web.context('en-US')).newPage();
     await page.goto('/login');
     const attempt = async () => {
       await page.locator('input[name=email]').fill(viewerEmail);
@@ -728,7 +696,7 @@ describe('the web app', { timeout: 480_000 }, () => {
   });
 
   it('signs up through a social provider with its email fixed, and settings say why it cannot change', async () => {
-    const page = await (await context('en-US')).newPage();
+    const page = await (await web.context('en-US')).newPage();
     const email = `${uniqueName('social')}@example.com`;
     const sub = uniqueName('sub');
     idp.signInAs({ sub, email, email_verified: true, name: 'Social Person' });
@@ -756,7 +724,7 @@ describe('the web app', { timeout: 480_000 }, () => {
   });
 
   it('shows a refused social login as a message on /auth/complete', async () => {
-    const page = await (await context('ko-KR')).newPage();
+    const page = await (await web.context('ko-KR')).newPage();
     idp.refuseNext();
     await page.goto('/login');
     await page.getByTestId(`social-${IDP}`).click();

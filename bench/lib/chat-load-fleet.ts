@@ -1,20 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import type { FleetCommand, FleetReply, FleetReport, SystemKind } from './chat-load-protocol.ts';
+import type { FleetCommand, FleetCounts, FleetReply, FleetReport, SystemKind } from './chat-load-protocol.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 
 /** Every process's report added up. */
-export interface FleetTotals {
+export interface FleetTotals extends FleetCounts {
   histogram: LatencyHistogram;
-  deliveries: number;
-  sent: number;
-  errors: number;
-  closed: number;
-  resumed: number;
-  gaps: number;
-  duplicates: number;
-  lastResumeAt: number;
-  open: number;
 }
 
 /**

@@ -25,9 +25,8 @@ export type FleetCommand =
   | { op: 'report' }
   | { op: 'close' };
 
-export interface FleetReport {
-  op: 'report';
-  histogram: number[];
+/** A load process's counters (and, added up, the fleet's). */
+export interface FleetCounts {
   deliveries: number;
   sent: number;
   errors: number;
@@ -37,6 +36,12 @@ export interface FleetReport {
   duplicates: number;
   lastResumeAt: number;
   open: number;
+}
+
+export interface FleetReport extends FleetCounts {
+  op: 'report';
+  /** The process's latency histogram, serialized. */
+  histogram: number[];
 }
 
 export type FleetReply =

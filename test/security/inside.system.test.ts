@@ -1,9 +1,8 @@
 import { connect } from 'node:net';
 import { DEVELOPMENT_SERVICE_KEY, identityHeaders, internalCallHeaders, signedHeaders } from '@phzzk/kit';
 import { ApiClient } from '@phzzk/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, startPlatform } from '../support/platform.ts';
-import { type Streamer, signUpStreamer } from '../support/streamer.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from '../support/platform-hooks.ts';
 
 /** One request written as it is (fetch would normalize dot segments), answered status and body. */
 function raw(baseUrl: string, target: string, headers: Record<string, string> = {}) {
@@ -30,27 +29,20 @@ function raw(baseUrl: string, target: string, headers: Record<string, string> = 
  * (`dev` profile: the discovery locator is on, a service key is made under PHZZK_HOME).
  */
 describe('zero trust inside: paths, identities and /internal (system)', () => {
-  let platform: Platform;
-  let streamer: Streamer;
+  const bed = usePlatform({ streamer: true });
   let userId: string;
   let userUrl: string;
   let channelUrl: string;
 
   beforeAll(async () => {
-    platform = await startPlatform();
-    streamer = await signUpStreamer(platform.gateway);
-    userId = ((await streamer.api.get<{ id: string }>('/api/users/me')).body as { id: string }).id;
-    const url = (service: string) => platform.instances().find((r) => r.service === service)!.url;
+    userId = ((await bed.streamer.api.get<{ id: string }>('/api/users/me')).body as { id: string }).id;
+    const url = (service: string) => bed.platform.instances().find((r) => r.service === service)!.url;
     userUrl = url('user');
     channelUrl = url('channel');
   }, 300_000);
 
-  afterAll(async () => {
-    await platform?.down();
-  }, 60_000);
-
   it('never reaches /internal through the gateway, however the path is spelled', async () => {
-    const gw = platform.gatewayUrl;
+    const gw = bed.platform.gatewayUrl;
     // The finding: this answered 200 with the account, anonymously.
     const encoded = await raw(gw, `/svc/user/%69nternal/accounts/${userId}`);
     expect(encoded.status).toBe(404);
@@ -78,7 +70,7 @@ describe('zero trust inside: paths, identities and /internal (system)', () => {
   });
 
   it('keeps the discovery locator away from the gateway itself, discovery and config', async () => {
-    const gw = platform.gatewayUrl;
+    const gw = bed.platform.gatewayUrl;
     expect((await raw(gw, '/svc/user/api/users/me')).status).toBe(401); // the locator works at all
     for (const target of ['/svc/gateway/svc/gateway/health', '/svc/discovery/eureka/apps', '/svc/config/gateway/dev']) {
       expect((await raw(gw, target)).status, target).toBe(404);
@@ -92,11 +84,11 @@ describe('zero trust inside: paths, identities and /internal (system)', () => {
     expect((await fetch(me, { headers: identityHeaders({ userId }, { key: DEVELOPMENT_SERVICE_KEY }) })).status).toBe(
       401,
     );
-    const key = platform.credentials['security.service-keys'] ?? '';
+    const key = bed.platform.credentials['security.service-keys'] ?? '';
     const real = await fetch(me, { headers: identityHeaders({ userId }, { key }) });
     expect(real.status).toBe(200);
     // Through the gateway the caller's token is all it takes.
-    expect((await streamer.api.get('/api/users/me')).status).toBe(200);
+    expect((await bed.streamer.api.get('/api/users/me')).status).toBe(200);
   });
 
   it('needs a service credential on /internal, on the service port too, whatever the spelling', async () => {
@@ -105,8 +97,8 @@ describe('zero trust inside: paths, identities and /internal (system)', () => {
       expect(res.status, target).toBe(401);
       expect(res.text).toContain('INTERNAL_AUTH_REQUIRED');
     }
-    const key = platform.credentials['security.service-keys'] ?? '';
-    const privateKey = (service: string) => platform.credentials[`security.service-private-key.${service}`] ?? '';
+    const key = bed.platform.credentials['security.service-keys'] ?? '';
+    const privateKey = (service: string) => bed.platform.credentials[`security.service-private-key.${service}`] ?? '';
     const path = `/internal/accounts/${userId}`;
     const asAuth = await raw(
       userUrl,
@@ -132,7 +124,7 @@ describe('zero trust inside: paths, identities and /internal (system)', () => {
     expect(sharedAsAuth.status).toBe(401);
     expect((await raw(userUrl, path, internalCallHeaders('GET', path, { service: 'auth' }))).status).toBe(401);
     const keyCheck = await new ApiClient(channelUrl).post('/internal/stream-keys/authorize', {
-      streamKey: streamer.streamKey,
+      streamKey: bed.streamer.streamKey,
     });
     expect(keyCheck.status).toBe(401);
   });

@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHAT_BEARER_SUBPROTOCOL_PREFIX, CHAT_SUBPROTOCOL, type StreamKeyResponse } from '@phzzk/contracts';
 import { waitFor } from '@phzzk/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, startPlatform } from '../support/platform.ts';
+import { describe, expect, it } from 'vitest';
+import { usePlatform } from '../support/platform-hooks.ts';
 import { publishTestPattern } from '../support/publisher.ts';
 import { liveInfo } from '../support/streamer.ts';
 
@@ -46,17 +46,10 @@ function chatWithBearer(gatewayUrl: string, channelId: string, accessToken: stri
  * the full secret, or its end, is not.
  */
 describe('no secret in the logs (system)', () => {
-  let platform: Platform;
-
-  beforeAll(async () => {
-    platform = await startPlatform();
-  }, 300_000);
-  afterAll(async () => {
-    await platform?.down();
-  }, 60_000);
+  const bed = usePlatform();
 
   it('logs no password, access token, refresh token or stream key', async () => {
-    const gw = platform.gateway;
+    const gw = bed.platform.gateway;
     const nickname = `logs${randomBytes(4).toString('hex')}`;
     const email = `${nickname}@example.com`;
     const password = `Qz!${randomBytes(12).toString('base64url')}`;
@@ -80,30 +73,30 @@ describe('no secret in the logs (system)', () => {
     expect(key.status).toBe(200);
     const streamKey = key.body.streamKey;
 
-    const publisher = publishTestPattern(`${platform.rtmpBase}/${streamKey}`, { seconds: 20, size: '640x360' });
+    const publisher = publishTestPattern(`${bed.platform.rtmpBase}/${streamKey}`, { seconds: 20, size: '640x360' });
     try {
       await waitFor(async () => (await liveInfo(gw, channelId)).live, {
         what: 'the channel to go live',
         timeoutMs: 60_000,
         intervalMs: 250,
       });
-      const frame = await chatWithBearer(platform.gatewayUrl, channelId, refreshed.body.accessToken);
+      const frame = await chatWithBearer(bed.platform.gatewayUrl, channelId, refreshed.body.accessToken);
       expect(frame).toContain('welcome');
     } finally {
       await publisher.stop('SIGINT');
     }
     // A stream key that is wrong, as a mistyped encoder setting would send it.
     const wrongKey = `${streamKey.slice(0, -4)}zzzz`;
-    const refused = publishTestPattern(`${platform.rtmpBase}/${wrongKey}`, { seconds: 2, size: '320x180' });
+    const refused = publishTestPattern(`${bed.platform.rtmpBase}/${wrongKey}`, { seconds: 2, size: '320x180' });
     await refused.exited;
 
     // The requests above have reached the logs (the gateway logs each one it answers).
-    await waitFor(async () => /\/api\/auth\/refresh/.test(allLogs(platform.home)), {
+    await waitFor(async () => /\/api\/auth\/refresh/.test(allLogs(bed.platform.home)), {
       what: 'the refresh request in the logs',
       timeoutMs: 15_000,
       intervalMs: 200,
     });
-    const logs = allLogs(platform.home);
+    const logs = allLogs(bed.platform.home);
     expect(logs.length).toBeGreaterThan(1000);
     const secrets: Record<string, string> = {
       password,

@@ -17,11 +17,15 @@ export const instanceOf = (running: { instance: ServiceInstance }) => running.in
 
 /**
  * A user service (fresh schema) and an auth service that finds it through a StaticDiscovery,
- * with its own Redis key prefix so test files never share counters or sessions.
+ * with its own Redis key prefix so test files never share counters or sessions
+ * (`productionArgon2`: the user service hashes as in production, for a benchmark).
  */
-export async function startIdentity(authEnv: Record<string, string> = {}, options: { configuredKeys?: boolean } = {}) {
+export async function startIdentity(
+  authEnv: Record<string, string> = {},
+  options: { configuredKeys?: boolean; productionArgon2?: boolean } = {},
+) {
   const infra = await testInfra();
-  const user = await startUserService();
+  const user = await startUserService({}, undefined, { productionArgon2: options.productionArgon2 });
   const discovery = new StaticDiscovery([]);
   discovery.set('user', [user.running.instance]);
   const prefix = `${uniqueName('phzzk_test')}:auth:`;

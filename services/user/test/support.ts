@@ -6,8 +6,15 @@ import { userService } from '../src/service.ts';
 /** Light argon2 parameters for tests (the defaults are OWASP-grade and cost ~50 ms per hash). */
 export const TEST_ARGON2_ENV = { USER_ARGON2_MEMORY_KIB: '1024', USER_ARGON2_TIME_COST: '1' };
 
-/** A user service on a fresh schema, against the real PostgreSQL and Kafka. */
-export async function startUserService(env: Record<string, string> = {}, schemaName?: string) {
+/**
+ * A user service on a fresh schema, against the real PostgreSQL and Kafka; with the light argon2
+ * parameters unless `productionArgon2` (the service's defaults, for a benchmark).
+ */
+export async function startUserService(
+  env: Record<string, string> = {},
+  schemaName?: string,
+  options: { productionArgon2?: boolean } = {},
+) {
   const infra = await testInfra();
   await ensureTopics(infra.kafkaBrokers, [{ name: Topics.userEvents.name, partitions: Topics.userEvents.partitions }]);
   const schema = freshSchema(infra.databaseUrl, 'user_test');
@@ -17,7 +24,7 @@ export async function startUserService(env: Record<string, string> = {}, schemaN
       DATABASE_SCHEMA: schemaName ?? schema.name,
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       LOG_LEVEL: 'silent',
-      ...TEST_ARGON2_ENV,
+      ...(options.productionArgon2 ? {} : TEST_ARGON2_ENV),
       ...env,
     },
     discovery: new StaticDiscovery([]),
