@@ -9,7 +9,7 @@ export function ChannelAbout({ channel, signedIn }: { channel: Channel; signedIn
     <div className="channel-info">
       <h1 data-testid="channel-title">{channel.title}</h1>
       <p style={{ margin: '0 0 6px' }}>
-        <Link href={`/channel/${channel.id}`} data-testid="channel-owner">
+        <Link href={`/channel/${channel.id}`} prefetch={false} data-testid="channel-owner">
           {channel.ownerNickname}
         </Link>
         {channel.category && (

@@ -10,7 +10,7 @@ export function ChannelCard({ card, locale, t }: { card: LiveCard; locale: strin
   const viewerText =
     viewers === null ? t('card.viewersUnknown') : t('card.viewers', { count: numberFormat(locale).format(viewers) });
   return (
-    <Link href={`/live/${channel.id}`} className="card" data-testid="channel-card">
+    <Link href={`/live/${channel.id}`} prefetch={false} className="card" data-testid="channel-card">
       <div className="thumb">
         <LiveThumbnail src={`/hls/${channel.id}/thumbnail.jpg`} />
         <span className="badge-live">{t('card.live')}</span>

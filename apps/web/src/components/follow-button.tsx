@@ -25,7 +25,10 @@ export function FollowButton({
   if (!signedIn) {
     return (
       <p className="muted">
-        {followers} · <Link href={`/login?returnTo=/channel/${channelId}`}>{t('channel.signInToFollow')}</Link>
+        {followers} ·{' '}
+        <Link href={`/login?returnTo=/channel/${channelId}`} prefetch={false}>
+          {t('channel.signInToFollow')}
+        </Link>
       </p>
     );
   }

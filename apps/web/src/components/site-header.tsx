@@ -14,12 +14,18 @@ export function SiteHeader({ user }: { user: { id: string; nickname: string } | 
   };
   return (
     <header className="site-header">
-      <Link href="/" className="brand" aria-label={t('nav.home')}>
+      <Link href="/" prefetch={false} className="brand" aria-label={t('nav.home')}>
         PHZZK
       </Link>
       <nav aria-label={t('nav.main')}>
-        <Link href="/">{t('nav.live')}</Link>
-        {user && <Link href="/studio">{t('nav.studio')}</Link>}
+        <Link href="/" prefetch={false}>
+          {t('nav.live')}
+        </Link>
+        {user && (
+          <Link href="/studio" prefetch={false}>
+            {t('nav.studio')}
+          </Link>
+        )}
       </nav>
       <div className="header-end">
         <LocaleSwitcher />
@@ -34,10 +40,10 @@ export function SiteHeader({ user }: { user: { id: string; nickname: string } | 
           </>
         ) : (
           <>
-            <Link href="/login" className="btn btn-small">
+            <Link href="/login" prefetch={false} className="btn btn-small">
               {t('nav.login')}
             </Link>
-            <Link href="/signup" className="btn btn-small btn-primary">
+            <Link href="/signup" prefetch={false} className="btn btn-small btn-primary">
               {t('nav.signup')}
             </Link>
           </>

@@ -282,7 +282,9 @@ export function ChatPanel({ channelId, protocol, signedIn, maxLength }: ChatPane
           </div>
         ) : (
           <p className="muted" style={{ margin: 0 }}>
-            <Link href={`/login?returnTo=/live/${channelId}`}>{t('chat.signInToChat')}</Link>
+            <Link href={`/login?returnTo=/live/${channelId}`} prefetch={false}>
+              {t('chat.signInToChat')}
+            </Link>
           </p>
         )}
         <p className="chat-error" role="alert" data-testid="chat-error">

@@ -36,7 +36,7 @@ export function ClipButton({
 
   if (!signedIn) {
     return (
-      <Link className="clip-login" href={`/login?returnTo=${encodeURIComponent(returnTo)}`}>
+      <Link className="clip-login" prefetch={false} href={`/login?returnTo=${encodeURIComponent(returnTo)}`}>
         {t('clip.signIn')}
       </Link>
     );
