@@ -236,15 +236,15 @@ export async function recordUntilReady(
   started: Omit<ManagedProcess, 'startedAt'> & { startedAtMs: number },
   ready: () => Promise<void>,
 ): Promise<number> {
-  const { startedAtMs, ...process } = started;
-  writeRecord(paths, { ...process, startedAt: new Date().toISOString() });
+  const { startedAtMs, ...server } = started;
+  writeRecord(paths, { ...server, startedAt: new Date().toISOString() });
   try {
     await ready();
   } catch (err) {
-    const record = liveRecord(paths, process.name);
+    const record = liveRecord(paths, server.name);
     if (record) await stopProcess(paths, record, log);
     throw err;
   }
-  log(`${process.name}: ready at ${process.endpoint} in ${Date.now() - startedAtMs} ms (pid ${process.pid})`);
-  return process.pid;
+  log(`${server.name}: ready at ${server.endpoint} in ${Date.now() - startedAtMs} ms (pid ${server.pid})`);
+  return server.pid;
 }
