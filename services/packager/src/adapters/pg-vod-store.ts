@@ -159,6 +159,14 @@ export class PgVodStore implements VodStore {
     );
   }
 
+  async releaseStoryboards(worker: string): Promise<void> {
+    await this.db.query(
+      `update vods set storyboard_lease_until = null
+        where storyboard_worker = $1 and storyboard_done = false`,
+      [worker],
+    );
+  }
+
   async expired(before: Date, limit: number): Promise<VodRow[]> {
     const { rows } = await this.db.query<Row>(
       `select ${COLUMNS} from vods where status <> 'recording' and ready_at < $1 order by ready_at limit $2`,

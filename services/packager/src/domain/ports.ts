@@ -77,6 +77,8 @@ export interface VodStore {
   /** Takes (or renews) the storyboard lease of up to `limit` VODs for this worker. */
   claimStoryboards(worker: string, leaseMs: number, limit: number): Promise<VodRow[]>;
   storyboardProgress(id: string, worker: string, tiles: number, done: boolean): Promise<void>;
+  /** Gives up this worker's storyboard leases (it is stopping): another instance takes them at once. */
+  releaseStoryboards(worker: string): Promise<void>;
   /** Finished VODs that ended before `before` (retention). */
   expired(before: Date, limit: number): Promise<VodRow[]>;
 }

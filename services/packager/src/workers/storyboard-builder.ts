@@ -47,9 +47,16 @@ export class StoryboardBuilder {
     this.timer.unref();
   }
 
+  /**
+   * Stops after the round in progress and hands this instance's leases back, so that a VOD whose
+   * storyboard it was drawing waits for no lease to run out (`leaseMs`) before another takes it.
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+    await this.o.store
+      .releaseStoryboards(this.o.worker)
+      .catch((error) => this.o.logger.warn({ err: error }, 'storyboard leases not released: they run out'));
   }
 
   kick(): Promise<void> {
