@@ -1,21 +1,10 @@
-'use client';
-import { useEffect, useRef, useState } from 'react';
-
 /**
  * The stream's latest frame (the transcoder writes one every few seconds, served with a short
- * cache); until there is one, the card keeps its dark placeholder instead of a broken image.
+ * cache). Until there is one, the image fails to load and the card keeps its dark placeholder:
+ * `.thumb img::after` covers the browser's broken-image icon (a pseudo-element shows only on an
+ * image that did not load), so no client JavaScript is needed for it.
  */
 export function LiveThumbnail({ src }: { src: string }) {
-  const [failed, setFailed] = useState(false);
-  const image = useRef<HTMLImageElement>(null);
-  // An error before hydration fired no React handler: check what the browser already knows.
-  useEffect(() => {
-    const img = image.current;
-    if (img?.complete && img.naturalWidth === 0) setFailed(true);
-  }, []);
-  if (failed) return null;
-  return (
-    // biome-ignore lint/performance/noImgElement: live JPEGs from /hls, not assets Next could optimize
-    <img ref={image} src={src} alt="" loading="lazy" width={320} height={180} onError={() => setFailed(true)} />
-  );
+  // biome-ignore lint/performance/noImgElement: live JPEGs from /hls, not assets Next could optimize
+  return <img src={src} alt="" loading="lazy" width={320} height={180} />;
 }
