@@ -66,6 +66,14 @@ describe('PgVodStore storyboard leases', () => {
     expect(await claimed('stopping', id)).toBe(false);
   });
 
+  it('takes an ended broadcast first, however many live ones wait', async () => {
+    for (let i = 0; i < 5; i++) await recordingVod();
+    const ended = await recordingVod();
+    await db.query(`update vods set status = 'ready', ended_at = now(), ready_at = now() where id = $1`, [ended]);
+    const first = await store.claimStoryboards('busy', 60_000, 1);
+    expect(first.map((v) => v.id)).toEqual([ended]);
+  });
+
   it('leaves finished storyboards and other instances’ leases alone when one instance stops', async () => {
     const mine = await recordingVod();
     expect(await claimed('x', mine)).toBe(true);

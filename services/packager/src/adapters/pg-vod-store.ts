@@ -144,8 +144,9 @@ export class PgVodStore implements VodStore {
          select id from vods
          where storyboard_done = false and status <> 'failed'
            and (storyboard_worker = $1 or storyboard_lease_until is null or storyboard_lease_until < now())
-         -- Longest-waiting first: every VOD gets its turn however many are live.
-         order by storyboard_lease_until nulls first limit $3 for update skip locked)
+         -- Ended broadcasts first (their last sheet is what their viewers are waiting for, however
+         -- many broadcasts are live), then the longest-waiting: every VOD gets its turn.
+         order by status = 'recording', storyboard_lease_until nulls first limit $3 for update skip locked)
        returning ${COLUMNS}`,
       [worker, String(leaseMs), limit],
     );
