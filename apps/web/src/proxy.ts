@@ -38,6 +38,13 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Pages, /bff and /session/token; never static assets or the health probe.
-  matcher: ['/((?!_next/|health|favicon.ico|session/(?!token)).*)'],
+  // Pages, /bff and /session/token; never static assets or the health probe. Only for a browser
+  // that has a session (the refresh cookie, REFRESH_COOKIE, literal here: Next reads this config
+  // statically): an anonymous request has nothing to refresh and skips the proxy altogether.
+  matcher: [
+    {
+      source: '/((?!_next/|health|favicon.ico|session/(?!token)).*)',
+      has: [{ type: 'cookie', key: 'phzzk_rt' }],
+    },
+  ],
 };

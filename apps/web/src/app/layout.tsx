@@ -12,12 +12,12 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const { locale, messages, t } = await getI18n();
+  const { locale, catalog, t } = await getI18n();
   const user = await currentUser();
   return (
     <html lang={locale}>
       <body>
-        <I18nProvider locale={locale} messages={messages}>
+        <I18nProvider locale={locale} catalog={catalog}>
           <a className="skip-link" href="#main">
             {t('nav.skip')}
           </a>

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { ChannelCard } from '../components/channel-card.tsx';
+import { ChannelGrid } from '../components/channel-grid.tsx';
 import { getI18n } from '../i18n/server.ts';
 import { serverApi } from '../server/api.ts';
 import { liveCards } from '../server/directory.ts';
@@ -12,7 +12,7 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function HomePage() {
-  const { t, locale } = await getI18n();
+  const { t } = await getI18n();
   const { api, accessToken } = await serverApi();
   const cards = await liveCards(api, !!accessToken);
   return (
@@ -28,13 +28,7 @@ export default async function HomePage() {
           <p className="muted">{t('home.emptyHint')}</p>
         </div>
       ) : (
-        <ul className="grid" aria-label={t('home.listLabel')} style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-          {cards.map((card) => (
-            <li key={card.channel.id}>
-              <ChannelCard card={card} locale={locale} t={t} />
-            </li>
-          ))}
-        </ul>
+        <ChannelGrid cards={cards} />
       )}
     </>
   );

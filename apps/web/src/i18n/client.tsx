@@ -5,17 +5,34 @@ import { type Messages, type Translate, translator } from './translate.ts';
 
 const I18nContext = createContext<{ locale: Locale; t: Translate } | null>(null);
 
-/** Gives client components the request's catalog (sent once with the page). */
+/** Catalogs parsed before, by their JSON: the server renders every page with one of two. */
+const PARSED = new Map<string, Messages>();
+
+function parseCatalog(catalog: string): Messages {
+  let messages = PARSED.get(catalog);
+  if (!messages) {
+    messages = JSON.parse(catalog) as Messages;
+    if (PARSED.size < 4) PARSED.set(catalog, messages);
+  }
+  return messages;
+}
+
+/**
+ * Gives client components the request's catalog, sent once with the page as one JSON string:
+ * as an object its few hundred entries were serialized and parsed back one by one on every
+ * server render.
+ */
 export function I18nProvider({
   locale,
-  messages,
+  catalog,
   children,
 }: {
   locale: Locale;
-  messages: Messages;
+  /** The locale's messages as JSON (see `getI18n`). */
+  catalog: string;
   children: ReactNode;
 }) {
-  const value = useMemo(() => ({ locale, t: translator(messages, locale) }), [locale, messages]);
+  const value = useMemo(() => ({ locale, t: translator(parseCatalog(catalog), locale) }), [locale, catalog]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

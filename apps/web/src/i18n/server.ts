@@ -5,11 +5,13 @@ import ko from './messages/ko.json';
 import { type Messages, type Translate, translator } from './translate.ts';
 
 export const CATALOGS: Record<Locale, Messages> = { en, ko };
+/** The catalogs as the client receives them (see I18nProvider). */
+const CATALOG_JSON: Record<Locale, string> = { en: JSON.stringify(en), ko: JSON.stringify(ko) };
 /** One translator per locale for the life of the process (the catalogs do not change). */
 const TRANSLATORS = new Map<Locale, Translate>();
 
 /** The request's locale, its catalog and a translator, for server components and route handlers. */
-export async function getI18n(): Promise<{ locale: Locale; messages: Messages; t: Translate }> {
+export async function getI18n(): Promise<{ locale: Locale; messages: Messages; catalog: string; t: Translate }> {
   const locale = pickLocale((await cookies()).get(LOCALE_COOKIE)?.value, (await headers()).get('accept-language'));
   const messages = CATALOGS[locale];
   let t = TRANSLATORS.get(locale);
@@ -17,5 +19,5 @@ export async function getI18n(): Promise<{ locale: Locale; messages: Messages; t
     t = translator(messages, locale);
     TRANSLATORS.set(locale, t);
   }
-  return { locale, messages, t };
+  return { locale, messages, catalog: CATALOG_JSON[locale], t };
 }

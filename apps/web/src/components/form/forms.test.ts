@@ -14,7 +14,7 @@ import { Field } from './field.tsx';
 import { FormFooter } from './form-footer.tsx';
 
 const render = (element: ReactElement) =>
-  renderToStaticMarkup(createElement(I18nProvider, { locale: 'en', messages: en }, element));
+  renderToStaticMarkup(createElement(I18nProvider, { locale: 'en', catalog: JSON.stringify(en) }, element));
 
 /** The attributes of the input named `name` in `html` (their order in the markup does not matter). */
 function input(html: string, name: string): Record<string, string> {

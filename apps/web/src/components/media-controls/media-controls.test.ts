@@ -9,7 +9,7 @@ import { VodPlayer } from '../vod/vod-player.tsx';
 import { PlaybackButtons, PlayerNotices } from './media-controls.tsx';
 
 const render = (element: ReactElement) =>
-  renderToStaticMarkup(createElement(I18nProvider, { locale: 'en', messages: en }, element));
+  renderToStaticMarkup(createElement(I18nProvider, { locale: 'en', catalog: JSON.stringify(en) }, element));
 const noop = () => {};
 const controls = (muted: boolean, volume = 0.5) => ({
   muted,
