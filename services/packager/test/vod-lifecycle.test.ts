@@ -184,6 +184,39 @@ describe('packager: VODs from live sessions', () => {
     expect(h.probe.messages.some((m) => (m.event?.data as { vodId?: string } | undefined)?.vodId === id)).toBe(false);
   }, 40_000);
 
+  it('ends a recording whose stream.ended never came once the channel goes live again, and a start delivered late', async () => {
+    const { channelId } = await h.registerStreamer(); // a channel with no other broadcasts
+    const at = Date.now() - 120_000;
+    const lost = uuidv7(); // its ingest died: no stream.ended
+    const writer = new SessionWriter(h.root, lost);
+    await h.streamStarted(channelId, lost, new Date(at));
+    const lostVod = await h.vodOf(channelId, lost);
+    await writer.append(run12, 0, 4);
+    const current = uuidv7();
+    await h.streamStarted(channelId, current, new Date(at + 60_000));
+    // An older start delivered after the newer one: history, ended at the newer start.
+    const late = uuidv7();
+    await new SessionWriter(h.root, late).append(run12, 0, 2);
+    await h.streamStarted(channelId, late, new Date(at + 30_000));
+    const lateVod = await h.vodOf(channelId, late);
+
+    const readyVod = (id: string) =>
+      waitFor(
+        async () => {
+          const body = await vod(id);
+          return body.status === 'ready' ? body : undefined;
+        },
+        { what: `VOD ${id} to be ready`, timeoutMs: 20_000 },
+      );
+    const superseded = await readyVod(lostVod.id);
+    expect(superseded.endedAt).toBe(new Date(at + 60_000).toISOString());
+    expect(superseded.durationSeconds).toBeGreaterThan(0);
+    expect((await readyVod(lateVod.id)).endedAt).toBe(new Date(at + 60_000).toISOString());
+    // The channel's current broadcast goes on recording.
+    expect((await h.vodOf(channelId, current)).status).toBe('recording');
+    await h.streamEnded(channelId, current);
+  }, 60_000);
+
   describe('over HTTP', () => {
     let id: string;
     let segment: string;

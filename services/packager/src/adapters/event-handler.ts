@@ -33,6 +33,7 @@ export function packagerEventSubscription(deps: PackagerEventHandlerDeps): Subsc
            on conflict (session_id) do update set started_at = least(vods.started_at, excluded.started_at)`,
           [deps.newId(), data.channelId, data.sessionId, title.slice(0, 140), data.startedAt],
         );
+        if ((await endSupersededRecordings(db, data.channelId, data.sessionId, data.startedAt)) > 0) deps.onEnded();
       },
       'stream.ended': async ({ data }) => {
         // An end without a start (out of order): the row exists already, and the start only widens it.
@@ -59,4 +60,32 @@ export function packagerEventSubscription(deps: PackagerEventHandlerDeps): Subsc
     },
     ignore: ['stream-key.rotated'],
   });
+}
+
+/**
+ * A channel broadcasts one session at a time, so a start ends what its ingest never ended (a
+ * crashed ingest, a lost stream.ended), as the channel service does: the channel's older open
+ * recordings end at this start, and this session, if a newer one started already (events out of
+ * order), ends at that newer start. Without it such a VOD would stay `recording` for good. The
+ * finalizer then does the rest: ready with what was recorded, or failed without media.
+ * Returns how many recordings it ended.
+ */
+async function endSupersededRecordings(
+  db: Database,
+  channelId: string,
+  sessionId: string,
+  startedAt: string,
+): Promise<number> {
+  const older = await db.query(
+    `update vods set ended_at = $3
+      where channel_id = $1 and session_id <> $2 and status = 'recording' and ended_at is null and started_at < $3`,
+    [channelId, sessionId, startedAt],
+  );
+  const late = await db.query(
+    `update vods set ended_at = newer.started_at
+       from (select min(started_at) as started_at from vods where channel_id = $1 and started_at > $3) newer
+      where session_id = $2 and status = 'recording' and ended_at is null and newer.started_at is not null`,
+    [channelId, sessionId, startedAt],
+  );
+  return (older.rowCount ?? 0) + (late.rowCount ?? 0);
 }
