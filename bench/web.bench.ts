@@ -208,7 +208,8 @@ await withBrowserBench({ seconds: 600, minSegments: 2 }, async ({ live, pages: b
       `Chromium ${browser.version()} headless, software rendering; 720p30 test pattern, full ladder. Cold loads: fresh ` +
       'contexts (empty cache), navigation start to the first frame presented (requestVideoFrameCallback). First-load JS: ' +
       'every script the page loaded, gzip -9 each. Latency: hls.latency sampled every 0.5 s on the page and on the bare ' +
-      'hls.js page at once. SSR: 100 channels made live with stream.started (no media), the home page renders the ' +
-      "directory's first 48 with their stats (the caching service is not running: its calls fail fast). Shared 2-core machine: noisy.",
+      'hls.js page at once. SSR: 100 channels made live with stream.started (no media), anonymous requests; every ' +
+      "request renders the home page with the directory's first 48 and their viewer counts (the web server's renders " +
+      'of one second share one fetch of the public directory, as in production). Shared 2-core machine: noisy.',
   );
 });
