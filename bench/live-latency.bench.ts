@@ -26,7 +26,7 @@ const platform = await startPlatform({ LOG_LEVEL: 'warn' });
 let publisher: ReturnType<typeof startFlipPublisher> | undefined;
 downOnSignal(platform, async () => publisher?.stop());
 try {
-  const streamer = await signUpStreamer(platform.gateway);
+  const streamer = await signUpStreamer(platform.gateway, platform.home);
   stage(`streamer ${streamer.channelId}; publishing`);
   const hls = `${platform.gatewayUrl}/hls/${streamer.channelId}`;
   publisher = startFlipPublisher(`${platform.rtmpBase}/${streamer.streamKey}`, { flipEverySeconds: FLIP_SECONDS });

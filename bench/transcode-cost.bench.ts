@@ -47,7 +47,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A new streamer publishing the file; resolves once its ladder is served through the gateway. */
 async function addStream(): Promise<{ channelId: string; counter: PartCounter }> {
-  const streamer = await signUpStreamer(platform.gateway);
+  const streamer = await signUpStreamer(platform.gateway, platform.home);
   const publisher = publishFile(`${platform.rtmpBase}/${streamer.streamKey}`, file, 900);
   publishers.push(publisher);
   const playlist = `${platform.gatewayUrl}/hls/${streamer.channelId}/${WATCHED}/playlist.m3u8`;

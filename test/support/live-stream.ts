@@ -27,7 +27,7 @@ export async function startLiveStream(options: { seconds: number; minSegments?: 
     await platform.down();
   };
   try {
-    const streamer = await signUpStreamer(platform.gateway);
+    const streamer = await signUpStreamer(platform.gateway, platform.home);
     publisher = publishTestPattern(`${platform.rtmpBase}/${streamer.streamKey}`, { seconds: options.seconds });
     const hlsBase = `${platform.gatewayUrl}/hls/${streamer.channelId}`;
     await waitForStream(platform, streamer.channelId, publisher, options.minSegments);

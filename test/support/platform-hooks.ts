@@ -15,7 +15,7 @@ export function usePlatform(options: { streamer?: boolean; startTimeoutMs?: numb
   let streamer: Streamer | undefined;
   beforeAll(async () => {
     platform = await startPlatform();
-    if (options.streamer) streamer = await signUpStreamer(platform.gateway);
+    if (options.streamer) streamer = await signUpStreamer(platform.gateway, platform.home);
   }, options.startTimeoutMs ?? 300_000);
   afterAll(async () => {
     await platform?.down();

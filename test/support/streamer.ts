@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelPage, LiveInfo, StreamKeyResponse } from '@phzzk/contracts';
 import { type ApiClient, waitFor } from '@phzzk/testing';
+import { logTails } from './platform.ts';
 
 export interface Streamer {
   nickname: string;
@@ -12,9 +13,10 @@ export interface Streamer {
 
 /**
  * A new account signed up through the gateway; its channel is created by the channel service from
- * `user.registered` (asynchronously), so wait for it before asking for the stream key.
+ * `user.registered` (asynchronously), so wait for it before asking for the stream key. With the
+ * platform's home, a channel that does not come fails with the services' last log lines.
  */
-export async function signUpStreamer(gateway: ApiClient): Promise<Streamer> {
+export async function signUpStreamer(gateway: ApiClient, home?: string): Promise<Streamer> {
   const nickname = `live${randomBytes(4).toString('hex')}`;
   const signup = await gateway.post<{ accessToken: string }>('/api/auth/signup', {
     email: `${nickname}@example.com`,
@@ -31,7 +33,9 @@ export async function signUpStreamer(gateway: ApiClient): Promise<Streamer> {
       return res.status === 200 ? res.body : undefined;
     },
     { what: 'the channel made from user.registered', timeoutMs: 30_000, intervalMs: 100 },
-  );
+  ).catch((error: Error) => {
+    throw home ? new Error(`${error.message}\n${logTails(home)}`, { cause: error }) : error;
+  });
   const key = await api.get<StreamKeyResponse>('/api/channels/me/stream-key');
   if (key.status !== 200) throw new Error(`stream key answered ${key.status}: ${JSON.stringify(key.body)}`);
   return { nickname, accessToken: signup.body.accessToken, api, channelId: channel.id, streamKey: key.body.streamKey };
