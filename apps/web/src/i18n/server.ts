@@ -10,8 +10,11 @@ const CATALOG_JSON: Record<Locale, string> = { en: JSON.stringify(en), ko: JSON.
 /** One translator per locale for the life of the process (the catalogs do not change). */
 const TRANSLATORS = new Map<Locale, Translate>();
 
-/** The request's locale, its catalog and a translator, for server components and route handlers. */
-export async function getI18n(): Promise<{ locale: Locale; messages: Messages; catalog: string; t: Translate }> {
+/**
+ * The request's locale, its catalog as the client receives it (JSON) and a translator, for server
+ * components and route handlers.
+ */
+export async function getI18n(): Promise<{ locale: Locale; catalog: string; t: Translate }> {
   const locale = pickLocale((await cookies()).get(LOCALE_COOKIE)?.value, (await headers()).get('accept-language'));
   const messages = CATALOGS[locale];
   let t = TRANSLATORS.get(locale);
@@ -19,5 +22,5 @@ export async function getI18n(): Promise<{ locale: Locale; messages: Messages; c
     t = translator(messages, locale);
     TRANSLATORS.set(locale, t);
   }
-  return { locale, messages, catalog: CATALOG_JSON[locale], t };
+  return { locale, catalog: CATALOG_JSON[locale], t };
 }

@@ -1,7 +1,7 @@
-import type { ChannelSummary } from '@phzzk/contracts';
+import type { ChannelPage, ChannelSummary } from '@phzzk/contracts';
 import { type ApiClient, apiClient } from '../api/client.ts';
 import { gatewayUrl } from './gateway.ts';
-import { recentAnswer } from './recent-answer.ts';
+import { sharedAnswers } from './shared-answers.ts';
 
 /** A card of the live directory: only what the card shows (it is sent to the client as data). */
 export interface DirectoryCard {
@@ -28,12 +28,15 @@ const EXTRAS_TIMEOUT_MS = 400;
  */
 export const DIRECTORY_SHARED_MS = 1000;
 
-const publicDirectory = recentAnswer(
-  async () =>
-    (await apiClient(gatewayUrl()).GET('/api/channels', { params: { query: { live: true, limit: HOME_CARD_LIMIT } } }))
-      .data,
-  { ttlMs: DIRECTORY_SHARED_MS },
-);
+const shared = sharedAnswers<ChannelPage | undefined>({
+  windowMs: DIRECTORY_SHARED_MS,
+  keep: (page) => page !== undefined,
+});
+const publicDirectory = () =>
+  shared('live', async () => {
+    const query = { live: true, limit: HOME_CARD_LIMIT };
+    return (await apiClient(gatewayUrl()).GET('/api/channels', { params: { query } })).data;
+  });
 
 /**
  * The live directory for the home page: the channel service's order (most viewers first, each

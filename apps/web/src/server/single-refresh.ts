@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sharedAnswers } from './shared-answers.ts';
 
 // The auth service rotates a refresh token at each use and ends the session when a used one comes
 // again (reuse detection). A page fires several requests at once (the document, /session/token for
@@ -13,25 +14,8 @@ export function singleFlight<T, A extends unknown[]>(
   trade: (token: string, ...rest: A) => Promise<T>,
   options: { keep?: (outcome: T) => boolean; windowMs?: number; now?: () => number } = {},
 ): (token: string, ...rest: A) => Promise<T> {
-  const windowMs = options.windowMs ?? SHARED_REFRESH_MS;
-  const now = options.now ?? Date.now;
-  const recent = new Map<string, { at: number; outcome: Promise<T> }>();
-  return (token, ...rest) => {
-    const at = now();
-    for (const [key, entry] of recent) if (at - entry.at > windowMs) recent.delete(key);
-    // Keyed by a digest: the map never holds a usable refresh token.
-    const key = createHash('sha256').update(token).digest('base64url');
-    const known = recent.get(key);
-    if (known) return known.outcome;
-    const outcome = trade(token, ...rest);
-    recent.set(key, { at, outcome });
-    // An answer not worth sharing (auth unreachable) is forgotten, so the next request tries again.
-    outcome.then(
-      (value) => {
-        if (options.keep && !options.keep(value)) recent.delete(key);
-      },
-      () => recent.delete(key),
-    );
-    return outcome;
-  };
+  // An answer not worth sharing (auth unreachable) is forgotten, so the next request tries again.
+  const share = sharedAnswers<T>({ ...options, windowMs: options.windowMs ?? SHARED_REFRESH_MS });
+  // Keyed by a digest: the map never holds a usable refresh token.
+  return (token, ...rest) => share(createHash('sha256').update(token).digest('base64url'), () => trade(token, ...rest));
 }

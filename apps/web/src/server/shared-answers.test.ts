@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { recentAnswer } from './recent-answer.ts';
+import { sharedAnswers } from './shared-answers.ts';
 
 function clock() {
   let t = 1_000;
   return { now: () => t, advance: (ms: number) => (t += ms) };
 }
 
-describe('recentAnswer', () => {
+describe('sharedAnswers', () => {
   it('shares one load among the callers of the same second, in flight and after', async () => {
     const time = clock();
     let loads = 0;
-    const get = recentAnswer(async () => ++loads, { ttlMs: 1000, now: time.now });
+    const share = sharedAnswers<number>({ windowMs: 1000, now: time.now });
+    const get = () => share('page', async () => ++loads);
     const [a, b] = await Promise.all([get(), get()]);
     time.advance(999);
     expect([a, b, await get()]).toEqual([1, 1, 1]);
@@ -27,7 +28,12 @@ describe('recentAnswer', () => {
       async () => 'page',
     ];
     let loads = 0;
-    const get = recentAnswer(() => answers[loads++]!(), { ttlMs: 1000, now: time.now });
+    const share = sharedAnswers<string | undefined>({
+      windowMs: 1000,
+      keep: (answer) => answer !== undefined,
+      now: time.now,
+    });
+    const get = () => share('page', () => answers[loads++]!());
     await expect(get()).rejects.toThrow('gateway down');
     expect(await get()).toBeUndefined();
     expect(await get()).toBe('page');
